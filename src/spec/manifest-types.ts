@@ -1,0 +1,112 @@
+/**
+ * Shape of `generated/manifest.json`, written by `scripts/generate.ts` from `spec/openapi.yaml`.
+ * The suites, the mock and the reporters read the spec only through this manifest and the
+ * generated validators; nothing parses the YAML at run time.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+export type ParameterLocation = 'path' | 'query' | 'header';
+
+/** The JSON Schema constraints a parameter carries, flattened for deriving negative cases. */
+export interface ParameterConstraints {
+  type?: string;
+  format?: string;
+  pattern?: string;
+  enum?: (string | number)[];
+  minimum?: number;
+  maximum?: number;
+  default?: unknown;
+}
+
+export interface ManifestParameter {
+  name: string;
+  in: ParameterLocation;
+  required: boolean;
+  description?: string;
+  constraints: ParameterConstraints;
+}
+
+export interface ManifestResponseContent {
+  contentType: string;
+  /** Export name in generated/validators.js (open objects: extra properties allowed). */
+  validator: string;
+  /** Export name of the closed twin (undocumented properties rejected). */
+  closedValidator: string;
+}
+
+export interface ManifestResponse {
+  status: string;
+  description: string;
+  contents: ManifestResponseContent[];
+  headers: { name: string; required: boolean; constraints: ParameterConstraints }[];
+}
+
+export interface ManifestPagination {
+  /** JSON pointer of the items array in the list body. */
+  items: string;
+  /** JSON pointer of an item's id, relative to the item. */
+  id: string;
+  /** Allowed `sort` values and the item field (pointer relative to the item) each sorts by. */
+  sort: Record<string, string>;
+  /** Date range filter: the item field it applies to and the query parameters that set it. */
+  dateFilter?: { field: string; start: string; end: string };
+}
+
+export interface ManifestResourceIdentity {
+  /** Path parameter whose value the body must echo. */
+  parameter: string;
+  /** JSON pointer in the response body, `*` for every array item. */
+  pointer: string;
+}
+
+export interface ManifestOperation {
+  /** `METHOD /path`, the name used in reports and test titles. */
+  key: string;
+  operationId: string;
+  method: HttpMethod;
+  path: string;
+  summary: string;
+  /** Alternative scope sets; any one of them is enough (OpenAPI security requirement semantics). */
+  scopes: string[][];
+  parameters: ManifestParameter[];
+  /** Validator over `{path, query, header}` (strings coerced), export of generated/param-validators.js. */
+  parametersValidator: string;
+  requestBody?: { required: boolean; contentType: string; validator: string; oneOfBranches: number };
+  responses: ManifestResponse[];
+  pagination?: ManifestPagination;
+  resourceIdentity: ManifestResourceIdentity[];
+}
+
+export interface ManifestEventType {
+  type: string;
+  webhook: string;
+  validator: string;
+  closedValidator: string;
+}
+
+export interface ManifestWebhook {
+  name: string;
+  summary: string;
+  eventTypes: string[];
+}
+
+export interface ManifestEnum {
+  /** JSON pointer into the body with `*` for array items. */
+  pointer: string;
+  values: (string | number)[];
+  /** Where the pointer applies: a response (operation + status + content type) or a webhook family. */
+  scope:
+    | { kind: 'response'; operationId: string; status: string; contentType: string }
+    | { kind: 'webhook'; webhook: string };
+}
+
+export interface Manifest {
+  $comment: string;
+  spec: { title: string; version: string; openapi: string };
+  security: { scheme: string; tokenUrl: string; scopes: string[] };
+  paths: { path: string; methods: HttpMethod[] }[];
+  operations: ManifestOperation[];
+  webhooks: ManifestWebhook[];
+  eventTypes: ManifestEventType[];
+  enums: ManifestEnum[];
+}

@@ -1,0 +1,105 @@
+/**
+ * Body validation with the generated standalone validators, split into what is a failure
+ * (the open validator rejects it) and what is only undocumented (the closed twin rejects it).
+ */
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import * as bodyValidators from '../../generated/validators.js';
+import * as parameterValidators from '../../generated/param-validators.js';
+
+export interface SchemaViolation {
+  /** JSON pointer into the instance. */
+  instancePath: string;
+  /** JSON pointer into the validator's schema (see generated/schemas.json). */
+  schemaPath: string;
+  keyword: string;
+  message: string;
+  params: Record<string, unknown>;
+  /** The offending value (undefined when a property is missing). */
+  value: unknown;
+}
+
+export interface UndocumentedProperty {
+  /** Pointer of the object that carries the property. */
+  instancePath: string;
+  property: string;
+}
+
+export interface BodyValidation {
+  valid: boolean;
+  violations: SchemaViolation[];
+  undocumented: UndocumentedProperty[];
+}
+
+const bodies = bodyValidators as unknown as Record<string, ValidateFunction | undefined>;
+const params = parameterValidators as unknown as Record<string, ValidateFunction | undefined>;
+
+export function bodyValidator(name: string): ValidateFunction {
+  const fn = bodies[name];
+  if (!fn) throw new Error(`no validator ${name} in generated/validators.js`);
+  return fn;
+}
+
+export function parametersValidator(name: string): ValidateFunction {
+  const fn = params[name];
+  if (!fn) throw new Error(`no validator ${name} in generated/param-validators.js`);
+  return fn;
+}
+
+/** Resolve a JSON pointer (with `~0`/`~1` escapes) in a value. */
+export function valueAt(data: unknown, pointer: string): unknown {
+  if (pointer === '' || pointer === '/') return data;
+  let current: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+export function toViolations(errors: ErrorObject[] | null | undefined, data: unknown): SchemaViolation[] {
+  return (errors ?? []).map((e) => ({
+    instancePath: e.instancePath,
+    schemaPath: e.schemaPath,
+    keyword: e.keyword,
+    message: e.message ?? e.keyword,
+    params: e.params as Record<string, unknown>,
+    value: valueAt(data, e.instancePath),
+  }));
+}
+
+/**
+ * The closed twin reports every unevaluated property, including those seen while trying a
+ * oneOf branch that does not apply. The open validator already passed, so exactly one branch
+ * of every oneOf matched; a branch with any other error is not the matching one.
+ */
+function undocumentedFrom(errors: ErrorObject[]): UndocumentedProperty[] {
+  const failedBranches = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword === 'unevaluatedProperties' || e.keyword === 'oneOf') continue;
+    const re = /\/oneOf\/\d+/g;
+    let match: RegExpExecArray | null;
+    while ((match = re.exec(e.schemaPath))) failedBranches.add(e.schemaPath.slice(0, match.index + match[0].length));
+  }
+  const seen = new Set<string>();
+  const out: UndocumentedProperty[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'unevaluatedProperties') continue;
+    if ([...failedBranches].some((prefix) => e.schemaPath.startsWith(`${prefix}/`))) continue;
+    const property = String((e.params as { unevaluatedProperty?: string }).unevaluatedProperty);
+    const key = `${e.instancePath}\u0000${property}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ instancePath: e.instancePath, property });
+  }
+  return out;
+}
+
+/** Validate a body against `validator` and, when it passes, its `_closed` twin if there is one. */
+export function validateBody(validator: string, data: unknown): BodyValidation {
+  const open = bodyValidator(validator);
+  if (!open(data)) return { valid: false, violations: toViolations(open.errors, data), undocumented: [] };
+  const closed = bodies[`${validator}_closed`];
+  if (!closed || closed(data)) return { valid: true, violations: [], undocumented: [] };
+  return { valid: true, violations: [], undocumented: undocumentedFrom(closed.errors ?? []) };
+}
