@@ -1,0 +1,129 @@
+/**
+ * The client the suites (and users) talk to an Upvest target with: it adds exactly what a
+ * production client sends (bearer token with the operation's scopes, upvest-client-id,
+ * upvest-api-version, idempotency-key, HTTP message signature) and lets the negative checks
+ * take any of it away or break it on purpose.
+ */
+import { randomUUID } from 'node:crypto';
+import { UsageError } from '../errors.js';
+import { signRequest, type SigningKey } from '../signing/index.js';
+import { TokenProvider } from './oauth.js';
+import { secrets } from './redact.js';
+import type { HttpResponse, Transport } from './transport.js';
+
+export interface UpvestClientOptions {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  signingKey?: SigningKey;
+  transport: Transport;
+  tokenPath?: string;
+  apiVersion?: string;
+}
+
+export type Auth =
+  /** A token carrying exactly these scopes. */
+  | { scopes: string[] }
+  /** No authorization header at all. */
+  | { none: true }
+  /** This literal authorization header value. */
+  | { header: string };
+
+export type Signing = 'sign' | 'none' | 'tamper';
+
+export interface ApiRequest {
+  method: string;
+  /** Path with its parameters filled in, starting with `/`. */
+  path: string;
+  /** Query parameters (order kept); a string is sent as is (for malformed queries). */
+  query?: [string, string][] | string;
+  auth: Auth;
+  /** JSON body, or a raw string with its content type. */
+  body?: unknown;
+  rawBody?: { text: string; contentType: string };
+  /** Header overrides: a value replaces the default, `null` removes the header. */
+  headers?: Record<string, string | null>;
+  idempotencyKey?: string | null;
+  signing?: Signing;
+  purpose?: string;
+}
+
+export class UpvestClient {
+  readonly tokens: TokenProvider;
+  readonly baseUrl: string;
+  private readonly origin: string;
+
+  constructor(private readonly options: UpvestClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/$/, '');
+    this.origin = new URL(this.baseUrl).origin;
+    this.tokens = new TokenProvider({
+      baseUrl: this.baseUrl,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      tokenPath: options.tokenPath ?? '/auth/token',
+      send: (request) => this.sendPrepared(request.method, request.path, '', request.headers, request.body, 'sign', request.purpose),
+    });
+  }
+
+  get signs(): boolean {
+    return Boolean(this.options.signingKey);
+  }
+
+  get clientId(): string {
+    return this.options.clientId;
+  }
+
+  get transport(): Transport {
+    return this.options.transport;
+  }
+
+  async send(request: ApiRequest): Promise<HttpResponse> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'upvest-client-id': this.options.clientId,
+      'upvest-api-version': this.options.apiVersion ?? '1',
+    };
+    if ('scopes' in request.auth) headers.authorization = `Bearer ${await this.tokens.token(request.auth.scopes)}`;
+    else if ('header' in request.auth) {
+      headers.authorization = request.auth.header;
+      secrets.add(request.auth.header.replace(/^Bearer /, ''));
+    }
+    let body: string | undefined;
+    if (request.rawBody) {
+      body = request.rawBody.text;
+      headers['content-type'] = request.rawBody.contentType;
+    } else if (request.body !== undefined) {
+      body = JSON.stringify(request.body);
+      headers['content-type'] = 'application/json';
+    }
+    if (request.idempotencyKey !== undefined && request.idempotencyKey !== null) headers['idempotency-key'] = request.idempotencyKey;
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      if (value === null) delete headers[name.toLowerCase()];
+      else headers[name.toLowerCase()] = value;
+    }
+    const query = typeof request.query === 'string' ? request.query : request.query && request.query.length > 0 ? `?${new URLSearchParams(request.query).toString()}` : '';
+    return this.sendPrepared(request.method, request.path, query, headers, body, request.signing ?? 'sign', request.purpose);
+  }
+
+  /** A fresh idempotency key (a v4 UUID, which the documented pattern accepts). */
+  static idempotencyKey(): string {
+    return randomUUID();
+  }
+
+  private async sendPrepared(method: string, path: string, query: string, headers: Record<string, string>, body: string | undefined, signing: Signing, purpose?: string): Promise<HttpResponse> {
+    if (!path.startsWith('/')) throw new UsageError(`request path must start with "/": ${path}`);
+    const url = new URL(`${this.baseUrl}${path}${query}`);
+    // Credentials only ever go to the configured origin.
+    if (url.origin !== this.origin) throw new UsageError(`refusing to send credentials to ${url.origin}; the target is ${this.origin}`);
+    let finalHeaders = headers;
+    const key = this.options.signingKey;
+    if (key && signing !== 'none') {
+      finalHeaders = signRequest({ method, url: url.toString(), headers, body: body ?? null }, key).headers;
+      if (signing === 'tamper') {
+        // Flip the signature's first base64 character: a well-formed but invalid signature.
+        finalHeaders.signature = finalHeaders.signature.replace(/=:(.)/, (_m, c: string) => `=:${c === 'A' ? 'B' : 'A'}`);
+      }
+    }
+    return this.options.transport.send({ method, url: url.toString(), headers: finalHeaders, body, purpose });
+  }
+}
