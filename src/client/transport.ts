@@ -33,7 +33,10 @@ export interface RetryPolicy {
 export interface TransportOptions {
   connectTimeoutMs?: number;
   headersTimeoutMs?: number;
+  /** Longest pause between body chunks. */
   bodyTimeoutMs?: number;
+  /** Longest a whole exchange may take: a body that drips forever still ends. Default: the larger of the other two. */
+  requestTimeoutMs?: number;
   maxResponseBytes?: number;
   retry?: Partial<RetryPolicy>;
   deadline?: Deadline;
@@ -133,6 +136,7 @@ export class Transport {
   private readonly retry: RetryPolicy;
   private readonly headersTimeoutMs: number;
   private readonly bodyTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly random: () => number;
   private readonly throwOnRateLimit: boolean;
@@ -142,6 +146,7 @@ export class Transport {
     const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.headersTimeoutMs = options.headersTimeoutMs ?? 30_000;
     this.bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? Math.max(this.headersTimeoutMs, this.bodyTimeoutMs);
     this.maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.deadline = options.deadline;
@@ -175,7 +180,8 @@ export class Transport {
       try {
         response = await this.once(request, method, attempt);
       } catch (error) {
-        const code = (error as { code?: string }).code ?? ((error as { cause?: { code?: string } }).cause?.code);
+        // The underlying network code survives in details when the error was mapped.
+        const code = (error as HarnessError).details?.code as string | undefined;
         if (IDEMPOTENT.has(method) && code && RESET_CODES.has(code) && attempt < this.retry.maxAttempts) {
           await this.wait(this.backoffMs(attempt), request);
           continue;
@@ -230,6 +236,15 @@ export class Transport {
     const startedHr = performance.now();
     const headers = request.headers ?? {};
     const exchange = this.recorder.begin({ method, url: request.url, headers, body: request.body, purpose: request.purpose, attempt, startedAt: started });
+    // undici's timers are coarse and reset on every chunk; this one bounds the whole exchange.
+    const exchangeTimeout = AbortSignal.timeout(this.requestTimeoutMs);
+    const signal = this.deadline ? AbortSignal.any([this.deadline.signal, exchangeTimeout]) : exchangeTimeout;
+    const timedOut = (phase: 'request' | 'body', error: unknown) =>
+      exchangeTimeout.aborted && !this.deadline?.signal.aborted
+        ? phase === 'request'
+          ? new HeadersTimeoutError(`${method} ${request.url}: no response headers within ${this.requestTimeoutMs / 1000} s`, { cause: error, details: { url: request.url } })
+          : new BodyTimeoutError(`${method} ${request.url}: the response did not complete within ${this.requestTimeoutMs / 1000} s (the body arrives too slowly)`, { cause: error, details: { url: request.url } })
+        : undefined;
     let res: Dispatcher.ResponseData;
     try {
       res = await undiciRequest(request.url, {
@@ -239,10 +254,10 @@ export class Transport {
         dispatcher: this.agent,
         headersTimeout: this.headersTimeoutMs,
         bodyTimeout: this.bodyTimeoutMs,
-        signal: this.deadline?.signal,
+        signal,
       });
     } catch (error) {
-      const mapped = this.mapError(error, method, request.url, 'request');
+      const mapped = timedOut('request', error) ?? this.mapError(error, method, request.url, 'request');
       this.recorder.fail(exchange, mapped, performance.now() - startedHr);
       throw mapped;
     }
@@ -251,7 +266,7 @@ export class Transport {
     try {
       body = await this.readBody(res, responseHeaders, method, request.url);
     } catch (error) {
-      const mapped = this.mapError(error, method, request.url, 'body');
+      const mapped = timedOut('body', error) ?? this.mapError(error, method, request.url, 'body');
       this.recorder.fail(exchange, mapped, performance.now() - startedHr, { status: res.statusCode, headers: responseHeaders });
       throw mapped;
     }
