@@ -1,0 +1,19 @@
+/**
+ * Benchmarks print figures; they never assert timings (machines here are shared and noisy).
+ *   npm run bench                 every benchmark
+ *   npm run bench -- NAME [args]  one of them
+ */
+import { mockLoad } from './mock-load.js';
+
+const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
+  'mock-load': mockLoad,
+};
+
+const [name, ...args] = process.argv.slice(2);
+if (name && !benchmarks[name]) {
+  console.error(`unknown benchmark "${name}"; known: ${Object.keys(benchmarks).join(', ')}`);
+  process.exit(2);
+}
+for (const [key, run] of Object.entries(benchmarks)) {
+  if (!name || name === key) await run(args);
+}
