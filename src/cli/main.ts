@@ -7,14 +7,11 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { EXIT, processOutput, reportError, type Output } from './output.js';
 import { registerMockCommand } from './commands/mock.js';
+import { registerRunCommand } from './commands/run.js';
+import { EXIT_CODES_HELP } from './exit-codes.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export const EXIT_CODES_HELP = `
-Exit codes:
-  0  conformant: every selected check passed (baseline entries excepted)
-  1  violations: at least one check failed, or a gate (--min-enum-coverage, report diff) failed
-  2  usage or configuration error, or the target is unreachable or unusable (the message says which)`;
 
 export interface CommandContext {
   output: Output;
@@ -36,6 +33,7 @@ export function buildProgram(context: CommandContext): Command {
       writeErr: (text) => context.output.err(text.replace(/\n$/, '')),
     })
     .exitOverride();
+  registerRunCommand(program, context);
   registerMockCommand(program, context);
   return program;
 }

@@ -128,6 +128,13 @@ export function firstBytes(body: Buffer, limit = 120): string {
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** The recorded exchange a transport error happened in, so a report can still show the request. */
+const exchangesOfErrors = new WeakMap<object, Exchange>();
+
+export function exchangeOf(error: unknown): Exchange | undefined {
+  return error && typeof error === 'object' ? exchangesOfErrors.get(error) : undefined;
+}
 const RESET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 
 export class Transport {
@@ -259,6 +266,7 @@ export class Transport {
     } catch (error) {
       const mapped = timedOut('request', error) ?? this.mapError(error, method, request.url, 'request');
       this.recorder.fail(exchange, mapped, performance.now() - startedHr);
+      exchangesOfErrors.set(mapped, exchange);
       throw mapped;
     }
     const responseHeaders = joinHeaders(res.headers as Record<string, string | string[] | undefined>);
@@ -268,6 +276,7 @@ export class Transport {
     } catch (error) {
       const mapped = timedOut('body', error) ?? this.mapError(error, method, request.url, 'body');
       this.recorder.fail(exchange, mapped, performance.now() - startedHr, { status: res.statusCode, headers: responseHeaders });
+      exchangesOfErrors.set(mapped, exchange);
       throw mapped;
     }
     const durationMs = performance.now() - startedHr;

@@ -201,8 +201,10 @@ async function handle(p: Pipeline, req: IncomingMessage): Promise<MockResponse> 
     if (!verdict.ok) return problemResponse(401, `signature rejected (${verdict.step}): ${verdict.message}`, rid);
   }
 
+  // Operations that do not document 400 refuse malformed input with a status they do document.
+  const documents400 = operation.responses.some((r) => r.status === '400');
   const clientIdHeader = headers['upvest-client-id'];
-  if (!clientIdHeader) return problemResponse(400, "header 'upvest-client-id' is required", rid);
+  if (!clientIdHeader) return problemResponse(documents400 ? 400 : 401, "header 'upvest-client-id' is required", rid);
   if (clientIdHeader.toLowerCase() !== token.clientId.toLowerCase()) return problemResponse(403, 'upvest-client-id does not match the client the token was issued to', rid);
   if (!satisfiesScopes(operation, token.scopes)) {
     return problemResponse(403, `the token lacks the scope this operation needs: ${operation.scopes.map((s) => s.join(' + ')).join(' or ')}`, rid);
@@ -215,10 +217,8 @@ async function handle(p: Pipeline, req: IncomingMessage): Promise<MockResponse> 
   const params = { path: match.pathParams, query: queryObject(url.searchParams), header: { ...headers } };
   const validateParams = parametersValidator(operation.parametersValidator);
   if (!validateParams(params)) {
-    const detail = describeParameterError(validateParams);
-    // Operations that do not document 400 answer a malformed id as an unknown one.
-    const status = operation.responses.some((r) => r.status === '400') ? 400 : 404;
-    return problemResponse(status, detail, rid);
+    // Without a documented 400, a malformed id or header value is answered as an unknown resource.
+    return problemResponse(documents400 ? 400 : 404, describeParameterError(validateParams), rid);
   }
 
   let parsed: unknown;

@@ -175,7 +175,7 @@ export function buildManifest(raw: OpenApiDocument, doc: OpenApiDocument, header
         return { contentType, validator, closedValidator: closed(validator) };
       });
       const headers = Object.entries(response.headers ?? {}).map(([name, h]) => ({ name, required: Boolean(h.required), constraints: constraintsOf(h.schema) }));
-      return { status, description: response.description ?? '', contents, headers };
+      return { status, description: response.description ?? '', ...(response['x-problem-type'] ? { problemType: response['x-problem-type'] } : {}), contents, headers };
     });
     const bodySchema = operation.requestBody?.content?.[JSON_CONTENT_TYPE]?.schema;
     const entry: ManifestOperation = {

@@ -37,6 +37,8 @@ export interface ManifestResponseContent {
 export interface ManifestResponse {
   status: string;
   description: string;
+  /** The problem `type` the documentation shows for this status (errors only). */
+  problemType?: string;
   contents: ManifestResponseContent[];
   headers: { name: string; required: boolean; constraints: ParameterConstraints }[];
 }

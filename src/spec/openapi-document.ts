@@ -24,6 +24,8 @@ export interface HeaderObject {
 export interface ResponseObject {
   $ref?: string;
   description?: string;
+  /** The documented `type` of this status's problem document, as the examples show it. */
+  'x-problem-type'?: string;
   headers?: Record<string, HeaderObject>;
   content?: Record<string, MediaTypeObject>;
 }

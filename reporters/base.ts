@@ -1,0 +1,71 @@
+/**
+ * Base of the compliance reporters: a vitest Reporter that builds the run report at the end of
+ * the run and hands it to `emit`. Target facts come from the provided context (secrets are not
+ * read), results from task meta.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { Reporter, TestModule, Vitest } from 'vitest/node';
+import type { SerializedError } from 'vitest';
+import { secrets } from '../src/client/redact.js';
+import type { TargetDescription } from '../src/engine/target.js';
+import { buildRunReport, type RunReport, type WebhookResults } from './model.js';
+import { operationReportsFrom } from './collect.js';
+
+export interface ReporterOptions {
+  /** Folder for report files (default "reports"). */
+  reportDir?: string;
+  /** Where "wrote …" lines go (default stdout). */
+  log?: (line: string) => void;
+  /** Extra results not produced by tests of this run (webhook replay, for instance). */
+  webhooks?: () => WebhookResults | undefined;
+}
+
+export abstract class RunReportReporter implements Reporter {
+  protected target?: Pick<TargetDescription, 'baseUrl' | 'embeddedMock' | 'minEnumCoverage' | 'baseline' | 'signingKey'>;
+  private startedAt = Date.now();
+  protected readonly reportDir: string;
+  protected readonly log: (line: string) => void;
+
+  constructor(protected readonly options: ReporterOptions = {}) {
+    this.reportDir = options.reportDir ?? 'reports';
+    this.log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
+  }
+
+  onInit(vitest: Vitest): void {
+    this.target = (vitest.config.provide as { upvestTarget?: TargetDescription } | undefined)?.upvestTarget;
+  }
+
+  onTestRunStart(): void {
+    this.startedAt = Date.now();
+  }
+
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): Promise<void> {
+    const report = buildRunReport(
+      operationReportsFrom(modules),
+      {
+        baseUrl: this.target?.baseUrl ?? '(unknown)',
+        embeddedMock: this.target?.embeddedMock ?? false,
+        signing: Boolean(this.target?.signingKey),
+        startedAt: new Date(this.startedAt).toISOString(),
+        durationMs: Date.now() - this.startedAt,
+        minEnumCoverage: this.target?.minEnumCoverage ?? 0,
+        baseline: this.target?.baseline,
+        harnessErrors: unhandledErrors.map((e) => ({ code: 'CT_ERR_UNHANDLED', message: secrets.scrub(e.message ?? String(e)) })),
+      },
+      this.options.webhooks?.(),
+    );
+    await this.emit(report);
+  }
+
+  protected abstract emit(report: RunReport): void | Promise<void>;
+
+  /** Write a report file (secrets scrubbed once more, whatever the format) and say where. */
+  protected writeFile(name: string, content: string): string {
+    const path = join(this.reportDir, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, secrets.scrub(content));
+    this.log(`wrote ${relative(process.cwd(), path) || path}`);
+    return path;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * idempotency: the same idempotency-key with the same body yields the same resource; a new key
+ * a new one; the same key with a different body is refused.
+ */
+import { UpvestClient } from '../client/upvest-client.js';
+import type { Check } from './types.js';
+import { probe } from './requests.js';
+import { show } from './util.js';
+
+const idOf = (json: unknown) => (json && typeof json === 'object' ? (json as { id?: unknown }).id : undefined);
+
+export const idempotency: Check = {
+  name: 'idempotency',
+  title: 'A replayed idempotency-key returns the same resource; a new key creates a new one',
+  severity: 'error',
+  appliesTo: (op) => (op.parameters.some((p) => p.name === 'idempotency-key') ? true : 'the operation takes no idempotency-key'),
+  start(ctx) {
+    const op = ctx.operation;
+    const key = UpvestClient.idempotencyKey();
+    const send = (id: string, purpose: string, idempotencyKey: string, body?: unknown) =>
+      probe(op, ctx.env, id, purpose, (r) => ({ ...r, idempotencyKey, ...(body !== undefined ? { body } : {}) }));
+    return {
+      async exercise(x) {
+        const first = await x.send(send('idem:first', 'create with key K', key));
+        if (first.status !== 200) {
+          if (!first.error) ctx.skip(`the create request was answered ${first.status}; idempotency cannot be tried`);
+          return;
+        }
+        const replay = await x.send(send('idem:replay', 'the same request again with key K', key));
+        const fresh = await x.send(send('idem:new-key', 'the same body with a new key', UpvestClient.idempotencyKey()));
+        const body = ctx.env.requestBody as Record<string, unknown[]>;
+        const [field] = Object.keys(body);
+        const changed = { [field]: [...body[field], 'c1f2a3b4-0000-4000-8000-00000000beef'] };
+        const conflict = await x.send(send('idem:other-body', 'key K with a different body', key, changed));
+        const created = idOf(first.json);
+        ctx.stat('createdId', created);
+        if (replay.status !== 200 || idOf(replay.json) !== created) {
+          ctx.fail({ message: 'replaying key K did not return the resource it created', received: `${replay.status} ${show(idOf(replay.json))}`, expected: `200 with id ${show(created)}`, pointer: '/id', result: replay });
+        }
+        if (fresh.status === 200 && idOf(fresh.json) === created) {
+          ctx.fail({ message: 'a new idempotency-key returned the resource of another key', received: show(idOf(fresh.json)), expected: `an id other than ${show(created)}`, pointer: '/id', result: fresh });
+        }
+        if (conflict.status !== undefined && (conflict.status < 400 || conflict.status >= 500)) {
+          ctx.fail({ message: 'key K reused with a different body was accepted', received: `${conflict.status} ${show(idOf(conflict.json))}`, expected: 'a 4xx: an idempotency-key stands for one request', result: conflict });
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,36 @@
+/** method-not-allowed: a method the path does not document is answered 405 with an Allow header naming the documented ones. */
+import { methodsOfPath } from '../spec/manifest.js';
+import type { Check } from './types.js';
+import { judge } from './expectations.js';
+import { probe } from './requests.js';
+
+const CANDIDATES = ['DELETE', 'PUT', 'PATCH', 'POST', 'GET'];
+
+export const methodNotAllowed: Check = {
+  name: 'method-not-allowed',
+  title: 'An undocumented method on the path is answered 405 with Allow',
+  severity: 'error',
+  appliesTo: (op) => (CANDIDATES.some((m) => !methodsOfPath(op.path).includes(m)) ? true : 'every method is documented on this path'),
+  start(ctx) {
+    const allowed = methodsOfPath(ctx.operation.path);
+    const method = CANDIDATES.find((m) => !allowed.includes(m)) as string;
+    const request = probe(ctx.operation, ctx.env, `method:${method}`, `${method} ${ctx.operation.path} (undocumented method)`, (r) => ({ ...r, method, body: method === 'GET' || method === 'DELETE' ? undefined : r.body ?? {} }), {
+      foreign: true,
+      expect: { statuses: [405], reason: `the path documents only ${allowed.join(', ')}` },
+    });
+    return {
+      async exercise(x) {
+        await x.send(request);
+      },
+      observe(result) {
+        if (result.probe.owner !== 'method-not-allowed') return;
+        if (!judge(ctx, result) || result.status !== 405) return;
+        const allow = result.headers.allow;
+        const listed = (allow ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(Boolean);
+        if (!allow || allowed.some((m) => !listed.includes(m)) || listed.includes(method)) {
+          ctx.fail({ message: '405 without an Allow header naming the documented methods', received: allow === undefined ? '(no Allow header)' : `Allow: ${allow}`, expected: `Allow: ${allowed.join(', ')} (RFC 9110 §15.5.6)`, result });
+        }
+      },
+    };
+  },
+};

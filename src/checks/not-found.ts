@@ -1,0 +1,27 @@
+/** not-found: an unknown but well-formed id in each path parameter is answered 404. */
+import type { Check } from './types.js';
+import { judge } from './expectations.js';
+import { probe } from './requests.js';
+
+/** Well-formed (a v4 UUID) and, in practice, never assigned. */
+export const UNKNOWN_ID = 'f0f0f0f0-dead-4bad-8bad-0123456789ab';
+
+export const notFound: Check = {
+  name: 'not-found',
+  title: 'An unknown but well-formed id is answered 404',
+  severity: 'error',
+  appliesTo: (op) => (op.parameters.some((p) => p.in === 'path') ? true : 'the operation has no path parameter'),
+  start(ctx) {
+    const cases = ctx.operation.parameters
+      .filter((p) => p.in === 'path')
+      .map((p) => probe(ctx.operation, ctx.env, `not-found:${p.name}`, `${p.name}=${UNKNOWN_ID} (well-formed, unknown)`, (r) => r, { pathParams: { [p.name]: UNKNOWN_ID }, expect: { statuses: [404], reason: `no resource has ${p.name} ${UNKNOWN_ID}` } }));
+    return {
+      async exercise(x) {
+        await x.sendAll(cases);
+      },
+      observe(result) {
+        if (result.probe.owner === 'not-found') judge(ctx, result);
+      },
+    };
+  },
+};

@@ -1,0 +1,85 @@
+/**
+ * ordering: for every documented sort field and order, the items are monotonic in that field;
+ * without `order`, in the documented default. Enum fields may follow either the enum's
+ * declared order or the alphabetical one (both are defensible; neither is documented).
+ */
+import { storedSchema } from '../spec/manifest.js';
+import type { Check } from './types.js';
+import { defaultOf, enumOf, maxLimit, pageOf } from './pagination.js';
+import { probe } from './requests.js';
+import { fieldOf, show } from './util.js';
+
+type Comparator = (a: unknown, b: unknown) => number;
+
+const natural: Comparator = (a, b) => {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const da = typeof a === 'string' ? Date.parse(a) : Number.NaN;
+  const db = typeof b === 'string' ? Date.parse(b) : Number.NaN;
+  if (!Number.isNaN(da) && !Number.isNaN(db) && /^\d{4}-\d{2}-\d{2}/.test(String(a))) return da - db;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+};
+
+/** Enum values of a field of the list's items, from the stored response schema. */
+function enumOrder(validator: string, fieldPointer: string): (string | number)[] | undefined {
+  let node = storedSchema(validator) as Record<string, unknown>;
+  for (const key of ['data', ...fieldPointer.split('/').slice(1)]) {
+    const properties = node.properties as Record<string, Record<string, unknown>> | undefined;
+    node = (properties?.[key] ?? {}) as Record<string, unknown>;
+    if (key === 'data') node = (node.items ?? {}) as Record<string, unknown>;
+  }
+  return Array.isArray(node.enum) ? (node.enum as (string | number)[]) : undefined;
+}
+
+/** Index of the first pair out of order, or -1. */
+function firstInversion(values: unknown[], compare: Comparator, direction: number): number {
+  for (let i = 1; i < values.length; i++) if (compare(values[i - 1], values[i]) * direction > 0) return i;
+  return -1;
+}
+
+export const ordering: Check = {
+  name: 'ordering',
+  title: 'Items are ordered by the requested sort field and order',
+  severity: 'error',
+  appliesTo: (op) => (op.pagination && Object.keys(op.pagination.sort).length > 0 ? true : 'the operation documents no sort'),
+  start(ctx) {
+    const op = ctx.operation;
+    const success = op.responses.find((r) => r.status === '200')?.contents[0]?.validator as string;
+    const orders = enumOf(op, 'order').map(String);
+    const limit = String(maxLimit(op));
+    const cases = Object.entries(op.pagination?.sort ?? {}).flatMap(([field, pointer]) => [
+      ...orders.map((order) => ({ field, pointer, order, explicit: true })),
+      { field, pointer, order: String(defaultOf(op, 'order') ?? 'ASC'), explicit: false },
+    ]);
+    return {
+      async exercise(x) {
+        let compared = 0;
+        for (const c of cases) {
+          const query: [string, string][] = [['sort', c.field], ['limit', limit]];
+          if (c.explicit) query.push(['order', c.order]);
+          const result = await x.send(probe(op, ctx.env, `order:${c.field}:${c.explicit ? c.order : 'default'}`, `sort=${c.field}${c.explicit ? `&order=${c.order}` : ' (default order)'}`, (r) => r, { query }));
+          const page = pageOf(result);
+          if (!page) continue;
+          const values = page.items.map((item) => fieldOf(item, c.pointer));
+          compared += values.length;
+          const direction = c.order === 'DESC' ? -1 : 1;
+          const declared = enumOrder(success, c.pointer);
+          const comparators: Comparator[] = [natural];
+          if (declared) comparators.push((a, b) => declared.indexOf(a as string) - declared.indexOf(b as string));
+          const inversions = comparators.map((compare) => firstInversion(values, compare, direction));
+          if (inversions.every((i) => i >= 0)) {
+            const at = Math.min(...inversions);
+            ctx.fail({
+              message: `items are not ${c.order === 'DESC' ? 'descending' : 'ascending'} by ${c.field} (${result.probe.purpose})`,
+              received: `${show(values[at - 1])} before ${show(values[at])} at items ${at - 1} and ${at}`,
+              expected: `${c.field} ${c.order === 'DESC' ? 'non-increasing' : 'non-decreasing'}${declared ? ' (alphabetically or in the enum order)' : ''}`,
+              pointer: `/data/${at}${c.pointer}`,
+              result,
+            });
+          }
+        }
+        if (compared === 0) ctx.skip('the list is empty: there is no order to check');
+        ctx.stat('itemsCompared', compared);
+      },
+    };
+  },
+};

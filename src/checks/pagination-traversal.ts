@@ -1,0 +1,76 @@
+/**
+ * pagination-traversal: walking every page at a small limit yields exactly total_count distinct
+ * ids, without duplicates or gaps, the same items in the same order as large pages, and a
+ * total_count that does not change between pages. Only ids are kept, never whole pages.
+ */
+import type { Check, ProbeResult } from './types.js';
+import { idOf, maxLimit, pageOf } from './pagination.js';
+import { probe } from './requests.js';
+
+interface Walk {
+  ids: string[];
+  totals: Set<number>;
+  pages: number;
+  stoppedEarly?: string;
+}
+
+export const paginationTraversal: Check = {
+  name: 'pagination-traversal',
+  title: 'Walking every page yields every item exactly once, as large pages do',
+  severity: 'error',
+  appliesTo: (op) => (op.pagination ? true : 'not a paginated operation'),
+  start(ctx) {
+    const op = ctx.operation;
+    const largest = maxLimit(op);
+
+    const walk = async (send: (p: ReturnType<typeof probe>) => Promise<ProbeResult>, limit: number, label: string, maxPages: number): Promise<Walk | undefined> => {
+      const result: Walk = { ids: [], totals: new Set(), pages: 0 };
+      for (let offset = 0; ; offset += limit) {
+        const response = await send(probe(op, ctx.env, `walk:${label}:${offset}`, `page at offset=${offset}, limit=${limit}`, (r) => r, { query: [['offset', String(offset)], ['limit', String(limit)]], tags: { walk: label } }));
+        const page = pageOf(response);
+        if (!page) {
+          // A transport error is the engine's to report; a wrong answer is ours.
+          if (!response.error) ctx.fail({ message: `the page at offset ${offset} is not a list page`, received: String(response.status), expected: '200 with meta and data', result: response });
+          return undefined;
+        }
+        result.pages++;
+        result.totals.add(page.totalCount);
+        result.ids.push(...page.items.map((item) => idOf(op, item)));
+        if (page.items.length === 0 || offset + limit >= page.totalCount) return result;
+        if (result.pages >= maxPages) {
+          result.stoppedEarly = `stopped after ${maxPages} pages`;
+          return result;
+        }
+      }
+    };
+
+    return {
+      async exercise(x) {
+        const first = pageOf(await x.send(probe(op, ctx.env, 'walk:size', 'learn total_count', (r) => r, { query: [['limit', '1']] })));
+        if (!first) return;
+        const total = first.totalCount;
+        if (total === 0) return ctx.skip('the list is empty: there is nothing to walk');
+        // Walk at the small limit, raised so the walk stays within max pages.
+        const small = Math.min(largest, Math.max(ctx.env.pageLimit, Math.ceil(total / ctx.env.maxPages)));
+        const large = largest;
+        const bySmall = await walk((p) => x.send(p), small, 'small', ctx.env.maxPages + 1);
+        const byLarge = await walk((p) => x.send(p), large, 'large', Math.ceil(total / large) + 1);
+        if (!bySmall || !byLarge) return;
+        ctx.stat('total', total);
+        ctx.stat('smallLimit', small);
+        ctx.stat('pagesWalked', bySmall.pages + byLarge.pages);
+        const fail = (message: string, received: string, expected: string) => ctx.fail({ message, received, expected });
+        if (bySmall.totals.size > 1 || !bySmall.totals.has(total)) fail(`total_count changed while walking at limit ${small}`, [...bySmall.totals].join(', '), `${total} on every page`);
+        const seen = new Set<string>();
+        const duplicates = bySmall.ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
+        if (duplicates.length > 0) fail(`${duplicates.length} id(s) appear on more than one page at limit ${small}`, duplicates.slice(0, 3).join(', '), 'each item on exactly one page');
+        if (seen.size !== total) fail(`walking every page at limit ${small} yields ${seen.size} distinct ids`, String(seen.size), `total_count (${total})`);
+        const largeSet = new Set(byLarge.ids);
+        const missing = byLarge.ids.filter((id) => !seen.has(id));
+        const extra = [...seen].filter((id) => !largeSet.has(id));
+        if (missing.length > 0 || extra.length > 0) fail(`small pages and large pages hold different items (${missing.length} missing, ${extra.length} extra)`, `missing ${missing.slice(0, 2).join(', ') || '—'}; extra ${extra.slice(0, 2).join(', ') || '—'}`, `the ${byLarge.ids.length} items of pages of ${large}`);
+        else if (duplicates.length === 0 && bySmall.ids.join() !== byLarge.ids.join()) fail(`small pages order the items differently from large pages`, `first difference at position ${bySmall.ids.findIndex((id, i) => id !== byLarge.ids[i])}`, 'the same order whatever the page size');
+      },
+    };
+  },
+};

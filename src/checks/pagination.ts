@@ -1,0 +1,45 @@
+/** Shared reading of list requests and responses for the pagination checks. */
+import type { ManifestOperation } from '../spec/manifest-types.js';
+import type { ProbeResult } from './types.js';
+import { fieldOf, isList } from './util.js';
+
+export interface ListPage {
+  offset: number;
+  limit: number;
+  count: number;
+  totalCount: number;
+  sort?: unknown;
+  order?: unknown;
+  items: unknown[];
+}
+
+export function queryOf(result: ProbeResult): Map<string, string> {
+  const query = result.probe.request.query;
+  return new Map(Array.isArray(query) ? query : []);
+}
+
+/** A 200 list response as a page, or undefined when it is not one. */
+export function pageOf(result: ProbeResult): ListPage | undefined {
+  if (result.status !== 200 || !isList(result.json)) return undefined;
+  const { meta, data } = result.json;
+  return { offset: meta.offset as number, limit: meta.limit as number, count: meta.count as number, totalCount: meta.total_count as number, sort: meta.sort, order: meta.order, items: data };
+}
+
+export function defaultOf(operation: ManifestOperation, name: string): unknown {
+  return operation.parameters.find((p) => p.in === 'query' && p.name === name)?.constraints.default;
+}
+
+export function idOf(operation: ManifestOperation, item: unknown): string {
+  return String(fieldOf(item, operation.pagination?.id ?? '/id'));
+}
+
+/** Query values an operation documents for a parameter (its enum), or []. */
+export function enumOf(operation: ManifestOperation, name: string): (string | number)[] {
+  return operation.parameters.find((p) => p.in === 'query' && p.name === name)?.constraints.enum ?? [];
+}
+
+export const MAX_LIMIT = 1000;
+
+export function maxLimit(operation: ManifestOperation): number {
+  return (operation.parameters.find((p) => p.name === 'limit')?.constraints.maximum as number | undefined) ?? MAX_LIMIT;
+}

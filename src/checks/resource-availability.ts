@@ -1,0 +1,50 @@
+/**
+ * resource-availability: a resource just created is retrievable at once, and so are its
+ * sub-resources (a rebalancing execution and its orders).
+ */
+import { manifest } from '../spec/manifest.js';
+import type { Check } from './types.js';
+import { fillPath, probe, scopesFor } from './requests.js';
+import { show } from './util.js';
+
+/** Operations reading the created resource: GET operations whose path extends the create path. */
+function readers(createPath: string) {
+  return manifest.operations.filter((o) => o.method === 'GET' && o.path.startsWith(`${createPath}/{`));
+}
+
+export const resourceAvailability: Check = {
+  name: 'resource-availability',
+  title: 'A created resource and its sub-resources can be read back at once',
+  severity: 'error',
+  appliesTo: (op) => (op.method === 'POST' && readers(op.path).length > 0 ? true : 'the operation creates nothing readable'),
+  start(ctx) {
+    const op = ctx.operation;
+    return {
+      async exercise(x) {
+        const created = await x.send(probe(op, ctx.env, 'avail:create', 'create a resource'));
+        const id = (created.json as { id?: unknown } | undefined)?.id;
+        if (created.status !== 200 || typeof id !== 'string') {
+          if (!created.error) ctx.skip(`the create request was answered ${created.status}; nothing to read back`);
+          return;
+        }
+        for (const reader of readers(op.path)) {
+          const name = /\{([^}]+)\}/.exec(reader.path.slice(op.path.length))?.[1] as string;
+          const path = fillPath(reader.path, { [name]: id });
+          const result = await x.send({ id: `avail:${reader.operationId}`, purpose: `${reader.key} of the created ${id}`, foreign: true, request: { method: 'GET', path, auth: { scopes: scopesFor(reader) } }, tags: { pathParams: { [name]: id } } });
+          if (result.status !== 200) {
+            ctx.fail({ message: `${reader.key} of the resource just created was answered ${result.status}`, received: String(result.status), expected: '200: the created resource is readable at once', result });
+            continue;
+          }
+          // Whatever the reader returns must name the created resource.
+          const identity = reader.resourceIdentity.find((r) => r.parameter === name);
+          if (!identity) continue;
+          const values = identity.pointer.includes('*')
+            ? (((result.json as { data?: Record<string, unknown>[] }).data ?? []).map((item) => item[identity.pointer.split('/').pop() as string]))
+            : [(result.json as Record<string, unknown>)[identity.pointer.slice(1)]];
+          const wrong = values.find((v) => v !== id);
+          if (wrong !== undefined) ctx.fail({ message: `${reader.key} of the created resource returns another resource`, received: show(wrong), expected: show(id), pointer: identity.pointer, result });
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,39 @@
+/** resource-identity: a response belongs to the resource its path names (x-resource-identity in the spec). */
+import type { Check } from './types.js';
+import { pathParamsOf, show } from './util.js';
+
+function valuesAt(json: unknown, pointer: string): { pointer: string; value: unknown }[] {
+  const parts = pointer.split('/').slice(1);
+  let nodes: { pointer: string; value: unknown }[] = [{ pointer: '', value: json }];
+  for (const part of parts) {
+    nodes = nodes.flatMap(({ pointer: at, value }) => {
+      if (part === '*') return Array.isArray(value) ? value.map((v, i) => ({ pointer: `${at}/${i}`, value: v })) : [];
+      return value && typeof value === 'object' ? [{ pointer: `${at}/${part}`, value: (value as Record<string, unknown>)[part] }] : [];
+    });
+  }
+  return nodes;
+}
+
+export const resourceIdentity: Check = {
+  name: 'resource-identity',
+  title: 'A response belongs to the resource its path names',
+  severity: 'error',
+  appliesTo: (op) => (op.resourceIdentity.length > 0 ? true : 'the operation names no resource in its path'),
+  start(ctx) {
+    const reported = new Set<string>();
+    return {
+      observe(result) {
+        if (result.status !== 200 || result.probe.foreign) return;
+        const params = pathParamsOf(result);
+        for (const identity of ctx.operation.resourceIdentity) {
+          const requested = params[identity.parameter];
+          if (!requested) continue;
+          const wrong = valuesAt(result.json, identity.pointer).find(({ value }) => String(value).toLowerCase() !== requested.toLowerCase());
+          if (!wrong || reported.has(identity.pointer)) continue;
+          reported.add(identity.pointer);
+          ctx.fail({ message: `the response holds a resource of another ${identity.parameter} (${result.probe.purpose})`, received: show(wrong.value), expected: `${requested} (the ${identity.parameter} in the path)`, pointer: wrong.pointer, result });
+        }
+      },
+    };
+  },
+};

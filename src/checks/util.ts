@@ -1,0 +1,92 @@
+/** Small helpers shared by checks. */
+import type { ManifestOperation, ManifestResponseContent } from '../spec/manifest-types.js';
+import { documentedResponse } from '../spec/manifest.js';
+import { validateBody, type BodyValidation, type SchemaViolation } from '../spec/validate.js';
+import type { ProbeResult } from './types.js';
+
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `application/json; charset=utf-8` → `application/json`. */
+export function mediaType(contentType: string | undefined): string | undefined {
+  return contentType?.split(';')[0].trim().toLowerCase() || undefined;
+}
+
+/** A value as a short printable string. */
+export function show(value: unknown, max = 80): string {
+  if (value === undefined) return '(absent)';
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** Array indices as `*`, so one fault repeated over 1000 items is reported once. */
+export function genericPointer(pointer: string): string {
+  return pointer.replace(/\/\d+(?=\/|$)/g, '/*');
+}
+
+/** The documented content a response is judged against: its own content type, else the first documented. */
+export function documentedContent(operation: ManifestOperation, result: ProbeResult): ManifestResponseContent | undefined {
+  if (result.status === undefined) return undefined;
+  const documented = documentedResponse(operation, result.status);
+  if (!documented || documented.contents.length === 0) return undefined;
+  return documented.contents.find((c) => c.contentType === mediaType(result.headers['content-type'])) ?? documented.contents[0];
+}
+
+const validations = new WeakMap<ProbeResult, { validator: string; result: BodyValidation }>();
+
+/** Validate once per response, however many checks ask (response-schema and undocumented-property). */
+export function validationOf(result: ProbeResult, validator: string): BodyValidation {
+  const cached = validations.get(result);
+  if (cached && cached.validator === validator) return cached.result;
+  const outcome = validateBody(validator, result.json);
+  validations.set(result, { validator, result: outcome });
+  return outcome;
+}
+
+/** What the schema wanted, from an AJV error. */
+export function expectedOf(violation: SchemaViolation): string {
+  const p = violation.params as Record<string, unknown>;
+  switch (violation.keyword) {
+    case 'enum':
+      return `one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return JSON.stringify(p.allowedValue);
+    case 'type':
+      return `a value of type ${String(p.type)}`;
+    case 'required':
+      return `property "${String(p.missingProperty)}"`;
+    case 'format':
+      return `a string in format ${String(p.format)}`;
+    case 'pattern':
+      return `a string matching ${String(p.pattern)}`;
+    case 'not':
+      return 'the value not to match the excluded shape';
+    case 'oneOf':
+      return 'exactly one of the documented alternatives';
+    default:
+      return violation.message;
+  }
+}
+
+export function receivedOf(violation: SchemaViolation): string {
+  if (violation.keyword === 'required') return `no property "${String((violation.params as Record<string, unknown>).missingProperty)}"`;
+  return show(violation.value);
+}
+
+/** The path parameter values a probe was sent with (set by requestFor). */
+export function pathParamsOf(result: ProbeResult): Record<string, string> {
+  return (result.probe.tags?.pathParams as Record<string, string> | undefined) ?? {};
+}
+
+export function isList(value: unknown): value is { meta: Record<string, unknown>; data: unknown[] } {
+  return Boolean(value && typeof value === 'object' && Array.isArray((value as { data?: unknown }).data) && typeof (value as { meta?: unknown }).meta === 'object');
+}
+
+/** The value at a pointer relative to an item (`/status`, `/created_at`). */
+export function fieldOf(item: unknown, pointer: string): unknown {
+  let current: unknown = item;
+  for (const key of pointer.split('/').slice(1)) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}

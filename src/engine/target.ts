@@ -1,0 +1,81 @@
+/**
+ * The target of a run as the suites see it: a serializable description (passed to vitest
+ * workers through `provide`) and the client built from it.
+ */
+import { Deadline, Transport } from '../client/transport.js';
+import { UpvestClient } from '../client/upvest-client.js';
+import { secrets } from '../client/redact.js';
+import { loadSigningKey, type SigningKey } from '../signing/index.js';
+import type { TargetFacts } from './environment.js';
+import type { Baseline } from './baseline.js';
+
+export interface TargetDescription {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** PEM or file path; absent when requests are not signed. */
+  signingKey?: string;
+  signingKeyId?: string;
+  signingKeyPassphrase?: string;
+  accountIds: string[];
+  executionId?: string;
+  triggerAccountIds: string[];
+  timeoutMs: number;
+  deadlineMs: number;
+  concurrency: number;
+  maxResponseBytes: number;
+  pageLimit: number;
+  maxPages: number;
+  minEnumCoverage: number;
+  only: string[];
+  skip: string[];
+  bail: boolean;
+  /** True when the target is the mock this run started. */
+  embeddedMock: boolean;
+  /** Known deviations (already read and validated). */
+  baseline?: Baseline;
+}
+
+export interface PreparedTarget {
+  client: UpvestClient;
+  transport: Transport;
+  deadline: Deadline;
+  facts: TargetFacts;
+  close(): Promise<void>;
+}
+
+export function prepareTarget(target: TargetDescription): PreparedTarget {
+  for (const value of [target.clientSecret, target.signingKeyPassphrase]) secrets.add(value);
+  let signingKey: SigningKey | undefined;
+  if (target.signingKey) {
+    signingKey = loadSigningKey({ key: target.signingKey, keyId: target.signingKeyId ?? 'default', passphrase: target.signingKeyPassphrase });
+  }
+  const deadline = new Deadline(target.deadlineMs);
+  const transport = new Transport({
+    connectTimeoutMs: target.timeoutMs,
+    headersTimeoutMs: target.timeoutMs,
+    bodyTimeoutMs: target.timeoutMs,
+    maxResponseBytes: target.maxResponseBytes,
+    deadline,
+    connections: target.concurrency,
+  });
+  const client = new UpvestClient({ baseUrl: target.baseUrl, clientId: target.clientId, clientSecret: target.clientSecret, signingKey, transport });
+  return {
+    client,
+    transport,
+    deadline,
+    facts: {
+      accountIds: target.accountIds,
+      executionId: target.executionId,
+      triggerAccountIds: target.triggerAccountIds,
+      signing: Boolean(signingKey),
+      pageLimit: target.pageLimit,
+      maxPages: target.maxPages,
+      minEnumCoverage: target.minEnumCoverage,
+    },
+    close: async () => {
+      deadline.dispose();
+      await transport.close();
+    },
+  };
+}
