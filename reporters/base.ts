@@ -51,7 +51,11 @@ export abstract class RunReportReporter implements Reporter {
         durationMs: Date.now() - this.startedAt,
         minEnumCoverage: this.target?.minEnumCoverage ?? 0,
         baseline: this.target?.baseline,
-        harnessErrors: unhandledErrors.map((e) => ({ code: 'CT_ERR_UNHANDLED', message: secrets.scrub(e.message ?? String(e)) })),
+        harnessErrors: [
+          // A suite that cannot even be collected must never read as a clean run.
+          ...modules.flatMap((m) => m.errors().map((e) => ({ code: 'CT_ERR_SUITE', message: secrets.scrub(`${m.moduleId}: ${e.message}`) }))),
+          ...unhandledErrors.map((e) => ({ code: 'CT_ERR_UNHANDLED', message: secrets.scrub(e.message ?? String(e)) })),
+        ],
       },
       this.options.webhooks?.(),
     );

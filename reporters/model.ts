@@ -94,7 +94,8 @@ export function buildRunReport(operations: OperationReport[], info: RunInfo, web
   const count = (status: CheckOutcome['status']) => outcomes.filter((o) => o.status === status).length;
   const harnessErrors = info.harnessErrors ?? [];
   const violated = count('failed') > 0 || gates.some((g) => !g.passed);
-  const unusable = harnessErrors.length > 0 || count('error') > 0;
+  // Nothing checked is not conformance: it is a run that could not do its job.
+  const unusable = harnessErrors.length > 0 || count('error') > 0 || count('passed') + count('failed') === 0;
   const verdict: Verdict = violated ? 'violations' : unusable ? 'unusable' : 'conformant';
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -5,6 +5,7 @@ import { ConfigInvalidError, TokenRequestError } from '../../errors.js';
 import { loadRunConfig, type RunConfig } from '../../config/load.js';
 import { RUN_SETTINGS, type RunSettingKey } from '../../config/settings.js';
 import { readBaseline, updatedBaseline, writeBaseline, type Baseline } from '../../engine/baseline.js';
+import { createSelection } from '../../engine/selection.js';
 import { prepareTarget, type TargetDescription } from '../../engine/target.js';
 import { manifest } from '../../spec/manifest.js';
 import { SummaryReporter } from '../../../reporters/summary.js';
@@ -119,6 +120,8 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     .addHelpText('after', `\nWithout --base-url (or UPVEST_BASE_URL), the bundled mock is started and tested.\n${EXIT_CODES_HELP}`);
   addRunOptions(command).action(async (options: Record<string, unknown>) => {
     const { config } = await loadRunConfig({ flags: flagsOf(options), configFile: options.config as string | undefined });
+    // A bad name in --only/--skip is a usage error now, not a suite that collects nothing.
+    createSelection(config.only, config.skip);
     const baseline = readBaselineFor(config);
     const embedded = config.baseUrl ? undefined : await startEmbeddedMock();
     try {
