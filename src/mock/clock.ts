@@ -6,11 +6,34 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-export class ManualClock implements Clock {
-  private current: number;
+/** A clock that tests (or a run) can move forward, letting the mock react at once. */
+export abstract class SteppableClock implements Clock {
   private readonly listeners = new Set<(now: number) => void>();
 
+  abstract now(): number;
+  protected abstract step(ms: number): void;
+
+  /** Move time forward and let the mock react (order progression, webhook events). */
+  advance(ms: number): number {
+    if (!(ms >= 0)) throw new RangeError(`cannot move a clock back (${ms} ms)`);
+    this.step(ms);
+    const now = this.now();
+    for (const listener of this.listeners) listener(now);
+    return now;
+  }
+
+  onAdvance(listener: (now: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** Time stands still unless advanced: for tests, with no sleeps. */
+export class ManualClock extends SteppableClock {
+  private current: number;
+
   constructor(start: number | Date = Date.UTC(2025, 0, 15, 12, 0, 0)) {
+    super();
     this.current = typeof start === 'number' ? start : start.getTime();
   }
 
@@ -18,17 +41,21 @@ export class ManualClock implements Clock {
     return this.current;
   }
 
-  /** Move time forward and let the mock react (order progression, webhook events). */
-  advance(ms: number): number {
-    if (!(ms >= 0)) throw new RangeError(`cannot move a clock back (${ms} ms)`);
+  protected step(ms: number): void {
     this.current += ms;
-    for (const listener of this.listeners) listener(this.current);
-    return this.current;
+  }
+}
+
+/** Real time that can also jump ahead: the embedded mock of a run, whose webhook check fast-forwards days. */
+export class AdjustableClock extends SteppableClock {
+  private offset = 0;
+
+  now(): number {
+    return Date.now() + this.offset;
   }
 
-  onAdvance(listener: (now: number) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  protected step(ms: number): void {
+    this.offset += ms;
   }
 }
 

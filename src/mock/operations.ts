@@ -26,6 +26,8 @@ export interface OperationsOptions {
   idempotencyTtlMs: number;
   maxIdempotencyKeys: number;
   maxExecutions: number;
+  /** Fault mode: a replayed key creates a new execution. */
+  replayCreatesNew?: boolean;
 }
 
 /** Delays of a new order's lifecycle, from its creation. */
@@ -73,7 +75,7 @@ export class Operations {
     this.expireIdempotency(now);
     const key = `${ctx.clientId}\u0000${String(ctx.header['idempotency-key']).toLowerCase()}`;
     const bodyHash = createHash('sha256').update(canonicalJson(ctx.body)).digest('hex');
-    const previous = this.idempotency.get(key);
+    const previous = this.options.replayCreatesNew ? undefined : this.idempotency.get(key);
     if (previous) {
       if (previous.bodyHash !== bodyHash) {
         return problemResponse(400, 'idempotency-key was already used with a different request body; use a new key for a new request', ctx.requestId);

@@ -14,13 +14,14 @@ import { bodyValidator, parametersValidator } from '../spec/validate.js';
 import { MockStartError } from '../errors.js';
 import { generateSigningKey, publicJwk, verifyRequest, type KeyResolver, type SigningKey } from '../signing/index.js';
 import { RateLimiter, TokenStore, type MockClient } from './auth.js';
-import { ManualClock, systemClock, type Clock } from './clock.js';
+import { ManualClock, SteppableClock, systemClock, type Clock } from './clock.js';
 import { World } from './data.js';
 import { acceptsJson, BodyTooLargeError, jsonResponse, problemResponse, readBody, writeResponse, type MockResponse } from './http.js';
 import { stableUuid, requestId as newRequestId } from './ids.js';
 import { Operations } from './operations.js';
 import { Router } from './router.js';
 import { EventSource } from './events.js';
+import { FaultSet, type FaultContext } from './faults.js';
 import { WebhookDispatcher, type DeliveryMode } from './webhook-dispatcher.js';
 
 export const DEFAULT_MOCK_CLIENT_SECRET = 'mock-client-secret';
@@ -48,6 +49,8 @@ export interface MockOptions {
   maxBodyBytes?: number;
   /** Print one line per request to this function (the CLI passes console.log). */
   log?: (line: string) => void;
+  /** Contract violations to commit on purpose (src/mock/faults.ts); never set by `run`. */
+  faults?: readonly string[];
 }
 
 export interface MockFixtures {
@@ -76,6 +79,8 @@ export interface MockHandle {
 
 interface Pipeline {
   manifest: Manifest;
+  faults: FaultSet;
+  world: World;
   router: Router;
   clients: Map<string, MockClient>;
   tokens: TokenStore;
@@ -180,33 +185,56 @@ async function handle(p: Pipeline, req: IncomingMessage): Promise<MockResponse> 
   const match = p.router.match(method, path);
   if (match.kind === 'not-found') return problemResponse(404, `no resource at ${path}`, rid);
   if (match.kind === 'method-not-allowed') {
-    return problemResponse(405, `${method} is not allowed on ${match.template}; allowed: ${match.allow.join(', ')}`, rid, { allow: match.allow.join(', ') });
+    const allow: Record<string, string> = p.faults.bypasses('allow-header') ? {} : { allow: match.allow.join(', ') };
+    return problemResponse(405, `${method} is not allowed on ${match.template}; allowed: ${match.allow.join(', ')}`, rid, allow);
   }
-  const operation = match.operation;
+  const faultContext: FaultContext = { operation: match.operation, rawQuery: queryObject(url.searchParams), pathParams: match.pathParams, secondAccountId: p.world.accounts[1].id };
+  const query: Record<string, unknown> = {};
+  const response = await handleOperation(p, req, match.operation, match.pathParams, url, body, rid, query, faultContext);
+  return p.faults.adjustResponse(response, query, faultContext);
+}
+
+async function handleOperation(
+  p: Pipeline,
+  req: IncomingMessage,
+  operation: ManifestOperation,
+  pathParams: Record<string, string>,
+  url: URL,
+  body: Buffer,
+  rid: string,
+  query: Record<string, unknown>,
+  faultContext: FaultContext,
+): Promise<MockResponse> {
+  const method = operation.method;
   const headers = requestHeaders(req);
 
-  if (!acceptsJson(headers.accept)) return problemResponse(406, `no representation matches Accept: ${headers.accept}; this resource is application/json`, rid);
+  if (!acceptsJson(headers.accept) && !p.faults.bypasses('accept')) return problemResponse(406, `no representation matches Accept: ${headers.accept}; this resource is application/json`, rid);
 
   const authorization = headers.authorization;
-  if (!authorization) return problemResponse(401, 'the authorization header is missing; send Authorization: Bearer <token>', rid, { 'www-authenticate': 'Bearer' });
-  const bearer = /^Bearer ([a-zA-Z0-9\-._~+/]+=*)$/.exec(authorization)?.[1];
-  if (!bearer) return problemResponse(401, 'the authorization header is not a bearer token', rid, { 'www-authenticate': 'Bearer' });
-  const token = p.tokens.lookup(bearer);
+  let token: ReturnType<TokenStore['lookup']>;
+  if (!authorization && p.faults.bypasses('missing-bearer')) {
+    token = { clientId: [...p.clients.keys()][0], scopes: new Set(specManifest.security.scopes), expiresAt: Number.POSITIVE_INFINITY };
+  } else {
+    if (!authorization) return problemResponse(401, 'the authorization header is missing; send Authorization: Bearer <token>', rid, { 'www-authenticate': 'Bearer' });
+    const bearer = /^Bearer ([a-zA-Z0-9\-._~+/]+=*)$/.exec(authorization)?.[1];
+    if (!bearer) return problemResponse(401, 'the authorization header is not a bearer token', rid, { 'www-authenticate': 'Bearer' });
+    token = p.tokens.lookup(bearer);
+  }
   if (!token) return problemResponse(401, 'the bearer token is not valid', rid, { 'www-authenticate': 'Bearer error="invalid_token"' });
   if (token === 'expired') return problemResponse(401, 'the bearer token has expired', rid, { 'www-authenticate': 'Bearer error="invalid_token"' });
 
   if (!headers.signature || !headers['signature-input']) return problemResponse(401, 'the request is not signed: signature and signature-input headers are required', rid);
-  if (p.signatureKeys) {
+  if (p.signatureKeys && !p.faults.bypasses('invalid-signature')) {
     const verdict = verifyRequest({ method, url: req.url ?? '/', headers, body: body.length > 0 ? body : null }, p.signatureKeys, { requiredComponents: ['@method', '@path'] });
     if (!verdict.ok) return problemResponse(401, `signature rejected (${verdict.step}): ${verdict.message}`, rid);
   }
 
   // Operations that do not document 400 refuse malformed input with a status they do document.
   const documents400 = operation.responses.some((r) => r.status === '400');
-  const clientIdHeader = headers['upvest-client-id'];
+  const clientIdHeader = headers['upvest-client-id'] ?? (p.faults.bypasses('missing-client-id') ? token.clientId : undefined);
   if (!clientIdHeader) return problemResponse(documents400 ? 400 : 401, "header 'upvest-client-id' is required", rid);
   if (clientIdHeader.toLowerCase() !== token.clientId.toLowerCase()) return problemResponse(403, 'upvest-client-id does not match the client the token was issued to', rid);
-  if (!satisfiesScopes(operation, token.scopes)) {
+  if (!satisfiesScopes(operation, token.scopes) && !p.faults.bypasses('wrong-scope')) {
     return problemResponse(403, `the token lacks the scope this operation needs: ${operation.scopes.map((s) => s.join(' + ')).join(' or ')}`, rid);
   }
   if (p.limiter) {
@@ -214,7 +242,7 @@ async function handle(p: Pipeline, req: IncomingMessage): Promise<MockResponse> 
     if (wait !== undefined) return problemResponse(429, 'rate limit exceeded', rid, { 'retry-after': String(wait) });
   }
 
-  const params = { path: match.pathParams, query: queryObject(url.searchParams), header: { ...headers } };
+  const params = { path: pathParams, query: queryObject(url.searchParams), header: { ...headers, 'upvest-client-id': clientIdHeader } };
   const validateParams = parametersValidator(operation.parametersValidator);
   if (!validateParams(params)) {
     // Without a documented 400, a malformed id or header value is answered as an unknown resource.
@@ -234,7 +262,9 @@ async function handle(p: Pipeline, req: IncomingMessage): Promise<MockResponse> 
     if (!validateBody(parsed)) return problemResponse(400, describeBodyError(validateBody), rid);
   }
 
-  return p.operations.handle(operation.operationId, { clientId: token.clientId, requestId: rid, path: params.path, query: params.query, header: params.header, body: parsed, rawBody: body });
+  Object.assign(query, params.query);
+  p.faults.adjustQuery(query, faultContext);
+  return p.operations.handle(operation.operationId, { clientId: token.clientId, requestId: rid, path: params.path, query, header: params.header, body: parsed, rawBody: body });
 }
 
 export async function startMock(options: MockOptions = {}): Promise<MockHandle> {
@@ -246,7 +276,8 @@ export async function startMock(options: MockOptions = {}): Promise<MockHandle> 
     { seed, start: clock.now(), valuationDays: options.valuationDays ?? 400, positionsPerValuation: options.positionsPerValuation ?? 5 },
     clients[0].clientId,
   );
-  const operations = new Operations(world, clock, { idempotencyTtlMs: 24 * 3_600_000, maxIdempotencyKeys: 10_000, maxExecutions: 10_000 });
+  const faults = new FaultSet(options.faults);
+  const operations = new Operations(world, clock, { idempotencyTtlMs: 24 * 3_600_000, maxIdempotencyKeys: 10_000, maxExecutions: 10_000, replayCreatesNew: faults.bypasses('idempotency') });
   const tokens = new TokenStore(clock, options.tokenTtlSeconds ?? 3600);
   const webhookKey = options.webhookSigningKey ?? generateSigningKey('ecdsa-p521-sha512', stableUuid(seed, 'webhook-key'));
   const events = new EventSource(world, clock);
@@ -254,16 +285,19 @@ export async function startMock(options: MockOptions = {}): Promise<MockHandle> 
   if (options.webhookUrl) webhooks.register(options.webhookUrl, options.webhookMode);
 
   const pump = () => {
-    const produced = events.collect(clock.now());
+    const produced = events.collect(clock.now()).map((event) => faults.adjustEvent(event));
     if (produced.length > 0 && webhooks.registered) webhooks.enqueue(produced);
   };
   operations.onChange = pump;
-  const unsubscribe = clock instanceof ManualClock ? clock.onAdvance(pump) : undefined;
+  const unsubscribe = clock instanceof SteppableClock ? clock.onAdvance(pump) : undefined;
+  // Where time moves by itself, look for events now and then.
   const ticker = clock instanceof ManualClock ? undefined : setInterval(pump, 250);
   ticker?.unref();
 
   const pipeline: Pipeline = {
     manifest: specManifest,
+    faults,
+    world,
     router: new Router(specManifest),
     clients: new Map(clients.map((c) => [c.clientId, c])),
     tokens,
@@ -277,13 +311,26 @@ export async function startMock(options: MockOptions = {}): Promise<MockHandle> 
       const rid = newRequestId();
       if (path === '/__mock/clock') {
         const ms = Number(query.get('advance') ?? '0');
+        if (!(ms >= 0)) return problemResponse(400, 'advance must be a number of milliseconds', rid);
         if (ms > 0) {
-          if (!(clock instanceof ManualClock)) return problemResponse(400, 'the mock runs on real time; start it with a manual clock to advance it', rid);
+          if (!(clock instanceof SteppableClock)) return problemResponse(400, 'the mock runs on real time; start it with --clock manual to advance it', rid);
           clock.advance(ms);
         }
         return jsonResponse(200, { now: new Date(clock.now()).toISOString() }, rid);
       }
-      if (path === '/__mock/webhooks') return jsonResponse(200, webhooks.stats(), rid);
+      if (path === '/__mock/webhooks') {
+        const url = query.get('url');
+        if (url) {
+          try {
+            new URL(url);
+          } catch {
+            return problemResponse(400, `url ${url} is not a URL`, rid);
+          }
+          const mode = query.get('mode');
+          webhooks.register(url, mode === 'single' ? 'single' : mode === 'bundled' ? 'bundled' : undefined);
+        }
+        return jsonResponse(200, webhooks.stats(), rid);
+      }
       return undefined;
     },
   };
@@ -329,7 +376,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockHandle> 
     tokens,
     registerWebhook: (target, mode) => webhooks.register(target, mode),
     advance: (ms) => {
-      if (!(clock instanceof ManualClock)) throw new Error('advance() needs a mock started with a ManualClock');
+      if (!(clock instanceof SteppableClock)) throw new Error('advance() needs a mock started with a steppable clock (ManualClock or AdjustableClock)');
       clock.advance(ms);
     },
     close: async () => {

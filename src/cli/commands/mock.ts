@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { ManualClock } from '../../mock/clock.js';
+import { FAULTS } from '../../mock/faults.js';
 import { stableUuid } from '../../mock/ids.js';
 import { manifest } from '../../spec/manifest.js';
 import { DEFAULT_MOCK_CLIENT_SECRET, startMock } from '../../mock/server.js';
@@ -26,11 +27,14 @@ export function registerMockCommand(program: Command, context: CommandContext): 
     .addOption(new Option('--webhook-mode <mode>', 'bundled: {"payload": [events]} per request; single: one event per request.').choices(['bundled', 'single']).default('bundled'))
     .addOption(new Option('--clock <kind>', 'system: real time; manual: time moves only via POST /__mock/clock?advance=MS.').choices(['system', 'manual']).default('system'))
     .addOption(new Option('--valuation-days <n>', 'Days of daily valuations per account.').default(400).argParser(integerOption('--valuation-days', 1, 200_000)))
+    .addOption(new Option('--fault <name>', `Commit this contract violation on purpose (repeatable; for testing conformance suites). Names: ${FAULTS.map((f) => f.name).join(', ')}.`).argParser((value: string, previous: string[] = []) => [...previous, value]))
     .addOption(new Option('--quiet', 'Do not print a line per request.'))
     .action(async (options: {
       port: number; host: string; seed: number; clientId?: string; clientSecret?: string; signatureKey?: string; signatureKeyId: string;
-      rateLimit?: number; webhookUrl?: string; webhookMode: 'bundled' | 'single'; clock: 'system' | 'manual'; valuationDays: number; quiet?: boolean;
+      rateLimit?: number; webhookUrl?: string; webhookMode: 'bundled' | 'single'; clock: 'system' | 'manual'; valuationDays: number; quiet?: boolean; fault?: string[];
     }) => {
+      const unknown = (options.fault ?? []).filter((name) => !FAULTS.some((f) => f.name === name));
+      if (unknown.length > 0) throw new UsageError(`--fault ${unknown.join(', ')}: no such fault`, { hint: `Faults: ${FAULTS.map((f) => f.name).join(', ')}.` });
       let signatureKey: VerifyingKey | undefined;
       if (options.signatureKey) {
         let pem: string;
@@ -55,10 +59,12 @@ export function registerMockCommand(program: Command, context: CommandContext): 
         webhookMode: options.webhookMode,
         clock: options.clock === 'manual' ? new ManualClock(Date.now()) : undefined,
         valuationDays: options.valuationDays,
+        faults: options.fault,
         log: options.quiet ? undefined : (line) => context.output.out(line),
       });
       const f = mock.fixtures;
       context.output.out(`upvest-conformance mock listening on ${mock.url}`);
+      if (options.fault?.length) context.output.out(`  FAULTS ON:      ${options.fault.join(', ')} (this mock violates the contract on purpose)`);
       context.output.out(`  client id:      ${f.clientId}`);
       context.output.out(`  client secret:  ${options.clientSecret ? '(as given with --client-secret)' : `${DEFAULT_MOCK_CLIENT_SECRET} (the mock's documented default)`}`);
       context.output.out(`  signatures:     ${signatureKey ? `verified with key id ${signatureKey.keyId}` : 'required, not verified (give --signature-key to verify)'}`);

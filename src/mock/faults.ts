@@ -1,0 +1,161 @@
+/**
+ * Fault modes of the bundled mock: single, realistic contract violations, each switched on by
+ * name (`upvest-conformance mock --fault NAME`, repeatable; never by `run`). Each names the
+ * check that must catch it; `npm run mutation` proves they all are caught. Several are subtle
+ * on purpose: only on a late page, only for one enum value, only with order=DESC, only for one
+ * account, only for large pages.
+ */
+import type { ManifestOperation } from '../spec/manifest-types.js';
+import type { MockResponse } from './http.js';
+
+export type FaultArea = 'schema' | 'undocumented' | 'pagination' | 'errors' | 'headers' | 'auth' | 'idempotency' | 'identity' | 'protocol' | 'webhooks';
+
+/** The moments where a fault can bend the mock's behaviour. */
+export type Bypass = 'missing-bearer' | 'wrong-scope' | 'missing-client-id' | 'invalid-signature' | 'accept' | 'idempotency' | 'allow-header';
+
+export interface FaultContext {
+  operation: ManifestOperation;
+  /** Query as the client sent it (before defaults). */
+  rawQuery: Record<string, unknown>;
+  pathParams: Record<string, string>;
+  /** The mock's second account: the target of the one-account fault. */
+  secondAccountId: string;
+}
+
+type Json = Record<string, any>;
+
+export interface Fault {
+  name: string;
+  area: FaultArea;
+  description: string;
+  /** The check that must report it. */
+  caughtBy: string;
+  bypass?: Bypass;
+  /** Change the validated query before the operation runs (defaults already applied). */
+  query?: (query: Json, ctx: FaultContext) => void;
+  /** Change a JSON body before it is sent; return false to leave the response alone. */
+  body?: (body: Json, response: MockResponse, ctx: FaultContext) => void;
+  /** Change the whole response (status, headers). */
+  response?: (response: MockResponse, ctx: FaultContext) => MockResponse;
+  /** Change a webhook event before it is delivered. */
+  event?: (event: Json) => void;
+}
+
+const isOp = (ctx: FaultContext, id: string) => ctx.operation.operationId === id;
+const isList = (body: Json) => Array.isArray(body.data) && body.meta && typeof body.meta === 'object';
+const ok = (r: MockResponse) => r.status === 200;
+
+export const FAULTS: Fault[] = [
+  // Response schema.
+  { name: 'schema-drop-required', area: 'schema', caughtBy: 'response-schema', description: 'the current valuation lacks valuation_time', body: (b, r, c) => ok(r) && isOp(c, 'getCurrentAccountValuation') && delete b.valuation_time },
+  { name: 'schema-wrong-type', area: 'schema', caughtBy: 'response-schema', description: 'an execution’s created_at is an epoch number', body: (b, r, c) => ok(r) && isOp(c, 'retrievePortfolioRebalancingExecution') && (b.created_at = Date.parse(b.created_at) / 1000) },
+  { name: 'schema-enum-one-value', area: 'schema', caughtBy: 'response-schema', description: 'FILLED orders (only those) report status COMPLETED', body: (b, r) => ok(r) && isList(b) && b.data.forEach((o: Json) => o.status === 'FILLED' && (o.status = 'COMPLETED')) },
+  { name: 'schema-decimal-as-number', area: 'schema', caughtBy: 'response-schema', description: 'position quantities are JSON numbers, not decimal strings', body: (b, r) => ok(r) && (isList(b) ? b.data : [b]).forEach((v: Json) => v.security_positions?.forEach((p: Json) => (p.quantity = Number(p.quantity)))) },
+  { name: 'schema-bad-uuid', area: 'schema', caughtBy: 'response-schema', description: 'portfolio_order_id is a ticket number, not a uuid', body: (b, r, c) => ok(r) && isOp(c, 'listPortfolioRebalancingExecutionOrders') && b.data.forEach((o: Json) => o.portfolio_order_id && (o.portfolio_order_id = `PO-${o.portfolio_order_id.slice(0, 8)}`)) },
+  { name: 'schema-bad-date-time', area: 'schema', caughtBy: 'response-schema', description: 'valuation_time uses a space instead of T and no zone', body: (b, r, c) => ok(r) && isOp(c, 'listAccountValuations') && b.data.forEach((v: Json) => (v.valuation_time = v.valuation_time.replace('T', ' ').replace('Z', ''))) },
+  { name: 'schema-null-not-nullable', area: 'schema', caughtBy: 'response-schema', description: 'an unpriced position has quantity null', body: (b, r) => ok(r) && (isList(b) ? b.data : [b]).forEach((v: Json) => v.security_positions?.forEach((p: Json) => p.value === null && (p.quantity = null))) },
+  { name: 'schema-cancellation-reason-not-cancelled', area: 'schema', caughtBy: 'response-schema', description: 'FILLED orders carry a cancellation_reason', body: (b, r, c) => ok(r) && isOp(c, 'listPortfolioRebalancingExecutionOrders') && b.data.forEach((o: Json) => o.status === 'FILLED' && (o.cancellation_reason = 'UNKNOWN')) },
+  { name: 'schema-bad-isin', area: 'schema', caughtBy: 'response-schema', description: 'ISINs are lower-case', body: (b, r) => ok(r) && (isList(b) ? b.data : [b]).forEach((v: Json) => v.security_positions?.forEach((p: Json) => (p.instrument.isin = String(p.instrument.isin).toLowerCase()))) },
+  { name: 'undocumented-property', area: 'undocumented', caughtBy: 'undocumented-property', description: 'valuations carry an undocumented portfolio_value', body: (b, r, c) => ok(r) && isOp(c, 'getCurrentAccountValuation') && (b.portfolio_value = b.total_security_value) },
+
+  // Pagination.
+  { name: 'pagination-count-wrong', area: 'pagination', caughtBy: 'pagination-meta', description: 'meta.count is one more than the items returned', body: (b, r) => ok(r) && isList(b) && (b.meta.count += 1) },
+  { name: 'pagination-total-wrong', area: 'pagination', caughtBy: 'pagination-traversal', description: 'total_count counts one item more than exist', body: (b, r) => ok(r) && isList(b) && (b.meta.total_count += 1) },
+  { name: 'pagination-limit-ignored', area: 'pagination', caughtBy: 'pagination-meta', description: 'limit is ignored: pages always hold up to 100 items (meta echoes the request)', query: (q) => { q.echoLimit = q.limit; q.limit = 100; } },
+  { name: 'pagination-offset-ignored', area: 'pagination', caughtBy: 'pagination-traversal', description: 'offset is ignored: every page starts at the first item (meta echoes the request)', query: (q) => { q.echoOffset = q.offset; q.offset = 0; } },
+  { name: 'pagination-meta-not-echoed', area: 'pagination', caughtBy: 'pagination-meta', description: 'meta.offset is always 0', body: (b, r) => ok(r) && isList(b) && (b.meta.offset = 0) },
+  { name: 'pagination-order-ignored-desc', area: 'pagination', caughtBy: 'ordering', description: 'order=DESC returns ascending items (meta says DESC)', query: (q) => { if (q.order === 'DESC') { q.order = 'ASC'; q.echoOrder = 'DESC'; } } },
+  { name: 'pagination-date-filter-ignored', area: 'pagination', caughtBy: 'date-filter', description: 'start_date and end_date are ignored on the valuation history', query: (q, c) => { if (isOp(c, 'listAccountValuations')) { delete q.start_date; delete q.end_date; } } },
+  { name: 'pagination-repeat-late-page', area: 'pagination', caughtBy: 'pagination-traversal', description: 'pages at offset ≥ 100 begin with the last item of the previous page', query: (q) => { if (q.offset >= 100 && q.limit > 0) { q.echoOffset = q.offset; q.offset -= 1; } } },
+  { name: 'pagination-wrong-default-limit', area: 'pagination', caughtBy: 'pagination-meta', description: 'without limit, pages hold 50 items, not the documented 100', query: (q, c) => { if (c.rawQuery.limit === undefined) q.limit = 50; } },
+  { name: 'pagination-sort-wrong-field', area: 'pagination', caughtBy: 'ordering', description: 'orders are sorted by created_at, not by status', body: (b, r, c) => ok(r) && isOp(c, 'listPortfolioRebalancingExecutionOrders') && b.data.sort((x: Json, y: Json) => (x.created_at < y.created_at ? -1 : x.created_at > y.created_at ? 1 : 0)) },
+
+  // Errors.
+  { name: 'problem-without-type', area: 'errors', caughtBy: 'error-shape', description: 'problem documents have no type', body: (b, r) => r.status >= 400 && delete b.type },
+  { name: 'problem-status-mismatch', area: 'errors', caughtBy: 'error-shape', description: 'every problem says status 400, whatever the HTTP status', body: (b, r) => r.status >= 400 && (b.status = 400) },
+  { name: 'problem-request-id-mismatch', area: 'errors', caughtBy: 'error-shape', description: 'the problem’s request_id is not the header’s', body: (b, r) => r.status >= 400 && (b.request_id = '00000000-0000-4000-8000-000000000000') },
+  { name: 'problem-as-json', area: 'errors', caughtBy: 'content-type', description: 'errors are served as application/json', response: (r) => (r.status >= 400 ? { ...r, headers: { ...r.headers, 'content-type': 'application/json' } } : r) },
+  { name: 'error-500-instead-of-400', area: 'errors', caughtBy: 'input-validation', description: 'malformed query parameters are answered 500', response: (r) => (r.status === 400 && /query parameter/.test(r.body ?? '') ? rewriteStatus(r, 500) : r) },
+  { name: 'error-200-instead-of-404', area: 'errors', caughtBy: 'not-found', description: 'an unknown account’s current valuation is answered 200 with the first account’s', response: (r, c) => (r.status === 404 && isOp(c, 'getCurrentAccountValuation') ? { ...r, status: 200, headers: { ...r.headers, 'content-type': 'application/json' }, body: JSON.stringify({ placeholder: true }) } : r) },
+  { name: 'server-error-on-large-page', area: 'errors', caughtBy: 'no-server-error', description: 'pages larger than 500 items fail with 500', response: (r, c) => (Number(c.rawQuery.limit) > 500 && r.status === 200 ? rewriteStatus(r, 500) : r) },
+
+  // Headers.
+  { name: 'header-request-id-missing-on-404', area: 'headers', caughtBy: 'response-headers', description: '404 responses (only those) lack upvest-request-id', response: (r) => (r.status === 404 ? { ...r, headers: withoutHeader(r.headers, 'upvest-request-id') } : r) },
+  { name: 'header-request-id-malformed', area: 'headers', caughtBy: 'response-headers', description: 'upvest-request-id is not a uuid (req_…)', response: (r) => ({ ...r, headers: { ...r.headers, 'upvest-request-id': `req_${(r.headers['upvest-request-id'] ?? '').replace(/-/g, '')}` } }) },
+
+  // Auth.
+  { name: 'auth-missing-bearer-accepted', area: 'auth', caughtBy: 'auth', description: 'a request without a bearer token is served', bypass: 'missing-bearer' },
+  { name: 'auth-wrong-scope-accepted', area: 'auth', caughtBy: 'auth', description: 'a token without the operation’s scope is accepted', bypass: 'wrong-scope' },
+  { name: 'auth-missing-client-id-accepted', area: 'auth', caughtBy: 'auth', description: 'a request without upvest-client-id is served', bypass: 'missing-client-id' },
+  { name: 'auth-invalid-signature-accepted', area: 'auth', caughtBy: 'auth', description: 'a forged signature is accepted', bypass: 'invalid-signature' },
+
+  // Idempotency, identity, protocol.
+  { name: 'idempotency-replay-creates-new', area: 'idempotency', caughtBy: 'idempotency', description: 'a replayed idempotency-key creates a new execution', bypass: 'idempotency' },
+  { name: 'identity-other-account', area: 'identity', caughtBy: 'resource-identity', description: 'one account’s valuation history (only that account) returns another account’s items', body: (b, r, c) => ok(r) && isOp(c, 'listAccountValuations') && c.pathParams.account_id === c.secondAccountId && b.data.forEach((v: Json) => (v.account_id = '00000000-0000-4000-8000-0000000000aa')) },
+  { name: 'method-not-allowed-without-allow', area: 'protocol', caughtBy: 'method-not-allowed', description: '405 responses have no Allow header', bypass: 'allow-header' },
+  { name: 'accept-ignored', area: 'protocol', caughtBy: 'not-acceptable', description: 'Accept: text/html is answered 200 with JSON', bypass: 'accept' },
+
+  // Webhooks.
+  { name: 'webhook-invalid-event', area: 'webhooks', caughtBy: 'webhook-events', description: 'emitted order events carry a lower-case status', event: (e) => e.type?.startsWith('REBALANCING_EXECUTION_ORDER.') && e.object && (e.object.status = String(e.object.status).toLowerCase()) },
+];
+
+function rewriteStatus(response: MockResponse, status: number): MockResponse {
+  const body = response.body ? (JSON.parse(response.body) as Json) : {};
+  return { ...response, status, headers: { ...response.headers, 'content-type': 'application/problem+json' }, body: JSON.stringify({ type: 'internal_server_error', status, title: 'Internal Server Error', detail: 'unexpected failure', request_id: body.request_id ?? response.headers['upvest-request-id'] }) };
+}
+
+function withoutHeader(headers: Record<string, string>, name: string): Record<string, string> {
+  const { [name]: _removed, ...rest } = headers;
+  return rest;
+}
+
+export class UnknownFaultError extends Error {}
+
+/** The faults switched on for one mock. */
+export class FaultSet {
+  readonly active: Fault[];
+
+  constructor(names: readonly string[] = []) {
+    this.active = names.map((name) => {
+      const fault = FAULTS.find((f) => f.name === name);
+      if (!fault) throw new UnknownFaultError(`unknown fault "${name}"; known: ${FAULTS.map((f) => f.name).join(', ')}`);
+      return fault;
+    });
+  }
+
+  get size(): number {
+    return this.active.length;
+  }
+
+  bypasses(point: Bypass): boolean {
+    return this.active.some((f) => f.bypass === point);
+  }
+
+  adjustQuery(query: Json, ctx: FaultContext): void {
+    for (const fault of this.active) fault.query?.(query, ctx);
+  }
+
+  /** Apply body and response faults, and restore what adjustQuery must keep hidden from the client. */
+  adjustResponse(response: MockResponse, query: Json, ctx: FaultContext): MockResponse {
+    if (this.active.length === 0) return response;
+    let out = response;
+    const isJson = /json/.test(out.headers['content-type'] ?? '') && out.body;
+    if (isJson) {
+      const body = JSON.parse(out.body as string) as Json;
+      if (isList(body)) {
+        if (query.echoOffset !== undefined) body.meta.offset = query.echoOffset;
+        if (query.echoLimit !== undefined) body.meta.limit = query.echoLimit;
+        if (query.echoOrder !== undefined) body.meta.order = query.echoOrder;
+      }
+      for (const fault of this.active) fault.body?.(body, out, ctx);
+      out = { ...out, body: JSON.stringify(body) };
+    }
+    for (const fault of this.active) if (fault.response) out = fault.response(out, ctx);
+    return out;
+  }
+
+  adjustEvent<E>(event: E): E {
+    for (const fault of this.active) fault.event?.(event as Json);
+    return event;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * A webhook receiver: accepts deliveries (bundled `{payload: [...]}` or single events),
+ * verifies their HTTP message signature when keys are given, validates every event against
+ * the spec, de-duplicates by event id and reports each delivery and event as it arrives.
+ * Used by `listen` and by the check of the events a provider sends.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KeyResolver, VerifyResult } from '../signing/index.js';
+import { verifyRequest } from '../signing/index.js';
+import { eventsOfBody } from './delivery.js';
+import { validateEvent, type EventVerdict } from './events.js';
+
+export interface ReceivedEvent {
+  event: unknown;
+  verdict: EventVerdict;
+  /** Seen before (by id): a redelivery. */
+  duplicate: boolean;
+  deliveryIndex: number;
+}
+
+export interface Delivery {
+  index: number;
+  receivedAt: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  bodyBytes: number;
+  /** Absent when no keys were configured. */
+  signature?: VerifyResult;
+  /** Why the body could not be read as events, if it could not. */
+  malformed?: string;
+  events: ReceivedEvent[];
+  /** Whether created_at ascends within the delivery, as Upvest documents. */
+  ordered: boolean;
+  status: number;
+  /** The raw body, for cassettes (kept only when asked). */
+  body?: string;
+}
+
+export interface ReceiverOptions {
+  port?: number;
+  host?: string;
+  path?: string;
+  keys?: KeyResolver;
+  /** Answer 401 to deliveries whose signature does not verify (default: acknowledge and report). */
+  rejectUnverified?: boolean;
+  keepBodies?: boolean;
+  onDelivery?: (delivery: Delivery) => void;
+  maxBodyBytes?: number;
+  /** Deliveries kept for inspection (the oldest go first). */
+  maxDeliveries?: number;
+}
+
+export interface Receiver {
+  url: string;
+  deliveries: Delivery[];
+  seenIds: Set<string>;
+  close(): Promise<void>;
+}
+
+function headersOf(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
+  const deliveries: Delivery[] = [];
+  const seenIds = new Set<string>();
+  let index = 0;
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size <= (options.maxBodyBytes ?? 10 * 1024 * 1024)) chunks.push(chunk as Buffer);
+    }
+    const body = Buffer.concat(chunks);
+    const headers = headersOf(req);
+    const delivery: Delivery = { index: index++, receivedAt: new Date().toISOString(), method: req.method ?? 'POST', path: req.url ?? '/', headers, bodyBytes: size, events: [], ordered: true, status: 200, ...(options.keepBodies ? { body: body.toString('utf8') } : {}) };
+    if (options.path && new URL(req.url ?? '/', 'http://x').pathname !== options.path) {
+      delivery.status = 404;
+    } else if (req.method !== 'POST') {
+      delivery.status = 405;
+    } else {
+      if (options.keys) delivery.signature = verifyRequest({ method: 'POST', url: req.url ?? '/', headers, body }, options.keys);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        delivery.malformed = 'the body is not JSON';
+      }
+      const events = parsed === undefined ? undefined : eventsOfBody(parsed);
+      if (parsed !== undefined && !events) delivery.malformed = 'the body is neither an event nor a {"payload": [events]} bundle';
+      for (const event of events ?? []) {
+        const verdict = validateEvent(event);
+        const duplicate = verdict.id !== undefined && seenIds.has(verdict.id);
+        if (verdict.id !== undefined && seenIds.size < 1_000_000) seenIds.add(verdict.id);
+        delivery.events.push({ event, verdict, duplicate, deliveryIndex: delivery.index });
+      }
+      const times = delivery.events.map((e) => String((e.event as { created_at?: unknown }).created_at));
+      delivery.ordered = times.every((t, i) => i === 0 || times[i - 1] <= t);
+      if (options.rejectUnverified && delivery.signature && !delivery.signature.ok) delivery.status = 401;
+    }
+    deliveries.push(delivery);
+    if (deliveries.length > (options.maxDeliveries ?? 10_000)) deliveries.shift();
+    res.writeHead(delivery.status, { 'content-type': 'text/plain' }).end(delivery.status === 200 ? 'ok' : 'rejected');
+    options.onDelivery?.(delivery);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}${options.path ?? '/webhooks'}`,
+    deliveries,
+    seenIds,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
