@@ -4,8 +4,9 @@
  * whole path a sandbox run takes.
  */
 import { createPublicKey } from 'node:crypto';
+import { AdjustableClock } from '../mock/clock.js';
 import { startMock, type MockHandle } from '../mock/server.js';
-import { generateSigningKey } from '../signing/index.js';
+import { generateSigningKey, type SigningKey } from '../signing/index.js';
 
 export const EMBEDDED_KEY_ID = 'upvest-conformance-embedded';
 
@@ -15,15 +16,18 @@ export interface EmbeddedTarget {
   clientId: string;
   clientSecret: string;
   signingKeyPem: string;
+  signingKeyId: string;
   accountIds: string[];
   executionId: string;
   triggerAccountIds: string[];
 }
 
-export async function startEmbeddedMock(): Promise<EmbeddedTarget> {
-  const key = generateSigningKey('ecdsa-p521-sha512', EMBEDDED_KEY_ID);
+/** With the user's signing key, the mock verifies that key; otherwise one is generated for the run. */
+export async function startEmbeddedMock(userKey?: SigningKey): Promise<EmbeddedTarget> {
+  const key = userKey ?? generateSigningKey('ecdsa-p521-sha512', EMBEDDED_KEY_ID);
   const publicKey = { keyId: key.keyId, algorithm: key.algorithm, publicKey: createPublicKey(key.privateKey) };
-  const mock = await startMock({ signatureKeys: (id) => (id === key.keyId ? publicKey : undefined) });
+  // Real time that the webhook suite can move days ahead.
+  const mock = await startMock({ clock: new AdjustableClock(), signatureKeys: (id) => (id === key.keyId ? publicKey : undefined) });
   const f = mock.fixtures;
   return {
     mock,
@@ -31,6 +35,7 @@ export async function startEmbeddedMock(): Promise<EmbeddedTarget> {
     clientId: f.clientId,
     clientSecret: f.clientSecret,
     signingKeyPem: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    signingKeyId: key.keyId,
     accountIds: f.accounts.map((a) => a.id),
     // The seeded execution whose orders show every status and cancellation reason.
     executionId: f.executions[0].id,

@@ -35,6 +35,7 @@ export interface RunConfig {
   minEnumCoverage: number;
   pageLimit: number;
   maxPages: number;
+  mockControl: boolean;
   /** The config file that was read, if any. */
   configFile?: string;
 }

@@ -47,6 +47,7 @@ export const RUN_SETTINGS = [
   { key: 'reportDir', flag: '--report-dir', valueName: 'DIR', env: 'UPVEST_REPORT_DIR', kind: 'string', default: 'reports', description: 'Folder the reports are written to.' },
   { key: 'reporters', flag: '--reporter', valueName: 'LIST', env: 'UPVEST_REPORTERS', kind: 'list', default: ['json', 'junit', 'md', 'html'], choices: ['json', 'junit', 'md', 'html'], description: 'Reports to write: json, junit, md, html (comma-separated or repeated).' },
   { key: 'minEnumCoverage', flag: '--min-enum-coverage', valueName: 'PERCENT', env: 'UPVEST_MIN_ENUM_COVERAGE', kind: 'number', default: 0, min: 0, max: 100, description: 'Fail the gate when fewer than PERCENT of the documented enum values were observed.' },
+  { key: 'mockControl', flag: '--mock-control', env: 'UPVEST_MOCK_CONTROL', kind: 'boolean', default: false, description: 'The target is an upvest-conformance mock: use its /__mock endpoints to check the webhooks it delivers (on by itself for the bundled mock).' },
   { key: 'pageLimit', flag: '--page-limit', valueName: 'N', env: 'UPVEST_PAGE_LIMIT', kind: 'integer', default: 2, min: 1, max: 1000, description: 'Page size used when walking every page of a list (pagination traversal).' },
   { key: 'maxPages', flag: '--max-pages', valueName: 'N', env: 'UPVEST_MAX_PAGES', kind: 'integer', default: 200, min: 1, max: 100_000, description: 'Most pages walked per list; a longer list is walked at a larger page size.' },
 ] as const satisfies readonly Setting[];

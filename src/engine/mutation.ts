@@ -64,6 +64,7 @@ export async function runAgainstMock(faults: readonly string[], extra: Partial<M
     skip: [],
     bail: false,
     embeddedMock: true,
+    mockControl: true,
   };
   const run = ConformanceRun.open(target);
   try {

@@ -9,19 +9,22 @@ export interface Selection {
   check(name: string): true | string;
 }
 
+/** Names outside the operation checks: the webhook suite and its check. */
+const EXTRA_NAMES = ['webhooks', 'webhook-events'];
+
 export function createSelection(only: string[], skip: string[]): Selection {
   const checkNames = new Set(CHECKS.map((c) => c.name));
   const isOperation = (name: string) => manifest.operations.some((op) => op.operationId === name || op.key === name);
   for (const [flag, names] of [['--only', only], ['--skip', skip]] as const) {
     for (const name of names) {
-      if (!checkNames.has(name) && !isOperation(name) && name !== 'webhooks') {
+      if (!checkNames.has(name) && !isOperation(name) && !EXTRA_NAMES.includes(name)) {
         throw new UsageError(`${flag} ${name}: no check or operation has this name`, {
           hint: `Checks: ${[...checkNames].join(', ')}. Operations: ${manifest.operations.map((o) => o.operationId).join(', ')}.`,
         });
       }
     }
   }
-  const onlyChecks = only.filter((n) => checkNames.has(n));
+  const onlyChecks = only.filter((n) => checkNames.has(n) || n === 'webhook-events');
   const onlyOps = only.filter(isOperation);
   const matches = (op: ManifestOperation, name: string) => op.operationId === name || op.key === name;
   return {

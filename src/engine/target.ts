@@ -32,6 +32,8 @@ export interface TargetDescription {
   bail: boolean;
   /** True when the target is the mock this run started. */
   embeddedMock: boolean;
+  /** The target is an upvest-conformance mock whose /__mock endpoints the webhook suite may drive. */
+  mockControl: boolean;
   /** Known deviations (already read and validated). */
   baseline?: Baseline;
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
-import { ManualClock } from '../../mock/clock.js';
+import { AdjustableClock, ManualClock } from '../../mock/clock.js';
 import { FAULTS } from '../../mock/faults.js';
 import { stableUuid } from '../../mock/ids.js';
 import { manifest } from '../../spec/manifest.js';
@@ -25,13 +25,13 @@ export function registerMockCommand(program: Command, context: CommandContext): 
     .addOption(new Option('--rate-limit <n>', 'Requests per second per client; beyond it 429 with Retry-After.').argParser(integerOption('--rate-limit', 1, 100_000)))
     .addOption(new Option('--webhook-url <url>', 'Deliver webhook events (signed, bundled, retried until 200) to this URL.'))
     .addOption(new Option('--webhook-mode <mode>', 'bundled: {"payload": [events]} per request; single: one event per request.').choices(['bundled', 'single']).default('bundled'))
-    .addOption(new Option('--clock <kind>', 'system: real time; manual: time moves only via POST /__mock/clock?advance=MS.').choices(['system', 'manual']).default('system'))
+    .addOption(new Option('--clock <kind>', 'real: real time, which POST /__mock/clock?advance=MS can also move ahead; manual: time moves only that way.').choices(['real', 'manual']).default('real'))
     .addOption(new Option('--valuation-days <n>', 'Days of daily valuations per account.').default(400).argParser(integerOption('--valuation-days', 1, 200_000)))
     .addOption(new Option('--fault <name>', `Commit this contract violation on purpose (repeatable; for testing conformance suites). Names: ${FAULTS.map((f) => f.name).join(', ')}.`).argParser((value: string, previous: string[] = []) => [...previous, value]))
     .addOption(new Option('--quiet', 'Do not print a line per request.'))
     .action(async (options: {
       port: number; host: string; seed: number; clientId?: string; clientSecret?: string; signatureKey?: string; signatureKeyId: string;
-      rateLimit?: number; webhookUrl?: string; webhookMode: 'bundled' | 'single'; clock: 'system' | 'manual'; valuationDays: number; quiet?: boolean; fault?: string[];
+      rateLimit?: number; webhookUrl?: string; webhookMode: 'bundled' | 'single'; clock: 'real' | 'manual'; valuationDays: number; quiet?: boolean; fault?: string[];
     }) => {
       const unknown = (options.fault ?? []).filter((name) => !FAULTS.some((f) => f.name === name));
       if (unknown.length > 0) throw new UsageError(`--fault ${unknown.join(', ')}: no such fault`, { hint: `Faults: ${FAULTS.map((f) => f.name).join(', ')}.` });
@@ -57,7 +57,7 @@ export function registerMockCommand(program: Command, context: CommandContext): 
         rateLimit: options.rateLimit,
         webhookUrl: options.webhookUrl,
         webhookMode: options.webhookMode,
-        clock: options.clock === 'manual' ? new ManualClock(Date.now()) : undefined,
+        clock: options.clock === 'manual' ? new ManualClock(Date.now()) : new AdjustableClock(),
         valuationDays: options.valuationDays,
         faults: options.fault,
         log: options.quiet ? undefined : (line) => context.output.out(line),

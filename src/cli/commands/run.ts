@@ -8,6 +8,7 @@ import { readBaseline, updatedBaseline, writeBaseline, type Baseline } from '../
 import { createSelection } from '../../engine/selection.js';
 import { prepareTarget, type TargetDescription } from '../../engine/target.js';
 import { manifest } from '../../spec/manifest.js';
+import { loadSigningKey } from '../../signing/index.js';
 import { SummaryReporter } from '../../../reporters/summary.js';
 import { reportersFor } from '../../../reporters/index.js';
 import type { CommandContext } from '../main.js';
@@ -73,11 +74,12 @@ export function describeTarget(config: RunConfig, embedded: EmbeddedTarget | und
       clientId: embedded.clientId,
       clientSecret: embedded.clientSecret,
       signingKey: config.sign ? embedded.signingKeyPem : undefined,
-      signingKeyId: 'upvest-conformance-embedded',
+      signingKeyId: embedded.signingKeyId,
       accountIds: config.accountIds.length > 0 ? config.accountIds : embedded.accountIds,
       executionId: config.executionId ?? embedded.executionId,
       triggerAccountIds: config.triggerAccountIds.length > 0 ? config.triggerAccountIds : embedded.triggerAccountIds,
       embeddedMock: true,
+      mockControl: true,
     };
   }
   return {
@@ -92,6 +94,7 @@ export function describeTarget(config: RunConfig, embedded: EmbeddedTarget | und
     executionId: config.executionId,
     triggerAccountIds: config.triggerAccountIds,
     embeddedMock: false,
+    mockControl: config.mockControl,
   };
 }
 
@@ -123,7 +126,9 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     // A bad name in --only/--skip is a usage error now, not a suite that collects nothing.
     createSelection(config.only, config.skip);
     const baseline = readBaselineFor(config);
-    const embedded = config.baseUrl ? undefined : await startEmbeddedMock();
+    // Load the key now: a bad key is a configuration error before anything runs.
+    const signingKey = config.signingKey && config.sign ? loadSigningKey({ key: config.signingKey, keyId: config.signingKeyId ?? 'default', passphrase: config.signingKeyPassphrase }) : undefined;
+    const embedded = config.baseUrl ? undefined : await startEmbeddedMock(signingKey);
     try {
       const target = describeTarget(config, embedded, baseline);
       if (!embedded && target.accountIds.length === 0 && !config.skip.some((s) => /valuation/i.test(s))) {
@@ -138,7 +143,10 @@ export function registerRunCommand(program: Command, context: CommandContext): v
       if (config.updateBaseline && config.baseline) {
         const next = updatedBaseline(baseline, report.operations.flatMap((o) => o.checks));
         writeBaseline(config.baseline, next);
-        context.output.out(`wrote ${config.baseline} (${next.entries.length} entries)`);
+        context.output.out(`wrote ${config.baseline} (${next.entries.length} entries; give each new one its reason)`);
+        // Every failure is now a listed deviation: only gates and unusable targets still fail.
+        context.setExitCode(report.gates.some((g) => !g.passed) ? 1 : report.totals.errors > 0 || report.harnessErrors.length > 0 ? 2 : 0);
+        return;
       }
       context.setExitCode(report.exitCode);
     } finally {

@@ -1,0 +1,39 @@
+/**
+ * Every fault mode of the mock is caught by the check that must catch it, and the clean mock
+ * raises no finding at all (a false alarm is a defect of the suite).
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { CHECKS } from '../../src/checks/registry.js';
+import { mutationMatrix, type MutationMatrix } from '../../src/engine/mutation.js';
+import { WEBHOOK_CHECK } from '../../src/engine/webhook-provider.js';
+import { FAULTS, FaultSet } from '../../src/mock/faults.js';
+
+describe('fault modes', () => {
+  test('at least 30, uniquely named, each naming an existing check and covering every area', () => {
+    expect(FAULTS.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(FAULTS.map((f) => f.name)).size).toBe(FAULTS.length);
+    const checks = new Set([...CHECKS.map((c) => c.name), WEBHOOK_CHECK]);
+    for (const fault of FAULTS) expect(checks.has(fault.caughtBy), fault.name).toBe(true);
+    expect(new Set(FAULTS.map((f) => f.area))).toEqual(new Set(['schema', 'undocumented', 'pagination', 'errors', 'headers', 'auth', 'idempotency', 'identity', 'protocol', 'webhooks']));
+  });
+
+  test('an unknown fault name is refused, so none can be switched on by a typo', () => {
+    expect(() => new FaultSet(['schema-drop-requried'])).toThrow(/unknown fault "schema-drop-requried"/);
+  });
+});
+
+describe('detection matrix', () => {
+  let matrix: MutationMatrix;
+  beforeAll(async () => {
+    matrix = await mutationMatrix({ parallel: 2 });
+  }, 300_000);
+
+  test('no false alarm on the clean mock', () => {
+    expect(matrix.cleanRun.falseAlarms).toEqual([]);
+  });
+
+  test.for(FAULTS.map((f) => [f.name, f.caughtBy] as const))('%s is caught by %s', ([name, check]) => {
+    const result = matrix.faults.find((f) => f.fault === name);
+    expect(result?.caughtBy).toContain(check);
+  });
+});
