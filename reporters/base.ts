@@ -8,6 +8,7 @@ import { dirname, join, relative } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
 import type { SerializedError } from 'vitest';
 import { secrets } from '../src/client/redact.js';
+import { reportContextOf, type ReportContext } from '../suites/context.js';
 import type { TargetDescription } from '../src/engine/target.js';
 import { buildRunReport, type RunReport, type WebhookResults } from './model.js';
 import { operationReportsFrom } from './collect.js';
@@ -22,7 +23,7 @@ export interface ReporterOptions {
 }
 
 export abstract class RunReportReporter implements Reporter {
-  protected target?: Pick<TargetDescription, 'baseUrl' | 'embeddedMock' | 'minEnumCoverage' | 'baseline' | 'signingKey'>;
+  protected target?: ReportContext;
   private startedAt = Date.now();
   protected readonly reportDir: string;
   protected readonly log: (line: string) => void;
@@ -33,7 +34,8 @@ export abstract class RunReportReporter implements Reporter {
   }
 
   onInit(vitest: Vitest): void {
-    this.target = (vitest.config.provide as { upvestTarget?: TargetDescription } | undefined)?.upvestTarget;
+    const provided = vitest.config.provide as { upvestReport?: ReportContext; upvestTarget?: TargetDescription } | undefined;
+    this.target = provided?.upvestReport ?? (provided?.upvestTarget ? reportContextOf(provided.upvestTarget) : undefined);
   }
 
   onTestRunStart(): void {
@@ -46,7 +48,7 @@ export abstract class RunReportReporter implements Reporter {
       {
         baseUrl: this.target?.baseUrl ?? '(unknown)',
         embeddedMock: this.target?.embeddedMock ?? false,
-        signing: Boolean(this.target?.signingKey),
+        signing: this.target?.signing ?? false,
         startedAt: new Date(this.startedAt).toISOString(),
         durationMs: Date.now() - this.startedAt,
         minEnumCoverage: this.target?.minEnumCoverage ?? 0,

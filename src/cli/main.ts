@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT, processOutput, reportError, type Output } from './output.js';
 import { registerMockCommand } from './commands/mock.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerWebhookCommands } from './commands/webhooks.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -35,6 +36,7 @@ export function buildProgram(context: CommandContext): Command {
     .exitOverride();
   registerRunCommand(program, context);
   registerMockCommand(program, context);
+  registerWebhookCommands(program, context);
   return program;
 }
 

@@ -1,11 +1,26 @@
 /** Runs the conformance suites with vitest, programmatically, with the given reporters. */
 import { fileURLToPath } from 'node:url';
 import type { Reporter } from 'vitest/node';
+import type { ProvidedContext } from 'vitest';
 import type { TargetDescription } from '../engine/target.js';
+import { reportContextOf } from '../../suites/context.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export async function runSuites(target: TargetDescription, reporters: Reporter[], include = ['suites/**/*.suite.ts']): Promise<void> {
+export interface SuiteRun {
+  include: string[];
+  provide: Partial<ProvidedContext>;
+  /** Bounds the beforeAll work of a suite. */
+  deadlineMs: number;
+  bail?: boolean;
+}
+
+/** The conformance suites against a target. */
+export function targetRun(target: TargetDescription): SuiteRun {
+  return { include: ['suites/operations.suite.ts', 'suites/webhooks.suite.ts'], provide: { upvestTarget: target, upvestReport: reportContextOf(target) }, deadlineMs: target.deadlineMs, bail: target.bail };
+}
+
+export async function runSuites(run: SuiteRun, reporters: Reporter[]): Promise<void> {
   const { startVitest } = await import('vitest/node');
   const previousExitCode = process.exitCode;
   const vitest = await startVitest(
@@ -14,17 +29,17 @@ export async function runSuites(target: TargetDescription, reporters: Reporter[]
     {
       config: false,
       root: PACKAGE_ROOT,
-      include,
+      include: run.include,
       watch: false,
       reporters,
-      provide: { upvestTarget: target },
+      provide: run.provide,
       // The work of an operation happens in beforeAll; the run deadline bounds it.
-      hookTimeout: target.deadlineMs + 15_000,
+      hookTimeout: run.deadlineMs + 15_000,
       testTimeout: 30_000,
       teardownTimeout: 10_000,
       fileParallelism: false,
       pool: 'threads',
-      bail: target.bail ? 1 : 0,
+      bail: run.bail ? 1 : 0,
       passWithNoTests: false,
     },
     { server: { watch: null } },

@@ -103,16 +103,4 @@ export function invalidVariants(schema: Schema, base: unknown): Variant[] {
   return out;
 }
 
-/** Pointers (`*` for array items) of every nullable value and every oneOf with several non-null branches. */
-export function choicePoints(schema: Schema, pointer = '', out = { nullable: [] as string[], oneOf: [] as { pointer: string; branches: number }[] }) {
-  if (pointer !== '' && allowsNull(schema)) out.nullable.push(pointer);
-  if (Array.isArray(schema.oneOf)) {
-    const branches = (schema.oneOf as Schema[]).filter((b) => !(typesOf(b).length === 1 && typesOf(b)[0] === 'null'));
-    if (branches.length > 1) out.oneOf.push({ pointer, branches: branches.length });
-    for (const b of branches) choicePoints(b, pointer, out);
-  }
-  const flat = Array.isArray(schema.allOf) ? flattenAllOf(schema) : schema;
-  for (const [name, sub] of Object.entries((flat.properties as Record<string, Schema>) ?? {})) choicePoints(sub, `${pointer}/${name}`, out);
-  if (flat.items) choicePoints(flat.items as Schema, `${pointer}/*`, out);
-  return out;
-}
+export { choicePoints } from '../../src/data/choice-points.js';

@@ -14,7 +14,7 @@ import { reportersFor } from '../../../reporters/index.js';
 import type { CommandContext } from '../main.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import { startEmbeddedMock, type EmbeddedTarget } from '../embedded-mock.js';
-import { runSuites } from '../run-suites.js';
+import { runSuites, targetRun } from '../run-suites.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -137,7 +137,7 @@ export function registerRunCommand(program: Command, context: CommandContext): v
       await preflight(target);
       const summary = new SummaryReporter({ reportDir: config.reportDir, log: (line) => context.output.out(line) });
       const files = reportersFor(config.reporters, { reportDir: config.reportDir, log: (line) => context.output.out(line) });
-      await runSuites(target, [...files, summary]);
+      await runSuites(targetRun(target), [...files, summary]);
       const report = summary.report;
       if (!report) throw new ConfigInvalidError('the suites produced no report');
       if (config.updateBaseline && config.baseline) {

@@ -1,0 +1,21 @@
+/** Where an instance of a schema can differ in shape: nullable values and oneOf branches (pointers with `*`). */
+import { allowsNull, flattenAllOf, type Schema } from './instance-generator.js';
+
+function typesOf(schema: Schema): string[] {
+  if (Array.isArray(schema.type)) return schema.type as string[];
+  if (typeof schema.type === 'string') return [schema.type];
+  return [];
+}
+
+export function choicePoints(schema: Schema, pointer = '', out = { nullable: [] as string[], oneOf: [] as { pointer: string; branches: number }[] }) {
+  if (pointer !== '' && allowsNull(schema)) out.nullable.push(pointer);
+  if (Array.isArray(schema.oneOf)) {
+    const branches = (schema.oneOf as Schema[]).filter((b) => !(typesOf(b).length === 1 && typesOf(b)[0] === 'null'));
+    if (branches.length > 1) out.oneOf.push({ pointer, branches: branches.length });
+    for (const b of branches) choicePoints(b, pointer, out);
+  }
+  const flat = Array.isArray(schema.allOf) ? flattenAllOf(schema) : schema;
+  for (const [name, sub] of Object.entries((flat.properties as Record<string, Schema>) ?? {})) choicePoints(sub, `${pointer}/${name}`, out);
+  if (flat.items) choicePoints(flat.items as Schema, `${pointer}/*`, out);
+  return out;
+}
