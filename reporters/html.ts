@@ -8,7 +8,7 @@ import { renderFailure } from '../src/checks/failure.js';
 import type { CheckOutcome, CheckStatus, Failure } from '../src/checks/types.js';
 import { secrets } from '../src/client/redact.js';
 import { RunReportReporter } from './base.js';
-import { checkGroups, type CheckGroup } from './junit.js';
+import { checkGroups, showControlCharacters, type CheckGroup } from './groups.js';
 import type { RunReport } from './model.js';
 
 export const HTML_REPORT_FILE = 'report.html';
@@ -31,7 +31,7 @@ const KIND_RANK: Record<FindingKind, number> = { error: 0, warning: 1, baselined
 
 /** Scrubbed before escaping (an escaped secret would no longer match), optionally clipped in between. */
 function esc(text: string | number | undefined, max = Infinity): string {
-  let value = secrets.scrub(String(text ?? ''));
+  let value = showControlCharacters(secrets.scrub(String(text ?? '')));
   if (value.length > max) value = `${value.slice(0, max - 1)}…`;
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
@@ -47,6 +47,7 @@ body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 12.5px; }
 pre { margin: 0; padding: 8px 10px; background: var(--soft); border: 1px solid var(--line); border-radius: 6px; white-space: pre-wrap; overflow-wrap: anywhere; }
 main, header .inner, nav .inner { max-width: 1320px; margin: 0 auto; padding: 0 20px; }
+section, .card, details.finding { scroll-margin-top: 48px; }
 h2 { font-size: 18px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 h3 { font-size: 15px; margin: 0 0 6px; }
 h4 { font-size: 12px; margin: 10px 0 4px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
@@ -64,7 +65,7 @@ nav a { color: var(--ink); text-decoration: none; font-weight: 600; } nav a:hove
 .matrix-wrap { overflow-x: auto; }
 table.matrix { border-collapse: collapse; }
 .matrix th, .matrix td { border: 1px solid var(--line); padding: 3px 4px; text-align: center; }
-.matrix th.op { text-align: left; font-weight: 500; max-width: 380px; overflow-wrap: anywhere; background: #fff; }
+.matrix th.op { text-align: left; font-weight: 500; white-space: nowrap; background: #fff; }
 .matrix thead th { vertical-align: bottom; background: var(--soft); font-weight: 600; font-size: 12px; }
 .matrix thead th.check span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
 .matrix td { width: 30px; height: 28px; font-weight: 700; }
@@ -96,8 +97,10 @@ details.finding > .body { padding: 8px 10px 10px; }
 .facts dt { color: var(--muted); } .facts dd { margin: 0; overflow-wrap: anywhere; }
 .exchange { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
 .exchange pre { max-height: 320px; overflow: auto; }
-.coverage { display: grid; grid-template-columns: minmax(200px, 2fr) minmax(140px, 1.3fr) 150px 2fr; gap: 6px 12px; align-items: center; }
-.coverage .head { font-weight: 600; color: var(--muted); font-size: 12px; }
+table.coverage { width: 100%; border-collapse: collapse; table-layout: fixed; }
+.coverage th, .coverage td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: middle; overflow-wrap: anywhere; }
+.coverage thead th { font-size: 12px; color: var(--muted); }
+.coverage tr.scope th { background: var(--soft); padding-top: 6px; }
 .bar { height: 10px; background: #ffebe9; border-radius: 5px; overflow: hidden; } .bar > span { display: block; height: 100%; background: var(--ok); }
 .bar-label { font-size: 12px; color: var(--muted); }
 .missing .chip { background: #fff8c5; border-color: #eac54f; }
@@ -195,7 +198,7 @@ function matrix(groups: CheckGroup[], checkNames: string[], firstFinding: Map<Ch
   const rows = groups.map((g, i) => `<tr><th class="op mono" scope="row"><a href="#op-${i + 1}">${esc(g.name)}</a></th>${checkNames.map((name) => matrixCell(g.checks.find((c) => c.check === name), name, firstFinding)).join('')}</tr>`);
   const legend = (['passed', 'failed', 'error', 'skipped'] as const).map((s) => `<span class="s-${s}">${CELL_TEXT[s]}</span>${s === 'error' ? 'could not be checked' : s}`).join('');
   return `<div class="matrix-wrap"><table class="matrix"><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table></div>
-<p class="legend">${legend}<span class="s-na">n/a</span>does not apply<span class="has-warnings">&nbsp;</span>with warnings · a ✗ links to its first finding</p>`;
+<p class="legend">${legend}<span class="s-na">n/a</span>does not apply<span class="has-warnings">&nbsp;</span>with warnings · a cell with findings links to the first one</p>`;
 }
 
 function statusChips(operation: RunReport['operations'][number]): string {
@@ -230,7 +233,7 @@ function operationCard(group: CheckGroup, index: number, firstFinding: Map<Check
   return `<div class="card" id="op-${index + 1}">
 <h3 class="mono">${esc(group.name)}</h3>
 <div class="sub">${op ? `${esc(op.operationId)} · ${plural(op.probes, 'request')} · ${(op.durationMs / 1000).toFixed(2)} s · ` : 'webhook · '}${passed} of ${plural(group.checks.length, 'check')} passed${op?.skipReason ? ` · <b>skipped: ${esc(op.skipReason)}</b>` : ''}</div>
-${op ? `<h4>Statuses seen / documented</h4>${statusChips(op)}` : ''}
+${op && (op.documentedStatuses.length > 0 || Object.keys(op.statusesSeen).length > 0) ? `<h4>Statuses seen / documented</h4>${statusChips(op)}` : ''}
 ${problems.length > 0 ? `<ul>${problems.join('')}</ul>` : ''}
 </div>`;
 }
@@ -285,13 +288,16 @@ ${findings.length > shown.length ? `<p class="muted">… and ${findings.length -
 
 function coverageSection(coverage: RunReport['enumCoverage']): string {
   if (coverage.entries.length === 0) return '<p class="muted">No documented enum in the responses checked.</p>';
-  const rows = coverage.entries.map((e) => {
+  const rows: string[] = [];
+  let scope: string | undefined;
+  for (const e of coverage.entries) {
+    if (e.scope !== scope) rows.push(`<tr class="scope"><th colspan="3" class="mono">${esc((scope = e.scope))}</th></tr>`);
     const percent = e.values.length === 0 ? 100 : Math.round((e.observed.length / e.values.length) * 100);
     const missing = e.missing.length === 0 ? '<span class="done">all observed</span>' : `<div class="chips missing">${e.missing.map((v) => `<span class="chip mono">${esc(v)}</span>`).join('')}</div>`;
-    return `<div class="mono">${esc(e.scope)}</div><div class="mono">${esc(e.pointer)}</div><div><div class="bar" title="${percent}%"><span style="width:${percent}%"></span></div><span class="bar-label">${e.observed.length} of ${e.values.length} observed</span></div><div>${missing}</div>`;
-  });
+    rows.push(`<tr><td class="mono">${esc(e.pointer)}</td><td><div class="bar" title="${percent}%"><span style="width:${percent}%"></span></div><span class="bar-label">${e.observed.length} of ${e.values.length} observed</span></td><td>${missing}</td></tr>`);
+  }
   return `<p>${coverage.observed} of ${coverage.total} documented enum values observed (${coverage.percent}%).</p>
-<div class="coverage"><div class="head">Where</div><div class="head">Pointer</div><div class="head">Observed</div><div class="head">Missing values</div>${rows.join('\n')}</div>`;
+<table class="coverage"><colgroup><col style="width:40%"><col style="width:22%"><col></colgroup><thead><tr><th>Pointer</th><th>Observed</th><th>Missing values</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
 function gatesAndBaseline(report: RunReport): string {

@@ -7,36 +7,17 @@ import type { CheckOutcome, Failure } from '../src/checks/types.js';
 import { secrets } from '../src/client/redact.js';
 import { RunReportReporter } from './base.js';
 import type { RunReport } from './model.js';
+import { checkGroups, showControlCharacters } from './groups.js';
 
 export const JUNIT_REPORT_FILE = 'junit.xml';
 
-/** Failures rendered in full per testcase; report.json has them all. */
+/** Failures rendered per testcase, and their text, at most; report.json has them all. */
 const MAX_RENDERED_PER_CASE = 50;
-
-export interface CheckGroup {
-  name: string;
-  checks: CheckOutcome[];
-  /** Set for operations; webhook groups have none. */
-  operation?: RunReport['operations'][number];
-}
-
-/** Every outcome of the report, by operation, then webhook outcomes by event type: the rows of every format. */
-export function checkGroups(report: RunReport): CheckGroup[] {
-  const groups: CheckGroup[] = report.operations.map((operation) => ({ name: operation.operation, checks: operation.checks, operation }));
-  const webhooks = new Map<string, CheckOutcome[]>();
-  for (const outcome of report.webhooks?.outcomes ?? []) webhooks.set(outcome.operation, [...(webhooks.get(outcome.operation) ?? []), outcome]);
-  for (const [name, checks] of webhooks) groups.push({ name, checks });
-  return groups;
-}
-
-// Characters XML 1.0 cannot carry even as references (C0 controls, lone surrogates, U+FFFE/F): shown as \uXXXX.
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const MAX_CHARS_PER_CASE = 64_000;
 
 /** Scrubbed before escaping: an escaped secret would no longer match the registry. */
 function xmlText(text: string): string {
-  return secrets
-    .scrub(text)
-    .replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return showControlCharacters(secrets.scrub(text))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');
@@ -54,7 +35,9 @@ function seconds(ms: number): string {
 function rendered(failures: Failure[]): string {
   const text = failures.slice(0, MAX_RENDERED_PER_CASE).map(renderFailure);
   if (failures.length > MAX_RENDERED_PER_CASE) text.push(`… and ${failures.length - MAX_RENDERED_PER_CASE} more in report.json`);
-  return text.join('\n\n');
+  // Scrubbed before cutting: a cut secret would no longer match the registry.
+  const all = secrets.scrub(text.join('\n\n'));
+  return all.length > MAX_CHARS_PER_CASE ? `${all.slice(0, MAX_CHARS_PER_CASE)}\n… (cut; report.json has every failure in full)` : all;
 }
 
 function testcase(outcome: CheckOutcome, classname: string): string {

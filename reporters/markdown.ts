@@ -7,7 +7,7 @@ import { renderFailure } from '../src/checks/failure.js';
 import type { CheckStatus } from '../src/checks/types.js';
 import { secrets } from '../src/client/redact.js';
 import { RunReportReporter } from './base.js';
-import { checkGroups } from './junit.js';
+import { checkGroups, showControlCharacters } from './groups.js';
 import type { RunReport } from './model.js';
 
 export const MARKDOWN_REPORT_FILE = 'summary.md';
@@ -19,7 +19,7 @@ const CELL: Record<CheckStatus, string> = { passed: '✓', failed: '✗', error:
 
 /** Scrubbed first (an escaped or cut secret would no longer match), one line, capped. */
 function oneLine(text: string, max = MARKDOWN_LIMITS.inlineChars): string {
-  const line = secrets.scrub(text).replace(/\s+/g, ' ').trim();
+  const line = showControlCharacters(secrets.scrub(text).replace(/\s+/g, ' ').trim());
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
@@ -36,7 +36,7 @@ function prose(text: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]{}()#+!|~])/g, '\\$1');
+    .replace(/([\\`*_[\]#|~])/g, '\\$1');
 }
 
 /** A code span in a table cell: GFM splits cells at pipes even inside code spans. */
@@ -45,7 +45,7 @@ function cell(text: string | number): string {
 }
 
 function fenced(text: string): string {
-  let body = secrets.scrub(text);
+  let body = showControlCharacters(secrets.scrub(text));
   if (body.length > MARKDOWN_LIMITS.failureChars) body = `${body.slice(0, MARKDOWN_LIMITS.failureChars)}\n… (cut; the whole text is in report.html)`;
   const fence = '`'.repeat(Math.max(2, ...(body.match(/`+/g) ?? []).map((run) => run.length)) + 1);
   return `${fence}text\n${body}\n${fence}`;

@@ -50,11 +50,13 @@ export const paginationTraversal: Check = {
         if (!first) return;
         const total = first.totalCount;
         if (total === 0) return ctx.skip('the list is empty: there is nothing to walk');
+        // A target that invents total_count must not send the walk on for ever.
+        if (total > ctx.env.maxPages * largest) return ctx.skip(`total_count ${total} is more than --max-pages ${ctx.env.maxPages} pages of ${largest} items: the list cannot be walked`);
         // Walk at the small limit, raised so the walk stays within max pages.
         const small = Math.min(largest, Math.max(ctx.env.pageLimit, Math.ceil(total / ctx.env.maxPages)));
         const large = largest;
         const bySmall = await walk((p) => x.send(p), small, 'small', ctx.env.maxPages + 1);
-        const byLarge = await walk((p) => x.send(p), large, 'large', Math.ceil(total / large) + 1);
+        const byLarge = await walk((p) => x.send(p), large, 'large', ctx.env.maxPages + 1);
         if (!bySmall || !byLarge) return;
         ctx.stat('total', total);
         ctx.stat('smallLimit', small);

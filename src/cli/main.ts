@@ -9,6 +9,7 @@ import { EXIT, processOutput, reportError, type Output } from './output.js';
 import { registerMockCommand } from './commands/mock.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerWebhookCommands } from './commands/webhooks.js';
+import { registerReportCommand } from './commands/report.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -37,6 +38,7 @@ export function buildProgram(context: CommandContext): Command {
   registerRunCommand(program, context);
   registerMockCommand(program, context);
   registerWebhookCommands(program, context);
+  registerReportCommand(program, context);
   return program;
 }
 

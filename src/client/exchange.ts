@@ -38,8 +38,9 @@ export interface Exchange {
 function excerpt(body: string | Buffer, contentType: string | undefined): { text: string; bytes: number; truncated: boolean } {
   const buffer = typeof body === 'string' ? Buffer.from(body) : body;
   const truncated = buffer.length > BODY_EXCERPT_BYTES;
-  const text = buffer.subarray(0, BODY_EXCERPT_BYTES).toString('utf8');
-  return { text: redactBody(text, contentType), bytes: buffer.length, truncated };
+  // Redact a window wider than the excerpt, then cut: a secret across the cut is removed whole.
+  const window = buffer.subarray(0, BODY_EXCERPT_BYTES + secrets.longest + 64).toString('utf8');
+  return { text: redactBody(window, contentType).slice(0, BODY_EXCERPT_BYTES), bytes: buffer.length, truncated };
 }
 
 export class ExchangeRecorder {

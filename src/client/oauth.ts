@@ -16,6 +16,8 @@ export interface TokenProviderOptions {
   baseUrl: string;
   clientId: string;
   clientSecret: string;
+  /** A fixed bearer token: used for every scope set, the token endpoint is never called. */
+  fixedToken?: string;
   tokenPath: string;
   send: TokenRequestSender;
   /** Refresh this long before expiry (bounded by a tenth of the lifetime). */
@@ -40,13 +42,20 @@ export class TokenProvider {
   constructor(private readonly options: TokenProviderOptions) {
     this.now = options.now ?? Date.now;
     secrets.add(options.clientSecret);
+    secrets.add(options.fixedToken);
   }
 
   static scopeKey(scopes: string[]): string {
     return [...new Set(scopes)].sort().join(' ');
   }
 
+  /** Whether tokens can be had per scope set (not with a fixed token). */
+  get scoped(): boolean {
+    return !this.options.fixedToken;
+  }
+
   async token(scopes: string[]): Promise<string> {
+    if (this.options.fixedToken) return this.options.fixedToken;
     const key = TokenProvider.scopeKey(scopes);
     const cached = this.cache.get(key);
     if (cached && this.now() < cached.refreshAt) return cached.value;

@@ -21,14 +21,24 @@ export class SecretRegistry {
     if (value && value.length >= 6) this.values.add(value);
   }
 
-  /** Replace every registered secret (and PEM private key blocks) in text. */
+  /** Replace every registered secret (and PEM private key blocks, even cut short) in text. */
   scrub(text: string): string {
-    let out = text.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, REDACTED);
-    // Longest first, so a token containing a shorter secret is removed whole.
+    let out = text.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED);
+    // Longest first, so a token containing a shorter secret is removed whole; also in its
+    // JSON-escaped form, since reports are JSON too.
     for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
-      if (out.includes(value)) out = out.split(value).join(REDACTED);
+      for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) {
+        if (out.includes(form)) out = out.split(form).join(REDACTED);
+      }
     }
     return out;
+  }
+
+  /** The longest registered secret, for cutting text without cutting a secret in two. */
+  get longest(): number {
+    let max = 0;
+    for (const value of this.values) max = Math.max(max, value.length);
+    return max;
   }
 
   get size(): number {

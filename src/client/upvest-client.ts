@@ -17,6 +17,8 @@ export interface UpvestClientOptions {
   clientSecret: string;
   signingKey?: SigningKey;
   transport: Transport;
+  /** A fixed bearer token instead of the token endpoint. */
+  accessToken?: string;
   tokenPath?: string;
   apiVersion?: string;
 }
@@ -60,6 +62,7 @@ export class UpvestClient {
       baseUrl: this.baseUrl,
       clientId: options.clientId,
       clientSecret: options.clientSecret,
+      fixedToken: options.accessToken,
       tokenPath: options.tokenPath ?? '/auth/token',
       send: (request) => this.sendPrepared(request.method, request.path, '', request.headers, request.body, 'sign', request.purpose),
     });

@@ -14,6 +14,7 @@ export interface RunConfig {
   baseUrl?: string;
   clientId?: string;
   clientSecret?: string;
+  accessToken?: string;
   signingKey?: string;
   signingKeyId?: string;
   signingKeyPassphrase?: string;
@@ -118,7 +119,7 @@ export async function loadRunConfig(options: LoadOptions = {}): Promise<{ config
     sources[setting.key] = source;
   }
   const config = { ...values, configFile } as RunConfig;
-  for (const value of [config.clientSecret, config.signingKeyPassphrase]) secrets.add(value);
+  for (const value of [config.clientSecret, config.signingKeyPassphrase, config.accessToken]) secrets.add(value);
   if (config.signingKey?.includes('-----BEGIN')) secrets.add(config.signingKey);
   validateRunConfig(config, sources);
   return { config, sources };
@@ -140,7 +141,7 @@ function missing(key: RunSettingKey, why: string): ConfigMissingError {
 export function validateRunConfig(config: RunConfig, sources: Partial<Record<RunSettingKey, Source>> = {}): void {
   if (config.baseUrl) {
     if (!config.clientId) throw missing('clientId', `when a target is given with --base-url (${config.baseUrl})`);
-    if (!config.clientSecret) throw missing('clientSecret', `when a target is given with --base-url (${config.baseUrl})`);
+    if (!config.clientSecret && !config.accessToken) throw missing('clientSecret', `when a target is given with --base-url (${config.baseUrl}), unless --access-token is`);
   }
   if (config.signingKey && !config.signingKeyId) throw missing('signingKeyId', 'with a signing key');
   if (config.signingKeyId && !config.signingKey) throw missing('signingKey', `with a signing key id (${sources.signingKeyId?.name ?? 'signingKeyId'} is set)`);

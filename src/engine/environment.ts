@@ -10,6 +10,8 @@ export interface TargetFacts {
   /** Accounts to rebalance when the suite creates an execution. */
   triggerAccountIds: string[];
   signing: boolean;
+  /** Whether a token per scope set can be had (not with a fixed --access-token). */
+  scopedTokens: boolean;
   pageLimit: number;
   maxPages: number;
   minEnumCoverage: number;
@@ -52,7 +54,7 @@ export function environmentFor(op: ManifestOperation, facts: TargetFacts): Check
     pathValues,
     queryValues,
     signing: facts.signing,
-    foreignScopes: foreignScopes(op),
+    foreignScopes: facts.scopedTokens ? foreignScopes(op) : undefined,
     requestBody,
     pageLimit: facts.pageLimit,
     maxPages: facts.maxPages,

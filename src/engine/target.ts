@@ -13,6 +13,8 @@ export interface TargetDescription {
   baseUrl: string;
   clientId: string;
   clientSecret: string;
+  /** A fixed bearer token instead of the token endpoint. */
+  accessToken?: string;
   /** PEM or file path; absent when requests are not signed. */
   signingKey?: string;
   signingKeyId?: string;
@@ -47,7 +49,7 @@ export interface PreparedTarget {
 }
 
 export function prepareTarget(target: TargetDescription): PreparedTarget {
-  for (const value of [target.clientSecret, target.signingKeyPassphrase]) secrets.add(value);
+  for (const value of [target.clientSecret, target.signingKeyPassphrase, target.accessToken]) secrets.add(value);
   let signingKey: SigningKey | undefined;
   if (target.signingKey) {
     signingKey = loadSigningKey({ key: target.signingKey, keyId: target.signingKeyId ?? 'default', passphrase: target.signingKeyPassphrase });
@@ -61,7 +63,7 @@ export function prepareTarget(target: TargetDescription): PreparedTarget {
     deadline,
     connections: target.concurrency,
   });
-  const client = new UpvestClient({ baseUrl: target.baseUrl, clientId: target.clientId, clientSecret: target.clientSecret, signingKey, transport });
+  const client = new UpvestClient({ baseUrl: target.baseUrl, clientId: target.clientId, clientSecret: target.clientSecret, accessToken: target.accessToken, signingKey, transport });
   return {
     client,
     transport,
@@ -71,6 +73,7 @@ export function prepareTarget(target: TargetDescription): PreparedTarget {
       executionId: target.executionId,
       triggerAccountIds: target.triggerAccountIds,
       signing: Boolean(signingKey),
+      scopedTokens: !target.accessToken,
       pageLimit: target.pageLimit,
       maxPages: target.maxPages,
       minEnumCoverage: target.minEnumCoverage,

@@ -29,3 +29,29 @@ describe('redaction', () => {
     expect(registry.scrub('a short word')).toBe('a short word');
   });
 });
+
+describe('redaction at the edges', () => {
+  test('a secret in JSON-escaped form is removed too', () => {
+    const registry = new SecretRegistry();
+    registry.add('pa"ss\\word-123');
+    expect(registry.scrub(JSON.stringify({ note: 'pa"ss\\word-123' }))).toBe('{"note":"[REDACTED]"}');
+  });
+
+  test('a PEM block cut short is removed to the end', () => {
+    const registry = new SecretRegistry();
+    expect(registry.scrub('before -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC')).toBe('before [REDACTED]');
+  });
+
+  test('a secret across the excerpt cut does not leak its first part', async () => {
+    const { ExchangeRecorder, BODY_EXCERPT_BYTES } = await import('../../src/client/exchange.js');
+    const { secrets } = await import('../../src/client/redact.js');
+    const secret = 'CROSSING-THE-CUT-SECRET-0123456789';
+    secrets.add(secret);
+    const body = Buffer.from(`${'x'.repeat(BODY_EXCERPT_BYTES - 10)}${secret}${'y'.repeat(100)}`);
+    const recorder = new ExchangeRecorder();
+    const exchange = recorder.begin({ method: 'GET', url: 'http://t/x', headers: {}, attempt: 1, startedAt: 0 });
+    recorder.complete(exchange, { status: 200, headers: { 'content-type': 'application/json' }, body }, 1);
+    expect(exchange.response!.bodyExcerpt).not.toContain('CROSSING');
+    expect(exchange.response!.bodyExcerpt.length).toBeLessThanOrEqual(BODY_EXCERPT_BYTES);
+  });
+});

@@ -86,7 +86,8 @@ export function describeTarget(config: RunConfig, embedded: EmbeddedTarget | und
     ...common,
     baseUrl: config.baseUrl as string,
     clientId: config.clientId as string,
-    clientSecret: config.clientSecret as string,
+    clientSecret: config.clientSecret ?? '',
+    accessToken: config.accessToken,
     signingKey: config.sign ? config.signingKey : undefined,
     signingKeyId: config.signingKeyId,
     signingKeyPassphrase: config.signingKeyPassphrase,
@@ -105,6 +106,7 @@ export function describeTarget(config: RunConfig, embedded: EmbeddedTarget | und
 export async function preflight(target: TargetDescription): Promise<void> {
   const prepared = prepareTarget({ ...target, deadlineMs: Math.min(target.deadlineMs, 60_000) });
   try {
+    if (!prepared.client.tokens.scoped) return; // a fixed --access-token: nothing to ask the token endpoint
     const scopes = manifest.operations.map((op) => op.scopes[0] ?? []).find((s) => s.length > 0) ?? [];
     await prepared.client.tokens.token(scopes);
   } catch (error) {
