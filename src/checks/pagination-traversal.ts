@@ -49,7 +49,7 @@ export const paginationTraversal: Check = {
         const first = pageOf(await x.send(probe(op, ctx.env, 'walk:size', 'learn total_count', (r) => r, { query: [['limit', '1']] })));
         if (!first) return;
         const total = first.totalCount;
-        if (total === 0) return ctx.skip('the list is empty: there is nothing to walk');
+        if (total === 0) return ctx.skip('total_count is 0: there is nothing to walk');
         // A target that invents total_count must not send the walk on for ever.
         if (total > ctx.env.maxPages * largest) return ctx.skip(`total_count ${total} is more than --max-pages ${ctx.env.maxPages} pages of ${largest} items: the list cannot be walked`);
         // Walk at the small limit, raised so the walk stays within max pages.

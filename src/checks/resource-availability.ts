@@ -6,6 +6,7 @@ import { manifest } from '../spec/manifest.js';
 import type { Check } from './types.js';
 import { fillPath, probe, scopesFor } from './requests.js';
 import { show } from './util.js';
+import { valuesAt } from './resource-identity.js';
 
 /** Operations reading the created resource: GET operations whose path extends the create path. */
 function readers(createPath: string) {
@@ -38,11 +39,8 @@ export const resourceAvailability: Check = {
           // Whatever the reader returns must name the created resource.
           const identity = reader.resourceIdentity.find((r) => r.parameter === name);
           if (!identity) continue;
-          const values = identity.pointer.includes('*')
-            ? (((result.json as { data?: Record<string, unknown>[] }).data ?? []).map((item) => item[identity.pointer.split('/').pop() as string]))
-            : [(result.json as Record<string, unknown>)[identity.pointer.slice(1)]];
-          const wrong = values.find((v) => v !== id);
-          if (wrong !== undefined) ctx.fail({ message: `${reader.key} of the created resource returns another resource`, received: show(wrong), expected: show(id), pointer: identity.pointer, result });
+          const wrong = valuesAt(result.json, identity.pointer).find(({ value }) => value !== id);
+          if (wrong) ctx.fail({ message: `${reader.key} of the created resource returns another resource`, received: show(wrong.value), expected: show(id), pointer: wrong.pointer, result });
         }
       },
     };

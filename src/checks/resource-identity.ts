@@ -2,7 +2,8 @@
 import type { Check } from './types.js';
 import { pathParamsOf, show } from './util.js';
 
-function valuesAt(json: unknown, pointer: string): { pointer: string; value: unknown }[] {
+/** Every value at a pointer (`*` for array items), with its concrete pointer; a missing property is undefined. */
+export function valuesAt(json: unknown, pointer: string): { pointer: string; value: unknown }[] {
   const parts = pointer.split('/').slice(1);
   let nodes: { pointer: string; value: unknown }[] = [{ pointer: '', value: json }];
   for (const part of parts) {

@@ -284,7 +284,7 @@ describe('pagination', () => {
 
   test('an empty list skips what it cannot judge, with the reason', async () => {
     for (const check of [paginationTraversal, ordering, dateFilter]) {
-      expect((await runCheck(check, LIST_VALUATIONS, { answer: listAnswer([]) })).skipped, check.name).toMatch(/empty/);
+      expect((await runCheck(check, LIST_VALUATIONS, { answer: listAnswer([]) })).skipped, check.name).toMatch(/empty|total_count is 0/);
     }
   });
 });
@@ -313,5 +313,12 @@ describe('idempotency and resource availability', () => {
       'GET /portfolios/rebalancings/executions/{execution_id} of the resource just created was answered 404',
       'GET /portfolios/rebalancings/executions/{execution_id}/orders of the created resource returns another resource',
     ]);
+  });
+
+  test('an order of the created execution without execution_id is caught (a target that ignores state)', async () => {
+    const { failures } = await runCheck(resourceAvailability, 'triggerPortfolioRebalancing', {
+      answer: (probe) => (probe.request.method === 'POST' || !probe.request.path.endsWith('/orders') ? { status: 200, json: { id: EXECUTION } } : { status: 200, json: { meta: {}, data: [{ status: 'CANCELLED' }] } }),
+    });
+    expect(failures).toMatchObject([{ received: '(absent)', pointer: '/data/0/execution_id' }]);
   });
 });

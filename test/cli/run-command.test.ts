@@ -9,6 +9,7 @@ import { startMock, type MockHandle } from '../../src/mock/server.js';
 import { generateSigningKey } from '../../src/signing/index.js';
 import { manifest } from '../../src/spec/manifest.js';
 import { runCli } from '../helpers/cli.js';
+import { ConformanceRun } from '../../src/engine/run.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'uc-run-'));
 const readReport = (reportDir: string) => JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunReport;
@@ -83,6 +84,20 @@ describe('run against a target given by URL', () => {
     const text = readFileSync(join(reportDir, 'report.json'), 'utf8') + stdout;
     expect(text).not.toContain(faulty.fixtures.clientSecret);
     expect(text).not.toContain('PRIVATE KEY');
+  }, 120_000);
+
+  test('the vitest suite and the engine alone reach the same verdict per operation and check', async () => {
+    const reportDir = dir();
+    await runCli([...args(faulty, reportDir), '--skip', 'webhooks'], { env: env(faulty) });
+    const viaSuite = readReport(reportDir).operations.flatMap((o) => o.checks.map((c) => `${c.operation} ${c.check} ${c.status}`)).sort();
+    const run = ConformanceRun.open({
+      baseUrl: faulty.url, clientId: faulty.fixtures.clientId, clientSecret: faulty.fixtures.clientSecret, signingKey: readFileSync(keyFile, 'utf8'), signingKeyId: 'test-key',
+      accountIds: faulty.fixtures.accounts.map((a) => a.id), executionId: faulty.fixtures.executions[0].id, triggerAccountIds: [],
+      timeoutMs: 10_000, deadlineMs: 60_000, concurrency: 4, maxResponseBytes: 16e6, pageLimit: 2, maxPages: 200, minEnumCoverage: 0, only: [], skip: [], bail: false, embeddedMock: false, mockControl: false,
+    });
+    const viaEngine = (await run.runAll()).flatMap((r) => r.outcomes.map((o) => `${o.operation} ${o.check} ${o.status}`)).sort();
+    await run.close();
+    expect(viaSuite.filter((line) => !line.startsWith('webhooks'))).toEqual(viaEngine);
   }, 120_000);
 
   test('--only and --skip select checks; the rest are skipped with the reason', async () => {
