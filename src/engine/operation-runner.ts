@@ -13,6 +13,7 @@ import type { Check, CheckContext, CheckEnvironment, CheckOutcome, CheckRun, Fai
 import { documentedStatuses } from '../spec/manifest.js';
 import type { ManifestOperation } from '../spec/manifest-types.js';
 import type { Limiter } from './limiter.js';
+import type { CircuitBreaker } from './breaker.js';
 
 export interface OperationReport {
   operation: string;
@@ -35,6 +36,8 @@ export interface OperationRunOptions {
   client: UpvestClient;
   env: CheckEnvironment;
   limiter: Limiter;
+  /** Shared by the operations of a run: a target that stopped answering is not sent more. */
+  breaker?: CircuitBreaker;
   /** Checks to run; each with `true` or the reason it is skipped. */
   checks: { check: Check; selected: true | string }[];
 }
@@ -95,12 +98,17 @@ export async function runOperation(op: ManifestOperation, options: OperationRunO
   const active = () => states.filter((s) => s.run);
 
   const execute = async (probe: Probe): Promise<ProbeResult> => {
+    const skipped = options.breaker?.shortCircuit;
+    if (skipped) return { probe, headers: {}, bodyBytes: 0, exchange: syntheticExchange(probe), error: skipped };
     try {
       const response = await options.client.send(probe.request);
+      options.breaker?.recordAnswer();
       return { probe, status: response.status, headers: response.headers, bodyBytes: response.body.length, exchange: response.exchange, ...parseBody(response.body) };
     } catch (error) {
       if (!(error instanceof HarnessError)) throw error;
-      return { probe, headers: {}, bodyBytes: 0, exchange: exchangeOf(error) ?? syntheticExchange(probe), error: { code: error.code, message: error.message } };
+      const cause = { code: error.code, message: error.message };
+      options.breaker?.recordFailure(cause);
+      return { probe, headers: {}, bodyBytes: 0, exchange: exchangeOf(error) ?? syntheticExchange(probe), error: cause };
     }
   };
 

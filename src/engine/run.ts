@@ -11,6 +11,7 @@ import type { ManifestOperation } from '../spec/manifest-types.js';
 import { applyBaseline } from './baseline.js';
 import { environmentFor, type TargetFacts } from './environment.js';
 import { Limiter } from './limiter.js';
+import { CircuitBreaker } from './breaker.js';
 import { runOperation, type OperationReport } from './operation-runner.js';
 import { createSelection, type Selection } from './selection.js';
 import { prepareTarget, type PreparedTarget, type TargetDescription } from './target.js';
@@ -38,6 +39,7 @@ export function operationOrder(): ManifestOperation[] {
 export class ConformanceRun {
   readonly limiter: Limiter;
   readonly selection: Selection;
+  readonly breaker = new CircuitBreaker();
   private bailed = false;
 
   constructor(readonly target: TargetDescription, readonly prepared: PreparedTarget) {
@@ -73,7 +75,7 @@ export class ConformanceRun {
     const skip = plan.skip ?? ('skip' in env ? env.skip : undefined) ?? (this.bailed ? BAIL : undefined);
     if (skip || 'skip' in env) return skippedReport(plan, skip as string);
     const checks = plan.checks.map((c) => ({ check: c.check, selected: this.bailed ? BAIL : c.selected }));
-    const report = await runOperation(op, { client: this.prepared.client, env, limiter: this.limiter, checks });
+    const report = await runOperation(op, { client: this.prepared.client, env, limiter: this.limiter, breaker: this.breaker, checks });
     report.outcomes = report.outcomes.map((o) => applyBaseline(o, this.target.baseline));
     // What the trigger created is what the reading operations read, unless one was configured.
     if (!this.facts.executionId && report.created.length > 0) this.facts.executionId = report.created[0];

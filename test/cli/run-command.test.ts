@@ -151,7 +151,6 @@ describe('run against a target given by URL', () => {
 
 describe('run: usage, configuration and unusable targets exit 2 with one clear line', () => {
   const cases: [string, string[], Record<string, string>, RegExp][] = [
-    ['an unreachable target', ['run', '--base-url', 'http://127.0.0.1:9', '--client-id', '0b3f7c1e-2a4d-4e5f-8a9b-1c2d3e4f5a6b'], { UPVEST_CLIENT_SECRET: 'whatever-secret' }, /^error CT_ERR_TARGET_UNREACHABLE: POST http:\/\/127\.0\.0\.1:9\/auth\/token: connection refused/m],
     ['missing credentials', ['run', '--base-url', 'https://sandbox.upvest.co'], {}, /^error CT_ERR_CONFIG_MISSING: --client-id is required/m],
     ['an unknown check', ['run', '--only', 'schema'], {}, /^error CT_ERR_USAGE: --only schema: no check or operation has this name/m],
     ['a bad flag value', ['run', '--concurrency', 'many'], {}, /CT_ERR_CONFIG_INVALID: --concurrency: expected a number/],

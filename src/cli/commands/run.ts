@@ -1,7 +1,7 @@
 /** `upvest-conformance run`: every check against a target (default: the bundled mock), then the reports. */
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { ConfigInvalidError, TokenRequestError } from '../../errors.js';
+import { ConfigInvalidError, CrossOriginRedirectError, HarnessError, TokenRequestError } from '../../errors.js';
 import { loadRunConfig, type RunConfig } from '../../config/load.js';
 import { RUN_SETTINGS, type RunSettingKey } from '../../config/settings.js';
 import { readBaseline, updatedBaseline, writeBaseline, type Baseline } from '../../engine/baseline.js';
@@ -100,10 +100,11 @@ export function describeTarget(config: RunConfig, embedded: EmbeddedTarget | und
 }
 
 /**
- * Before the suites: the key loads, the target answers and the credentials are accepted.
- * Anything else would make every check error; exit 2 with one clear line instead.
+ * Before the suites: are the credentials accepted? Wrong credentials would make every check
+ * fail the same way: exit 2 with one clear line instead. A target that does not answer is
+ * not stopped here: the run goes on and each check records, in one line, what it could not do.
  */
-export async function preflight(target: TargetDescription): Promise<void> {
+export async function preflight(target: TargetDescription, warn: (line: string) => void): Promise<void> {
   const prepared = prepareTarget({ ...target, deadlineMs: Math.min(target.deadlineMs, 60_000) });
   try {
     if (!prepared.client.tokens.scoped) return; // a fixed --access-token: nothing to ask the token endpoint
@@ -112,6 +113,10 @@ export async function preflight(target: TargetDescription): Promise<void> {
   } catch (error) {
     // A refused scope is the suites' finding (per operation); bad credentials are not.
     if (error instanceof TokenRequestError && (error.details?.status === 403 || error.details?.status === 400)) return;
+    if (error instanceof HarnessError && !(error instanceof TokenRequestError) && !(error instanceof CrossOriginRedirectError)) {
+      warn(`target ${error.code}: ${error.message} (the run goes on; each check will say what it could not do)`);
+      return;
+    }
     throw error;
   } finally {
     await prepared.close();
@@ -136,7 +141,7 @@ export function registerRunCommand(program: Command, context: CommandContext): v
       if (!embedded && target.accountIds.length === 0 && !config.skip.some((s) => /valuation/i.test(s))) {
         context.output.err('note: no --account-id given; the valuation operations will be skipped.');
       }
-      await preflight(target);
+      await preflight(target, (line) => context.output.err(line));
       const summary = new SummaryReporter({ reportDir: config.reportDir, log: (line) => context.output.out(line) });
       const files = reportersFor(config.reporters, { reportDir: config.reportDir, log: (line) => context.output.out(line) });
       await runSuites(targetRun(target), [...files, summary]);

@@ -1,0 +1,179 @@
+/**
+ * Hostile targets: for each, `run` ends within its deadline, names the cause per affected check
+ * in one line, exits 2 where the target is unusable and 1 where it answered wrongly, and keeps
+ * the results of the checks that did complete.
+ */
+import { createPublicKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RunReport } from '../../reporters/model.js';
+import { startMock, type MockHandle } from '../../src/mock/server.js';
+import { generateSigningKey } from '../../src/signing/index.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { startHostileProxy, type Misbehaviour } from '../helpers/hostile-proxy.js';
+
+const key = generateSigningKey('ed25519', 'hostile-test');
+const publicKey = { keyId: 'hostile-test', algorithm: key.algorithm, publicKey: createPublicKey(key.privateKey) };
+let mock: MockHandle;
+let keyFile: string;
+
+beforeAll(async () => {
+  mock = await startMock({ signatureKeys: (id) => (id === publicKey.keyId ? publicKey : undefined) });
+  keyFile = join(mkdtempSync(join(tmpdir(), 'uc-hostile-')), 'key.pem');
+  writeFileSync(keyFile, key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+});
+afterAll(async () => mock.close());
+
+interface Outcome extends CliResult {
+  report: RunReport;
+  elapsedMs: number;
+}
+
+async function runAgainst(baseUrl: string, extra: string[] = []): Promise<Outcome> {
+  const reportDir = mkdtempSync(join(tmpdir(), 'uc-hostile-report-'));
+  const started = Date.now();
+  const result = await runCli(
+    ['run', '--base-url', baseUrl, '--client-id', mock.fixtures.clientId, '--signing-key', keyFile, '--signing-key-id', 'hostile-test', '--execution-id', mock.fixtures.executions[0].id,
+      '--account-id', mock.fixtures.accounts[0].id, '--timeout', '2', '--deadline', '60', '--report-dir', reportDir, '--reporter', 'json', ...extra],
+    { env: { UPVEST_CLIENT_SECRET: mock.fixtures.clientSecret }, timeoutMs: 90_000 },
+  );
+  return { ...result, elapsedMs: Date.now() - started, report: JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunReport };
+}
+
+async function behind(misbehave: Misbehaviour, applies?: (path: string) => boolean): Promise<Outcome> {
+  const proxy = await startHostileProxy(mock.url, misbehave, applies);
+  try {
+    return await runAgainst(proxy.url);
+  } finally {
+    await proxy.close();
+  }
+}
+
+const checks = (o: Outcome) => o.report.operations.flatMap((op) => op.checks);
+const errored = (o: Outcome) => checks(o).filter((c) => c.status === 'error');
+/** The summary's "Could not be checked" lines: one per affected check. */
+const causeLines = (o: Outcome) => o.stdout.split('\n').filter((l) => /^ {2}\S+ › .+: CT_ERR_/.test(l));
+
+function expectUnusable(o: Outcome, code: RegExp) {
+  expect(o.code, o.stdout + o.stderr).toBe(2);
+  expect(o.report.verdict).toBe('unusable');
+  expect(errored(o).length).toBeGreaterThan(0);
+  for (const check of errored(o)) expect(check.errors[0].code, `${check.operation} ${check.check}`).toMatch(code);
+  expect(causeLines(o).length).toBe(errored(o).length);
+  expect(o.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+}
+
+describe('targets that cannot be used → exit 2, the cause per check', () => {
+  test('connection refused', async () => {
+    const o = await runAgainst('http://127.0.0.1:9');
+    expectUnusable(o, /CT_ERR_TARGET_UNREACHABLE/);
+    expect(causeLines(o)[0]).toMatch(/connection refused/);
+  }, 90_000);
+
+  test('a name that does not resolve', async () => {
+    const o = await runAgainst('http://upvest-conformance-no-such-host.invalid');
+    expectUnusable(o, /CT_ERR_TARGET_UNREACHABLE/);
+    expect(causeLines(o)[0]).toMatch(/does not resolve/);
+  }, 90_000);
+
+  test('no response headers until the timeout', async () => {
+    const o = await behind(() => undefined);
+    expectUnusable(o, /CT_ERR_HEADERS_TIMEOUT/);
+    expect(o.elapsedMs).toBeLessThan(60_000);
+  }, 90_000);
+
+  test('headers, then a body that drips a byte a second', async () => {
+    const o = await behind((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'upvest-request-id': '169ae4c7-ebd7-4041-94da-25369653eba7' });
+      const timer = setInterval(() => res.write(' '), 1000);
+      res.on('close', () => clearInterval(timer));
+    });
+    expectUnusable(o, /CT_ERR_BODY_TIMEOUT/);
+  }, 90_000);
+
+  test('a body of 50 MB (never buffered whole)', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    const o = await behind(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let i = 0; i < 50 && !res.destroyed; i++) if (!res.write(chunk)) await new Promise((r) => res.once('drain', r).once('close', r));
+      res.end();
+    });
+    expectUnusable(o, /CT_ERR_RESPONSE_TOO_LARGE/);
+  }, 90_000);
+
+  test('a truncated body', async () => {
+    const o = await behind((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"data": [');
+      res.socket?.destroy();
+    });
+    expectUnusable(o, /CT_ERR_RESPONSE_ABORTED/);
+  }, 90_000);
+
+  test('a server that closes the socket mid-response', async () => {
+    const o = await behind((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"meta": {"offset": 0, "limit"');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    expectUnusable(o, /CT_ERR_RESPONSE_ABORTED/);
+  }, 90_000);
+
+  test('a flood of 429 with Retry-After: 3600 ends at once, without waiting', async () => {
+    const o = await behind((_req, res) => res.writeHead(429, { 'retry-after': '3600', 'content-type': 'application/problem+json' }).end('{"type":"too_many_requests","status":429}'));
+    expectUnusable(o, /CT_ERR_RATE_LIMITED/);
+    expect(causeLines(o)[0]).toContain('Retry-After 3600 asks for 3600 s');
+    expect(o.elapsedMs).toBeLessThan(30_000);
+  }, 90_000);
+});
+
+describe('targets that answer wrongly → exit 1, failures as data', () => {
+  test('content-type: application/json with HTML inside', async () => {
+    const o = await behind((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'upvest-request-id': crypto.randomUUID() }).end('<!doctype html><h1>Maintenance</h1>'));
+    expect(o.code, o.stdout).toBe(1);
+    const schema = checks(o).filter((c) => c.check === 'response-schema' && c.status === 'failed');
+    expect(schema.length).toBeGreaterThan(0);
+    expect(schema[0].failures[0]).toMatchObject({ message: 'the 200 body is not JSON' });
+    expect(schema[0].failures[0].received).toContain('<!doctype html>');
+  }, 90_000);
+
+  test('a 200 with an empty body', async () => {
+    const o = await behind((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'upvest-request-id': crypto.randomUUID() }).end());
+    expect(o.code, o.stdout).toBe(1);
+    expect(checks(o).find((c) => c.check === 'response-schema' && c.status === 'failed')?.failures[0].received).toBe('the body is empty');
+  }, 90_000);
+
+  test('a redirect to another origin is reported and never followed: no credential leaves', async () => {
+    const seen: Record<string, string | string[] | undefined>[] = [];
+    const elsewhere: Server = createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200).end('{}');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    try {
+      const other = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+      const o = await behind((req, res) => res.writeHead(302, { location: `${other}${req.url}`, 'upvest-request-id': crypto.randomUUID() }).end());
+      expect(o.code, o.stdout).toBe(1);
+      expect(checks(o).find((c) => c.check === 'status-code')?.failures[0].received).toBe('302');
+      expect(seen).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+    }
+  }, 90_000);
+});
+
+describe('nothing is lost from checks that completed', () => {
+  test('only the valuation history hangs: every other operation is fully reported', async () => {
+    const o = await behind(() => undefined, (path) => /^\/accounts\/[^/]+\/valuations$/.test(path));
+    expect(o.code, o.stdout).toBe(2);
+    const byOperation = Object.fromEntries(o.report.operations.map((op) => [op.operationId, op.checks.map((c) => c.status)]));
+    for (const id of ['triggerPortfolioRebalancing', 'retrievePortfolioRebalancingExecution', 'listPortfolioRebalancingExecutionOrders', 'getCurrentAccountValuation']) {
+      expect(byOperation[id].every((s) => s === 'passed'), `${id}: ${byOperation[id].join(',')}`).toBe(true);
+    }
+    expect(byOperation.listAccountValuations).toContain('error');
+  }, 90_000);
+});
