@@ -7,6 +7,9 @@
 
 export const REDACTED = '[REDACTED]';
 
+/** An RFC 8941 byte sequence in a dictionary member: `label=:base64:`, long enough to be a signature. */
+const SIGNATURE_VALUE = /([A-Za-z*][A-Za-z0-9_.*-]*=:)[A-Za-z0-9+/]{24,}={0,2}:/g;
+
 /** Header names whose values are credentials or signatures. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'signature', 'cookie', 'set-cookie', 'x-api-key']);
 
@@ -21,9 +24,12 @@ export class SecretRegistry {
     if (value && value.length >= 6) this.values.add(value);
   }
 
-  /** Replace every registered secret (and PEM private key blocks, even cut short) in text. */
+  /** Replace every registered secret, PEM private key blocks (even cut short) and signature values in text. */
   scrub(text: string): string {
     let out = text.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED);
+    // A signature is made per request, too many to register: remove it by its form (`sig1=:base64:`),
+    // wherever a target reflects it. A content-digest has the same form and goes too, harmlessly.
+    out = out.replace(SIGNATURE_VALUE, `$1${REDACTED}:`);
     // Longest first, so a token containing a shorter secret is removed whole; also in its
     // JSON-escaped form, since reports are JSON too.
     for (const value of [...this.values].sort((a, b) => b.length - a.length)) {

@@ -5,6 +5,7 @@
  */
 import type { Exchange } from '../client/exchange.js';
 import { exchangeOf } from '../client/transport.js';
+import { secrets } from '../client/redact.js';
 import type { UpvestClient } from '../client/upvest-client.js';
 import { HarnessError } from '../errors.js';
 import { curlFor } from '../checks/failure.js';
@@ -150,14 +151,16 @@ export async function runOperation(op: ManifestOperation, options: OperationRunO
       env: options.env,
       fail: (input) => {
         const r = input.result;
+        // Failure texts quote what the target sent, which may reflect credentials: redact them
+        // here, in the process that knows every token it was issued.
         const failure: Failure = {
           check: state.check.name,
           operation: op.key,
           title: state.check.title,
-          message: input.message,
+          message: secrets.scrub(input.message),
           severity: input.severity ?? state.check.severity,
-          received: input.received,
-          expected: input.expected,
+          received: secrets.scrub(input.received),
+          expected: secrets.scrub(input.expected),
           ...(input.pointer !== undefined ? { pointer: input.pointer } : {}),
           ...(input.schemaPointer ? { schemaPointer: input.schemaPointer } : {}),
           ...(r ? { probe: r.probe.id, request: r.exchange.request, response: r.exchange.response, curl: curlFor(r.exchange.request) } : {}),

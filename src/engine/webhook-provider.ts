@@ -10,6 +10,7 @@
  */
 import { request } from 'undici';
 import { UpvestClient } from '../client/upvest-client.js';
+import { secrets } from '../client/redact.js';
 import { curlFor } from '../checks/failure.js';
 import type { CheckOutcome, Failure } from '../checks/types.js';
 import { genericPointer } from '../checks/util.js';
@@ -81,7 +82,7 @@ export async function checkProviderWebhooks(control: WebhookProviderControl, cli
   const fail = (key: string, f: Omit<Failure, 'check' | 'operation' | 'title' | 'severity'> & { severity?: Failure['severity'] }, delivery?: Delivery) => {
     if (reported.has(key)) return;
     reported.add(key);
-    const failure: Failure = { check: WEBHOOK_CHECK, operation: WEBHOOKS_OPERATION, title: TITLE, severity: 'error', ...f, ...(delivery ? { probe: `delivery:${delivery.index}` } : {}) };
+    const failure: Failure = { check: WEBHOOK_CHECK, operation: WEBHOOKS_OPERATION, title: TITLE, severity: 'error', ...f, message: secrets.scrub(f.message), received: secrets.scrub(f.received), ...(delivery ? { probe: `delivery:${delivery.index}` } : {}) };
     (failure.severity === 'warning' ? warnings : failures).push(failure);
   };
   const errors: CheckOutcome['errors'] = [];

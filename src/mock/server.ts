@@ -51,6 +51,8 @@ export interface MockOptions {
   log?: (line: string) => void;
   /** Contract violations to commit on purpose (src/mock/faults.ts); never set by `run`. */
   faults?: readonly string[];
+  /** Sees every request as received (tests use it to learn the tokens and signatures sent). */
+  observe?: (request: { method: string; url: string; headers: Record<string, string> }) => void;
 }
 
 export interface MockFixtures {
@@ -337,6 +339,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockHandle> 
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
+    options.observe?.({ method: req.method ?? 'GET', url: req.url ?? '/', headers: requestHeaders(req) });
     handle(pipeline, req)
       .catch((error: unknown) => problemResponse(500, `the mock failed: ${(error as Error).message}`, newRequestId()))
       .then((response) => {

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { curlFor } from '../checks/failure.js';
 import type { CheckOutcome, Failure } from '../checks/types.js';
-import { redactHeaders } from '../client/redact.js';
+import { redactHeaders, secrets } from '../client/redact.js';
 import { publicJwk, type SigningKey } from '../signing/index.js';
 import { deliveryBodies, sendDelivery, type DeliveryMode, type DeliveryResult, type SignatureMode } from './delivery.js';
 
@@ -82,7 +82,7 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
       title: check.title,
       message,
       severity,
-      received: s.result.status !== undefined ? `${s.result.status}${s.result.responseExcerpt ? ` ${JSON.stringify(s.result.responseExcerpt.slice(0, 120))}` : ''}` : `no answer (${s.result.error})`,
+      received: secrets.scrub(s.result.status !== undefined ? `${s.result.status}${s.result.responseExcerpt ? ` ${JSON.stringify(s.result.responseExcerpt.slice(0, 120))}` : ''}` : `no answer (${s.result.error})`),
       expected,
       probe: s.purpose,
       request,
