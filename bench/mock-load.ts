@@ -29,10 +29,11 @@ async function token(url: string, clientId: string, secret: string, key: Signing
   return ((await res.body.json()) as { access_token: string }).access_token;
 }
 
-interface RunningMock {
+export interface RunningMock {
   url: string;
   clientId: string;
   account: string;
+  accounts: string[];
   execution: string;
   child: ChildProcess;
 }
@@ -50,7 +51,8 @@ export async function spawnMock(extraArgs: string[]): Promise<RunningMock> {
     child.once('exit', (code) => reject(new Error(`mock exited with ${code}: ${out}`)));
   });
   const grab = (re: RegExp) => (re.exec(out) as RegExpExecArray)[1];
-  return { url: grab(/listening on (\S+)/), clientId: grab(/client id:\s+(\S+)/), account: grab(/account:\s+(\S+)/), execution: grab(/execution:\s+(\S+)/), child };
+  const accounts = [...out.matchAll(/account:\s+(\S+)/g)].map((m) => m[1]);
+  return { url: grab(/listening on (\S+)/), clientId: grab(/client id:\s+(\S+)/), account: accounts[0], accounts, execution: grab(/execution:\s+(\S+)/), child };
 }
 
 async function load(name: string, verify: boolean, options: Options): Promise<(string | number)[]> {

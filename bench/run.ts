@@ -4,8 +4,14 @@
  *   npm run bench -- NAME [args]  one of them
  */
 import { mockLoad } from './mock-load.js';
+import { validation } from './validation.js';
+import { fullRun } from './full-run.js';
+import { scale } from './scale.js';
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
+  validation,
+  'full-run': fullRun,
+  scale,
   'mock-load': mockLoad,
 };
 

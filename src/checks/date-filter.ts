@@ -39,18 +39,18 @@ export const dateFilter: Check = {
           { id: 'end-only', to: start },
           { id: 'single-day', from: start, to: start },
         ];
-        for (const range of ranges) {
+        await Promise.all(ranges.map(async (range) => {
           const query: [string, string][] = [['limit', limit]];
           if (range.from) query.push([filter.start, range.from]);
           if (range.to) query.push([filter.end, range.to]);
           const label = `${range.from ? `${filter.start}=${range.from}` : ''}${range.from && range.to ? '&' : ''}${range.to ? `${filter.end}=${range.to}` : ''}`;
           const result = await x.send(probe(op, ctx.env, `dates:${range.id}`, label, (r) => r, { query }));
           const page = pageOf(result);
-          if (!page) continue;
+          if (!page) return;
           const outside = page.items.map((item, i) => ({ i, day: dayOf(fieldOf(item, filter.field)) })).find(({ day }) => !day || (range.from && day < range.from) || (range.to && day > range.to));
           if (outside) {
             ctx.fail({ message: `an item outside ${label} is returned`, received: show(outside.day), expected: `${filter.field.slice(1)} within ${range.from ?? '…'} – ${range.to ?? '…'} (inclusive, UTC)`, pointer: `/data/${outside.i}${filter.field}`, result });
-            continue;
+            return;
           }
           if (complete) {
             const due = all.items.filter((item) => {
@@ -61,7 +61,7 @@ export const dateFilter: Check = {
               ctx.fail({ message: `${label} selects ${page.totalCount} items where the unfiltered list has ${due} in that range`, received: `total_count ${page.totalCount}`, expected: `${due} (items of the unfiltered list inside the range)`, pointer: '/meta/total_count', result });
             }
           }
-        }
+        }));
         ctx.stat('range', { start, end, days: days.length, complete });
       },
     };

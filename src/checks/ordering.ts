@@ -53,12 +53,12 @@ export const ordering: Check = {
     return {
       async exercise(x) {
         let compared = 0;
-        for (const c of cases) {
+        await Promise.all(cases.map(async (c) => {
           const query: [string, string][] = [['sort', c.field], ['limit', limit]];
           if (c.explicit) query.push(['order', c.order]);
           const result = await x.send(probe(op, ctx.env, `order:${c.field}:${c.explicit ? c.order : 'default'}`, `sort=${c.field}${c.explicit ? `&order=${c.order}` : ' (default order)'}`, (r) => r, { query }));
           const page = pageOf(result);
-          if (!page) continue;
+          if (!page) return;
           const values = page.items.map((item) => fieldOf(item, c.pointer));
           compared += values.length;
           const direction = c.order === 'DESC' ? -1 : 1;
@@ -76,7 +76,7 @@ export const ordering: Check = {
               result,
             });
           }
-        }
+        }));
         if (compared === 0) ctx.skip('the list is empty: there is no order to check');
         ctx.stat('itemsCompared', compared);
       },

@@ -11,7 +11,6 @@ interface Walk {
   ids: string[];
   totals: Set<number>;
   pages: number;
-  stoppedEarly?: string;
 }
 
 export const paginationTraversal: Check = {
@@ -23,25 +22,35 @@ export const paginationTraversal: Check = {
     const op = ctx.operation;
     const largest = maxLimit(op);
 
+    /**
+     * Every page at `limit`: the first tells total_count, the others are sent together (the
+     * run's limiter bounds them) and reduced to their ids as they arrive; no page is kept.
+     */
     const walk = async (send: (p: ReturnType<typeof probe>) => Promise<ProbeResult>, limit: number, label: string, maxPages: number): Promise<Walk | undefined> => {
       const result: Walk = { ids: [], totals: new Set(), pages: 0 };
-      for (let offset = 0; ; offset += limit) {
-        const response = await send(probe(op, ctx.env, `walk:${label}:${offset}`, `page at offset=${offset}, limit=${limit}`, (r) => r, { query: [['offset', String(offset)], ['limit', String(limit)]], tags: { walk: label } }));
+      const pageAt = (offset: number) => probe(op, ctx.env, `walk:${label}:${offset}`, `page at offset=${offset}, limit=${limit}`, (r) => r, { query: [['offset', String(offset)], ['limit', String(limit)]], tags: { walk: label } });
+      const idsByPage: string[][] = [];
+      let broken = false;
+      const read = (response: ProbeResult, index: number, offset: number): number | undefined => {
         const page = pageOf(response);
         if (!page) {
           // A transport error is the engine's to report; a wrong answer is ours.
           if (!response.error) ctx.fail({ message: `the page at offset ${offset} is not a list page`, received: String(response.status), expected: '200 with meta and data', result: response });
+          broken = true;
           return undefined;
         }
         result.pages++;
         result.totals.add(page.totalCount);
-        result.ids.push(...page.items.map((item) => idOf(op, item)));
-        if (page.items.length === 0 || offset + limit >= page.totalCount) return result;
-        if (result.pages >= maxPages) {
-          result.stoppedEarly = `stopped after ${maxPages} pages`;
-          return result;
-        }
-      }
+        idsByPage[index] = page.items.map((item) => idOf(op, item));
+        return page.totalCount;
+      };
+      const total = read(await send(pageAt(0)), 0, 0);
+      if (total === undefined) return undefined;
+      const pages = Math.min(Math.ceil(total / limit), maxPages);
+      await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => send(pageAt((i + 1) * limit)).then((r) => read(r, i + 1, (i + 1) * limit))));
+      if (broken) return undefined;
+      for (const ids of idsByPage) result.ids.push(...(ids ?? []));
+      return result;
     };
 
     return {

@@ -48,7 +48,7 @@ export class ExchangeRecorder {
   /** Kept exchanges; bounded so a long walk cannot grow memory without limit. */
   readonly exchanges: Exchange[] = [];
 
-  constructor(private readonly limit = 5_000) {}
+  constructor(private readonly limit = 1_000) {}
 
   begin(input: { method: string; url: string; headers: Record<string, string>; body?: string | Buffer; purpose?: string; attempt: number; startedAt: number }): Exchange {
     const contentType = Object.entries(input.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];

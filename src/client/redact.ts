@@ -18,33 +18,34 @@ const SECRET_FIELDS = new Set(['client_secret', 'access_token', 'refresh_token',
 
 export class SecretRegistry {
   private readonly values = new Set<string>();
+  /** Every value and its JSON-escaped form, longest first; rebuilt when a value is added. */
+  private forms: string[] = [];
+  private longestValue = 0;
 
   /** Remember a secret value; short values are ignored to avoid scrubbing common words. */
   add(value: string | undefined | null): void {
-    if (value && value.length >= 6) this.values.add(value);
+    if (!value || value.length < 6 || this.values.has(value)) return;
+    this.values.add(value);
+    this.longestValue = Math.max(this.longestValue, value.length);
+    // Longest first, so a token containing a shorter secret is removed whole; the escaped form
+    // too, since reports are JSON.
+    this.forms = [...new Set([...this.values].flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]))].sort((a, b) => b.length - a.length);
   }
 
   /** Replace every registered secret, PEM private key blocks (even cut short) and signature values in text. */
   scrub(text: string): string {
-    let out = text.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED);
+    let out = text;
+    if (out.includes('PRIVATE KEY-----')) out = out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED);
     // A signature is made per request, too many to register: remove it by its form (`sig1=:base64:`),
     // wherever a target reflects it. A content-digest has the same form and goes too, harmlessly.
-    out = out.replace(SIGNATURE_VALUE, `$1${REDACTED}:`);
-    // Longest first, so a token containing a shorter secret is removed whole; also in its
-    // JSON-escaped form, since reports are JSON too.
-    for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
-      for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) {
-        if (out.includes(form)) out = out.split(form).join(REDACTED);
-      }
-    }
+    if (out.includes('=:')) out = out.replace(SIGNATURE_VALUE, `$1${REDACTED}:`);
+    for (const form of this.forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
     return out;
   }
 
   /** The longest registered secret, for cutting text without cutting a secret in two. */
   get longest(): number {
-    let max = 0;
-    for (const value of this.values) max = Math.max(max, value.length);
-    return max;
+    return this.longestValue;
   }
 
   get size(): number {

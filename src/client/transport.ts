@@ -47,6 +47,11 @@ export interface TransportOptions {
   connections?: number;
   /** When retries cannot help, throw RateLimitedError (default) or hand back the last 429. */
   throwOnRateLimit?: boolean;
+  /**
+   * Sees every request exactly as sent, credentials included (benchmarks replay them). Never
+   * set by the CLI; whatever uses it must not write what it sees anywhere.
+   */
+  tap?: (request: HttpRequest) => void;
 }
 
 export interface HttpRequest {
@@ -147,6 +152,7 @@ export class Transport {
   private readonly maxResponseBytes: number;
   private readonly random: () => number;
   private readonly throwOnRateLimit: boolean;
+  private readonly tap?: (request: HttpRequest) => void;
   readonly deadline?: Deadline;
 
   constructor(options: TransportOptions = {}) {
@@ -160,6 +166,7 @@ export class Transport {
     this.recorder = options.recorder ?? new ExchangeRecorder();
     this.random = options.random ?? Math.random;
     this.throwOnRateLimit = options.throwOnRateLimit ?? true;
+    this.tap = options.tap;
     this.agent = new Agent({
       connect: { timeout: connectTimeoutMs },
       connections: options.connections ?? 16,
@@ -242,6 +249,7 @@ export class Transport {
     const started = Date.now();
     const startedHr = performance.now();
     const headers = request.headers ?? {};
+    this.tap?.({ ...request, method, headers });
     const exchange = this.recorder.begin({ method, url: request.url, headers, body: request.body, purpose: request.purpose, attempt, startedAt: started });
     // undici's timers are coarse and reset on every chunk; this one bounds the whole exchange.
     const exchangeTimeout = AbortSignal.timeout(this.requestTimeoutMs);

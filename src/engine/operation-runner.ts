@@ -183,17 +183,21 @@ export async function runOperation(op: ManifestOperation, options: OperationRunO
 
   const baselineOwner = states.find((s) => s.check.name === 'status-code' && s.run);
   await Promise.all(baselineProbes(op, options.env).map((p) => send(baselineOwner, true)(p)));
-  for (const state of active()) {
-    if (!state.run!.exercise) continue;
-    const t = performance.now();
-    try {
-      await state.run!.exercise({ send: send(state), sendAll: (probes) => Promise.all(probes.map(send(state))) });
-    } catch (error) {
-      if (!(error instanceof HarnessError)) throw error;
-      state.errors.push({ probe: '(exercise)', code: error.code, message: error.message });
-    }
-    state.durationMs += performance.now() - t;
-  }
+  // Checks exercise concurrently: the limiter, not the order of checks, bounds requests in flight.
+  await Promise.all(
+    active()
+      .filter((state) => state.run!.exercise)
+      .map(async (state) => {
+        const t = performance.now();
+        try {
+          await state.run!.exercise!({ send: send(state), sendAll: (probes) => Promise.all(probes.map(send(state))) });
+        } catch (error) {
+          if (!(error instanceof HarnessError)) throw error;
+          state.errors.push({ probe: '(exercise)', code: error.code, message: error.message });
+        }
+        state.durationMs += performance.now() - t;
+      }),
+  );
   for (const state of active()) state.run!.conclude?.();
 
   const outcomes: CheckOutcome[] = states.map((state) => {

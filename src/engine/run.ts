@@ -15,6 +15,7 @@ import { CircuitBreaker } from './breaker.js';
 import { runOperation, type OperationReport } from './operation-runner.js';
 import { createSelection, type Selection } from './selection.js';
 import { prepareTarget, type PreparedTarget, type TargetDescription } from './target.js';
+import type { TransportOptions } from '../client/transport.js';
 
 export interface PlannedCheck {
   check: Check;
@@ -47,8 +48,8 @@ export class ConformanceRun {
     this.selection = createSelection(target.only, target.skip);
   }
 
-  static open(target: TargetDescription): ConformanceRun {
-    return new ConformanceRun(target, prepareTarget(target));
+  static open(target: TargetDescription, transport?: Partial<TransportOptions>): ConformanceRun {
+    return new ConformanceRun(target, prepareTarget(target, transport));
   }
 
   get facts(): TargetFacts {

@@ -2,7 +2,7 @@
  * The target of a run as the suites see it: a serializable description (passed to vitest
  * workers through `provide`) and the client built from it.
  */
-import { Deadline, Transport } from '../client/transport.js';
+import { Deadline, Transport, type TransportOptions } from '../client/transport.js';
 import { UpvestClient } from '../client/upvest-client.js';
 import { secrets } from '../client/redact.js';
 import { loadSigningKey, type SigningKey } from '../signing/index.js';
@@ -48,14 +48,16 @@ export interface PreparedTarget {
   close(): Promise<void>;
 }
 
-export function prepareTarget(target: TargetDescription): PreparedTarget {
+/** `transport` adds transport options (benchmarks pass a tap). */
+export function prepareTarget(target: TargetDescription, transport: Partial<TransportOptions> = {}): PreparedTarget {
   for (const value of [target.clientSecret, target.signingKeyPassphrase, target.accessToken]) secrets.add(value);
   let signingKey: SigningKey | undefined;
   if (target.signingKey) {
     signingKey = loadSigningKey({ key: target.signingKey, keyId: target.signingKeyId ?? 'default', passphrase: target.signingKeyPassphrase });
   }
   const deadline = new Deadline(target.deadlineMs);
-  const transport = new Transport({
+  const http = new Transport({
+    ...transport,
     connectTimeoutMs: target.timeoutMs,
     headersTimeoutMs: target.timeoutMs,
     bodyTimeoutMs: target.timeoutMs,
@@ -63,10 +65,10 @@ export function prepareTarget(target: TargetDescription): PreparedTarget {
     deadline,
     connections: target.concurrency,
   });
-  const client = new UpvestClient({ baseUrl: target.baseUrl, clientId: target.clientId, clientSecret: target.clientSecret, accessToken: target.accessToken, signingKey, transport });
+  const client = new UpvestClient({ baseUrl: target.baseUrl, clientId: target.clientId, clientSecret: target.clientSecret, accessToken: target.accessToken, signingKey, transport: http });
   return {
     client,
-    transport,
+    transport: http,
     deadline,
     facts: {
       accountIds: target.accountIds,
@@ -80,7 +82,7 @@ export function prepareTarget(target: TargetDescription): PreparedTarget {
     },
     close: async () => {
       deadline.dispose();
-      await transport.close();
+      await http.close();
     },
   };
 }
