@@ -26,7 +26,9 @@ export function addRunOptions(command: Command): Command {
     if (!('flag' in setting) || !setting.flag) continue;
     const placeholder = 'valueName' in setting && setting.valueName ? ` <${setting.valueName.toLowerCase()}>` : '';
     const env = 'env' in setting && setting.env ? ` [env ${setting.env}]` : '';
-    const option = new Option(`${setting.flag}${setting.kind === 'boolean' ? '' : placeholder}`, `${setting.description}${env}`);
+    // Defaults are shown, not given to commander: they must not outrank the environment or the config file.
+    const fallback = 'default' in setting && setting.kind !== 'boolean' && !(Array.isArray(setting.default) && setting.default.length === 0) ? ` (default: ${Array.isArray(setting.default) ? setting.default.join(',') : String(setting.default)})` : '';
+    const option = new Option(`${setting.flag}${setting.kind === 'boolean' ? '' : placeholder}`, `${setting.description}${fallback}${env}`);
     if (setting.kind === 'list') option.argParser(collect);
     command.addOption(option);
   }
