@@ -41,7 +41,8 @@ function findings(reports: OperationReport[]): { check: string; operation: strin
 
 /** Run every check against a mock started with these faults; findings of the operations and of webhooks. */
 export async function runAgainstMock(faults: readonly string[], extra: Partial<MockOptions> = {}): Promise<{ check: string; operation: string; message: string }[]> {
-  const key = generateSigningKey('ecdsa-p521-sha512', KEY_ID);
+  // Ed25519: detection does not depend on the algorithm, and it signs ~40 times faster than P-521.
+  const key = generateSigningKey('ed25519', KEY_ID);
   const publicKey = { keyId: KEY_ID, algorithm: key.algorithm, publicKey: createPublicKey(key.privateKey) };
   const mock = await startMock({ faults, valuationDays: 150, clock: new ManualClock(Date.now()), webhookRetryDelaysMs: [50], signatureKeys: (id) => (id === KEY_ID ? publicKey : undefined), ...extra });
   const target: TargetDescription = {

@@ -51,7 +51,7 @@ describe('upvest-conformance run on the bundled mock (the default)', () => {
 describe('run against a target given by URL', () => {
   let faulty: MockHandle;
   let keyFile: string;
-  const key = generateSigningKey('ecdsa-p521-sha512', 'test-key');
+  const key = generateSigningKey('ed25519', 'test-key');
   const publicKey = { keyId: 'test-key', algorithm: key.algorithm, publicKey: createPublicKey(key.privateKey) };
   const args = (mock: MockHandle, reportDir: string) => [
     'run', '--base-url', mock.url, '--client-id', mock.fixtures.clientId, '--signing-key', keyFile, '--signing-key-id', 'test-key',
