@@ -45,6 +45,19 @@ export async function startHostileServer(routes: Record<string, Behaviour>): Pro
   };
 }
 
+/** Until the response can take more, or is gone; both listeners removed either way. */
+export function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
 export const behaviours = {
   json: (status: number, body: unknown, headers: Record<string, string> = {}): Behaviour => (_req, res) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -69,7 +82,7 @@ export const behaviours = {
     while (sent < bytes && !res.destroyed) {
       const ok = res.write(chunk);
       sent += chunk.length;
-      if (!ok) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (!ok) await drained(res);
     }
     res.end();
   },

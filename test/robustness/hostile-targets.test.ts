@@ -15,6 +15,7 @@ import { startMock, type MockHandle } from '../../src/mock/server.js';
 import { generateSigningKey } from '../../src/signing/index.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { startHostileProxy, type Misbehaviour } from '../helpers/hostile-proxy.js';
+import { drained } from '../helpers/hostile-server.js';
 
 const key = generateSigningKey('ed25519', 'hostile-test');
 const publicKey = { keyId: 'hostile-test', algorithm: key.algorithm, publicKey: createPublicKey(key.privateKey) };
@@ -99,7 +100,7 @@ describe('targets that cannot be used → exit 2, the cause per check', () => {
     const chunk = Buffer.alloc(1024 * 1024, 0x20);
     const o = await behind(async (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      for (let i = 0; i < 50 && !res.destroyed; i++) if (!res.write(chunk)) await new Promise((r) => res.once('drain', r).once('close', r));
+      for (let i = 0; i < 50 && !res.destroyed; i++) if (!res.write(chunk)) await drained(res);
       res.end();
     });
     expectUnusable(o, /CT_ERR_RESPONSE_TOO_LARGE/);
