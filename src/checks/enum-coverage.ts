@@ -5,25 +5,13 @@
  */
 import { manifest } from '../spec/manifest.js';
 import type { Check } from './types.js';
-import { mediaType } from './util.js';
+import { mediaType, presentValuesAt } from './util.js';
 
 export interface EnumObservation {
   pointer: string;
   status: string;
   values: (string | number)[];
   observed: (string | number)[];
-}
-
-/** Every value at a pointer with `*` wildcards. */
-export function valuesAtPattern(json: unknown, pointer: string): unknown[] {
-  let nodes: unknown[] = [json];
-  for (const part of pointer.split('/').slice(1)) {
-    nodes = nodes.flatMap((node) => {
-      if (part === '*') return Array.isArray(node) ? node : [];
-      return node && typeof node === 'object' && !Array.isArray(node) && part in node ? [(node as Record<string, unknown>)[part]] : [];
-    });
-  }
-  return nodes;
 }
 
 export const enumCoverage: Check = {
@@ -39,7 +27,7 @@ export const enumCoverage: Check = {
         if (result.status === undefined || result.json === undefined || result.probe.foreign) return;
         for (const e of enums) {
           if (e.scope.kind !== 'response' || e.scope.status !== String(result.status) || e.scope.contentType !== mediaType(result.headers['content-type'])) continue;
-          for (const value of valuesAtPattern(result.json, e.pointer)) if (e.values.includes(value as string)) observed.get(e)!.add(value as string);
+          for (const value of presentValuesAt(result.json, e.pointer)) if (e.values.includes(value as string)) observed.get(e)!.add(value as string);
         }
       },
       conclude() {

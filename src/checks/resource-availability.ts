@@ -5,8 +5,7 @@
 import { manifest } from '../spec/manifest.js';
 import type { Check } from './types.js';
 import { fillPath, probe, scopesFor } from './requests.js';
-import { show } from './util.js';
-import { valuesAt } from './resource-identity.js';
+import { show, valuesAt } from './util.js';
 
 /** Operations reading the created resource: GET operations whose path extends the create path. */
 function readers(createPath: string) {

@@ -1,19 +1,6 @@
 /** resource-identity: a response belongs to the resource its path names (x-resource-identity in the spec). */
 import type { Check } from './types.js';
-import { pathParamsOf, show } from './util.js';
-
-/** Every value at a pointer (`*` for array items), with its concrete pointer; a missing property is undefined. */
-export function valuesAt(json: unknown, pointer: string): { pointer: string; value: unknown }[] {
-  const parts = pointer.split('/').slice(1);
-  let nodes: { pointer: string; value: unknown }[] = [{ pointer: '', value: json }];
-  for (const part of parts) {
-    nodes = nodes.flatMap(({ pointer: at, value }) => {
-      if (part === '*') return Array.isArray(value) ? value.map((v, i) => ({ pointer: `${at}/${i}`, value: v })) : [];
-      return value && typeof value === 'object' ? [{ pointer: `${at}/${part}`, value: (value as Record<string, unknown>)[part] }] : [];
-    });
-  }
-  return nodes;
-}
+import { pathParamsOf, show, valuesAt } from './util.js';
 
 export const resourceIdentity: Check = {
   name: 'resource-identity',

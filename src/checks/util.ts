@@ -90,3 +90,24 @@ export function fieldOf(item: unknown, pointer: string): unknown {
   }
   return current;
 }
+
+/**
+ * Every place a pointer with `*` wildcards reaches, with its concrete pointer. A property that
+ * is missing yields `undefined` there (identity checks must see it), an array that is missing
+ * yields nothing.
+ */
+export function valuesAt(json: unknown, pointer: string): { pointer: string; value: unknown }[] {
+  let nodes: { pointer: string; value: unknown }[] = [{ pointer: '', value: json }];
+  for (const part of pointer.split('/').slice(1)) {
+    nodes = nodes.flatMap(({ pointer: at, value }) => {
+      if (part === '*') return Array.isArray(value) ? value.map((v, i) => ({ pointer: `${at}/${i}`, value: v })) : [];
+      return value && typeof value === 'object' && !Array.isArray(value) ? [{ pointer: `${at}/${part}`, value: (value as Record<string, unknown>)[part] }] : [];
+    });
+  }
+  return nodes;
+}
+
+/** The values present at a wildcard pointer (missing properties left out). */
+export function presentValuesAt(json: unknown, pointer: string): unknown[] {
+  return valuesAt(json, pointer).filter((n) => n.value !== undefined).map((n) => n.value);
+}

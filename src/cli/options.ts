@@ -9,6 +9,11 @@ export function integerOption(flag: string, min: number, max: number) {
   };
 }
 
+/** A repeatable option whose values may also be comma-separated: `--type A --type B,C`. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}
+
 /** Resolves on SIGINT/SIGTERM, or when the given signal aborts (tests). */
 export function waitForStop(signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

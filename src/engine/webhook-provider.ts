@@ -14,7 +14,7 @@ import { secrets } from '../client/redact.js';
 import { curlFor } from '../checks/failure.js';
 import type { CheckOutcome, Failure } from '../checks/types.js';
 import { genericPointer } from '../checks/util.js';
-import { valuesAtPattern } from '../checks/enum-coverage.js';
+import { presentValuesAt } from '../checks/util.js';
 import { keyResolverFromJwks, type KeyResolver } from '../signing/index.js';
 import { manifest, operationById } from '../spec/manifest.js';
 import { startReceiver, type Delivery } from '../webhooks/receiver.js';
@@ -126,7 +126,7 @@ export async function checkProviderWebhooks(control: WebhookProviderControl, cli
       const webhook = manifest.eventTypes.find((t) => t.type === verdict.type)?.webhook;
       for (const [e, seen] of observed) {
         if (e.scope.kind !== 'webhook' || e.scope.webhook !== webhook) continue;
-        for (const value of valuesAtPattern(received.event, e.pointer)) if (e.values.includes(value as string)) seen.add(value as string);
+        for (const value of presentValuesAt(received.event, e.pointer)) if (e.values.includes(value as string)) seen.add(value as string);
       }
     }
   }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { choicePoints } from '../data/choice-points.js';
 import { InstanceGenerator, createFaker, type Choice, type Schema } from '../data/instance-generator.js';
-import { valuesAtPattern } from '../checks/enum-coverage.js';
+import { presentValuesAt } from '../checks/util.js';
 import { manifest, storedSchema } from '../spec/manifest.js';
 import { validateBody } from '../spec/validate.js';
 
@@ -44,7 +44,7 @@ interface Needs {
 }
 
 function valueAt(event: unknown, pointer: string): unknown[] {
-  return valuesAtPattern(event, pointer);
+  return presentValuesAt(event, pointer);
 }
 
 /** Plans candidates per event type and keeps those that are valid and add coverage. */

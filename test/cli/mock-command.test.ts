@@ -3,13 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { Output } from '../../src/cli/output.js';
+import { capture } from '../helpers/output.js';
 
-function capture(): Output & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l) };
-}
 
 async function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;

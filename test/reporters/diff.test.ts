@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { describe, expect, test } from 'vitest';
 import { registerReportCommand } from '../../src/cli/commands/report.js';
-import { reportError, type Output } from '../../src/cli/output.js';
+import { reportError } from '../../src/cli/output.js';
 import { renderFailure } from '../../src/checks/failure.js';
 import type { Failure } from '../../src/checks/types.js';
 import { diffReports } from '../../reporters/diff.js';
 import { renderJson } from '../../reporters/json.js';
 import { buildRunReport, type RunReport } from '../../reporters/model.js';
 import { FIXTURE_OPERATIONS, TRIGGER, VALUATIONS } from '../fixtures/reporting/outcomes.js';
+import { capture } from '../helpers/output.js';
 
 function fixtureReport(): RunReport {
   const operations = structuredClone(FIXTURE_OPERATIONS).map(({ summary, outcomes }) => ({ ...summary, outcomes, created: [] }));
@@ -33,11 +34,6 @@ function laterReport(): RunReport {
   return report;
 }
 
-function capture(): Output & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l) };
-}
 
 /** The report command on a program of its own, handled the way main() handles commands. */
 async function cli(argv: string[]) {

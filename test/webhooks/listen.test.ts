@@ -3,17 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { Output } from '../../src/cli/output.js';
 import { UpvestClient } from '../../src/client/upvest-client.js';
 import { readCassette } from '../../src/webhooks/listen.js';
 import { sendDelivery } from '../../src/webhooks/delivery.js';
 import { mockSetup, type MockSetup } from '../helpers/mock-setup.js';
+import { capture } from '../helpers/output.js';
 
-function capture(): Output & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l) };
-}
 
 async function listening(output: ReturnType<typeof capture>): Promise<string> {
   for (let i = 0; i < 500; i++) {

@@ -15,10 +15,7 @@ import type { CommandContext } from '../main.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import { startEmbeddedMock, type EmbeddedTarget } from '../embedded-mock.js';
 import { runSuites, targetRun } from '../run-suites.js';
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
-}
+import { collect } from '../options.js';
 
 /** The run command's options, built from the settings table. */
 export function addRunOptions(command: Command): Command {

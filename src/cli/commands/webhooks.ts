@@ -10,10 +10,8 @@ import { listen, loadJwks } from '../../webhooks/listen.js';
 import { serveJwks } from '../../webhooks/replay.js';
 import type { CommandContext } from '../main.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
-import { integerOption, waitForStop } from '../options.js';
+import { collect, integerOption, waitForStop } from '../options.js';
 import { runSuites } from '../run-suites.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 
 function urlOption(flag: string) {
   return (value: string): string => {
