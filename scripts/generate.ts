@@ -121,7 +121,7 @@ async function generate(): Promise<Map<string, string>> {
   const typesAst = await openapiTS(structuredClone(raw) as never, { alphabetize: false });
   files.set('types.ts', `// ${HEADER}\n${astToString(typesAst)}`);
 
-  const manifest = buildManifest(raw, dereferenced, HEADER);
+  const manifest = buildManifest(dereferenced, HEADER);
   files.set('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
 
   const bodies = bodyValidatorSchemas(raw, manifest);

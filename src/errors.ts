@@ -63,7 +63,6 @@ export class ReportInputError extends defineError('CT_ERR_REPORT_INPUT', 'A repo
 export class BaselineError extends defineError('CT_ERR_BASELINE', 'The baseline file is invalid', 'Each entry needs check, operation and reason; regenerate it with --update-baseline.') {}
 export class WebhookCassetteError extends defineError('CT_ERR_CASSETTE', 'The cassette cannot be read', 'Give an NDJSON cassette written by `upvest-conformance listen`.') {}
 export class ListenTimeoutError extends defineError('CT_ERR_LISTEN_TIMEOUT', 'Not every expected webhook event arrived in time', 'Check that the provider delivers to this listener, or raise --timeout.') {}
-export class SignatureVerificationError extends defineError('CT_ERR_SIGNATURE', 'The HTTP message signature does not verify', 'See which step failed; check the key id, the clock and that nothing rewrote the request.') {}
 
 /** Every harness error class, for the CLI's documentation and the table-driven test. */
 export const HARNESS_ERRORS = [
@@ -88,7 +87,6 @@ export const HARNESS_ERRORS = [
   BaselineError,
   WebhookCassetteError,
   ListenTimeoutError,
-  SignatureVerificationError,
 ] as const;
 
 export function isHarnessError(error: unknown): error is HarnessError {

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ValidateFunction } from 'ajv';
 import { manifest as specManifest } from '../spec/manifest.js';
-import type { Manifest, ManifestOperation } from '../spec/manifest-types.js';
+import type { ManifestOperation } from '../spec/manifest-types.js';
 import { bodyValidator, parametersValidator } from '../spec/validate.js';
 import { MockStartError } from '../errors.js';
 import { generateSigningKey, publicJwk, verifyRequest, type KeyResolver, type SigningKey } from '../signing/index.js';
@@ -80,7 +80,6 @@ export interface MockHandle {
 }
 
 interface Pipeline {
-  manifest: Manifest;
   faults: FaultSet;
   world: World;
   router: Router;
@@ -297,7 +296,6 @@ export async function startMock(options: MockOptions = {}): Promise<MockHandle> 
   ticker?.unref();
 
   const pipeline: Pipeline = {
-    manifest: specManifest,
     faults,
     world,
     router: new Router(specManifest),

@@ -146,7 +146,7 @@ function resolveRawResponse(raw: OpenApiDocument, response: ResponseObject): Res
   return resolved;
 }
 
-export function buildManifest(raw: OpenApiDocument, doc: OpenApiDocument, header: string): Manifest {
+export function buildManifest(doc: OpenApiDocument, header: string): Manifest {
   const scheme = doc.components?.securitySchemes?.[SECURITY_SCHEME];
   const flow = scheme?.flows?.clientCredentials;
   if (!flow) throw new Error(`the spec must define the ${SECURITY_SCHEME} scheme with a clientCredentials flow`);

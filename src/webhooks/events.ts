@@ -18,7 +18,3 @@ export function validateEvent(event: unknown): EventVerdict {
   if (!entry) return { id, type, unknownType: true };
   return { id, type, unknownType: false, validation: validateBody(entry.validator, event) };
 }
-
-export function webhookOf(type: string): string | undefined {
-  return manifest.eventTypes.find((t) => t.type === type)?.webhook;
-}

@@ -64,7 +64,7 @@ describe('encrypted PEM files', () => {
   it.each([
     ['PKCS#8 P-521', { type: 'pkcs8', cipher: 'aes-256-cbc' }, 'P-521'],
     ['SEC1 P-256', { type: 'sec1', cipher: 'aes-128-cbc' }, 'P-256'],
-  ] as const)('%s with a passphrase signs and verifies', (name, encoding, curve) => {
+  ] as const)('%s with a passphrase signs and verifies', (_name, encoding, curve) => {
     const passphrase = 'correct horse battery staple';
     const pair = generateKeyPairSync('ec', { namedCurve: curve, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { ...encoding, format: 'pem', passphrase } });
     expect(pair.privateKey).toMatch(/ENCRYPTED/);
