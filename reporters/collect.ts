@@ -4,11 +4,17 @@ import type { CheckOutcome } from '../src/checks/types.js';
 import type { OperationReport } from '../src/engine/operation-runner.js';
 import type { UpvestTaskMeta } from '../suites/context.js';
 
-/** A test that never reached its check (a crash in setup) becomes an error outcome. */
+/**
+ * A test without an outcome either never ran (skipped or interrupted: reported as skipped) or
+ * crashed before its check could conclude (reported as an error, with the crash).
+ */
 function outcomeWithoutMeta(test: TestCase): CheckOutcome {
   const result = test.result();
-  const message = result.state === 'failed' ? (result.errors?.[0]?.message ?? 'failed without an outcome') : `ended ${result.state} without an outcome`;
-  return { check: test.name, title: test.name, operation: test.parent.type === 'suite' ? test.parent.name : '(module)', operationId: '', status: 'error', failures: [], warnings: [], errors: [{ probe: '(suite)', code: 'CT_ERR_SUITE', message }], probes: 0, stats: {}, durationMs: 0 };
+  const crashed = result.state === 'failed';
+  const base = { check: test.name, title: test.name, operation: test.parent.type === 'suite' ? test.parent.name : '(module)', operationId: '', failures: [], warnings: [], probes: 0, stats: {}, durationMs: 0 };
+  return crashed
+    ? { ...base, status: 'error', errors: [{ probe: '(suite)', code: 'CT_ERR_SUITE', message: result.errors?.[0]?.message ?? 'failed without an outcome' }] }
+    : { ...base, status: 'skipped', skipReason: 'not run (the run was interrupted)', errors: [] };
 }
 
 export function operationReportsFrom(modules: ReadonlyArray<TestModule>): OperationReport[] {

@@ -110,6 +110,15 @@ describe('run against a target given by URL', () => {
     expect(report.operations.find((o) => o.operationId === 'listAccountValuations')?.skipReason).toBe('skipped with --skip');
   }, 120_000);
 
+  test('--bail stops after the first failing operation; the rest are skipped with the reason', async () => {
+    const reportDir = dir();
+    const { code } = await runCli([...args(faulty, reportDir), '--bail'], { env: env(faulty) });
+    expect(code).toBe(1);
+    const [first, ...rest] = readReport(reportDir).operations.filter((o) => o.operation !== 'webhooks');
+    expect(first.checks.find((c) => c.check === 'auth')?.status).toBe('failed');
+    for (const op of rest) expect(op.checks.every((c) => c.status === 'skipped' && c.skipReason === 'not run: an earlier check failed and --bail is set'), op.operation).toBe(true);
+  }, 120_000);
+
   test('a baseline lists known deviations: the gate passes, and stale entries are reported', async () => {
     const reportDir = dir();
     const baseline = join(dir(), 'baseline.json');
