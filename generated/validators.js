@@ -71,7 +71,7 @@ return errors === 0;
 validate20.evaluated = {"props":{"id":true},"dynamicProps":false,"dynamicItems":false};
 
 export const response_triggerPortfolioRebalancing_200_json_closed = validate21;
-const schema32 = {"title":"Portfolio","type":"object","required":["id"],"properties":{"id":{"type":"string","format":"uuid"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:response_triggerPortfolioRebalancing_200_json_closed"};
+const schema32 = {"title":"Portfolio","type":"object","required":["id"],"properties":{"id":{"type":"string"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:response_triggerPortfolioRebalancing_200_json_closed"};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:response_triggerPortfolioRebalancing_200_json_closed" */;
@@ -96,10 +96,8 @@ vErrors.push(err0);
 errors++;
 }
 if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err1 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err1 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -109,8 +107,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-else {
-const err2 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key0 in data){
+if(key0 !== "id"){
+const err2 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -120,26 +119,14 @@ vErrors.push(err2);
 errors++;
 }
 }
-for(const key0 in data){
-if(key0 !== "id"){
-const err3 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
-}
-errors++;
-}
-}
-}
-else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
 }
 errors++;
 }
@@ -2706,7 +2693,7 @@ validate40.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 export const response_retrievePortfolioRebalancingExecution_200_json = validate41;
 const schema52 = {"title":"Portfolios","type":"object","required":["id","created_at","updated_at"],"properties":{"id":{"type":"string","format":"uuid"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the resource was created."},"updated_at":{"type":"string","format":"date-time","description":"Date and time when the resource was last updated."},"accounts":{"type":"array","description":"Accounts associated with this rebalancing execution","items":{"type":"string","format":"uuid"}},"allocations":{"type":"array","description":"Allocations associated with this rebalancing execution","items":{"type":"string","format":"uuid"}}},"$id":"urn:upvest-conformance:response_retrievePortfolioRebalancingExecution_200_json"};
-const formats10 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats8 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 
 function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:response_retrievePortfolioRebalancingExecution_200_json" */;
@@ -2778,7 +2765,7 @@ errors++;
 if(data.created_at !== undefined){
 let data1 = data.created_at;
 if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
+if(!(formats8.validate(data1))){
 const err5 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -2803,7 +2790,7 @@ errors++;
 if(data.updated_at !== undefined){
 let data2 = data.updated_at;
 if(typeof data2 === "string"){
-if(!(formats10.validate(data2))){
+if(!(formats8.validate(data2))){
 const err7 = {instancePath:instancePath+"/updated_at",schemaPath:"#/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -2924,7 +2911,7 @@ return errors === 0;
 validate41.evaluated = {"props":{"id":true,"created_at":true,"updated_at":true,"accounts":true,"allocations":true},"dynamicProps":false,"dynamicItems":false};
 
 export const response_retrievePortfolioRebalancingExecution_200_json_closed = validate42;
-const schema53 = {"title":"Portfolios","type":"object","required":["id","created_at","updated_at"],"properties":{"id":{"type":"string","format":"uuid"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the resource was created."},"updated_at":{"type":"string","format":"date-time","description":"Date and time when the resource was last updated."},"accounts":{"type":"array","description":"Accounts associated with this rebalancing execution","items":{"type":"string","format":"uuid"}},"allocations":{"type":"array","description":"Allocations associated with this rebalancing execution","items":{"type":"string","format":"uuid"}}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:response_retrievePortfolioRebalancingExecution_200_json_closed"};
+const schema53 = {"title":"Portfolios","type":"object","required":["id","created_at","updated_at"],"properties":{"id":{"type":"string"},"created_at":{"type":"string","description":"Date and time when the resource was created."},"updated_at":{"type":"string","description":"Date and time when the resource was last updated."},"accounts":{"type":"array","description":"Accounts associated with this rebalancing execution","items":{"type":"string"}},"allocations":{"type":"array","description":"Allocations associated with this rebalancing execution","items":{"type":"string"}}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:response_retrievePortfolioRebalancingExecution_200_json_closed"};
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:response_retrievePortfolioRebalancingExecution_200_json_closed" */;
@@ -2969,10 +2956,8 @@ vErrors.push(err2);
 errors++;
 }
 if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2982,8 +2967,9 @@ vErrors.push(err3);
 errors++;
 }
 }
-else {
-const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err4 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2993,11 +2979,9 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data1 = data.created_at;
-if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
-const err5 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.updated_at !== undefined){
+if(typeof data.updated_at !== "string"){
+const err5 = {instancePath:instancePath+"/updated_at",schemaPath:"#/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3007,8 +2991,13 @@ vErrors.push(err5);
 errors++;
 }
 }
-else {
-const err6 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.accounts !== undefined){
+let data3 = data.accounts;
+if(Array.isArray(data3)){
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data3[i0] !== "string"){
+const err6 = {instancePath:instancePath+"/accounts/" + i0,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3018,11 +3007,9 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.updated_at !== undefined){
-let data2 = data.updated_at;
-if(typeof data2 === "string"){
-if(!(formats10.validate(data2))){
-const err7 = {instancePath:instancePath+"/updated_at",schemaPath:"#/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err7 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3032,8 +3019,13 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/updated_at",schemaPath:"#/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.allocations !== undefined){
+let data5 = data.allocations;
+if(Array.isArray(data5)){
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data5[i1] !== "string"){
+const err8 = {instancePath:instancePath+"/allocations/" + i1,schemaPath:"#/properties/allocations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3043,15 +3035,9 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.accounts !== undefined){
-let data3 = data.accounts;
-if(Array.isArray(data3)){
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err9 = {instancePath:instancePath+"/accounts/" + i0,schemaPath:"#/properties/accounts/items/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+else {
+const err9 = {instancePath:instancePath+"/allocations",schemaPath:"#/properties/allocations/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3061,8 +3047,9 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/accounts/" + i0,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key0 in data){
+if(((((key0 !== "id") && (key0 !== "created_at")) && (key0 !== "updated_at")) && (key0 !== "accounts")) && (key0 !== "allocations")){
+const err10 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3074,77 +3061,12 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.allocations !== undefined){
-let data5 = data.allocations;
-if(Array.isArray(data5)){
-const len1 = data5.length;
-for(let i1=0; i1<len1; i1++){
-let data6 = data5[i1];
-if(typeof data6 === "string"){
-if(!(formats0.test(data6))){
-const err12 = {instancePath:instancePath+"/allocations/" + i1,schemaPath:"#/properties/allocations/items/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/allocations/" + i1,schemaPath:"#/properties/allocations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/allocations",schemaPath:"#/properties/allocations/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-for(const key0 in data){
-if(((((key0 !== "id") && (key0 !== "created_at")) && (key0 !== "updated_at")) && (key0 !== "accounts")) && (key0 !== "allocations")){
-const err15 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-}
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
 }
 errors++;
 }
@@ -6064,7 +5986,7 @@ errors++;
 if(data9.created_at !== undefined){
 let data16 = data9.created_at;
 if(typeof data16 === "string"){
-if(!(formats10.validate(data16))){
+if(!(formats8.validate(data16))){
 const err44 = {instancePath:instancePath+"/data/" + i0+"/created_at",schemaPath:"#/properties/data/items/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err44];
@@ -6089,7 +6011,7 @@ errors++;
 if(data9.updated_at !== undefined){
 let data17 = data9.updated_at;
 if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
+if(!(formats8.validate(data17))){
 const err46 = {instancePath:instancePath+"/data/" + i0+"/updated_at",schemaPath:"#/properties/data/items/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err46];
@@ -6187,7 +6109,7 @@ return errors === 0;
 validate61.evaluated = {"props":{"meta":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
 export const response_listPortfolioRebalancingExecutionOrders_200_json_closed = validate62;
-const schema73 = {"title":"Portfolios","type":"object","required":["meta","data"],"properties":{"meta":{"type":"object","allOf":[{"title":"meta","type":"object","required":["offset","limit","count","total_count"],"properties":{"offset":{"type":"integer","description":"Amount of resource to offset in the response."},"limit":{"type":"integer","description":"Total limit of the response."},"count":{"type":"integer","description":"Count of the resources returned in the response."},"total_count":{"type":"integer","description":"Total count of all the resources."},"sort":{"type":"string","description":"The field that the list is sorted by."},"order":{"type":"string","description":"The ordering of the response.","enum":["ASC","DESC"]}}},{"type":"object","properties":{"sort":{"type":"string","enum":["status"]}}}],"unevaluatedProperties":false},"data":{"type":"array","items":{"title":"Portfolios rebalancing execution order","type":"object","required":["id","execution_id","account_id","portfolio_order_id","status","created_at","updated_at"],"properties":{"id":{"type":"string","format":"uuid"},"execution_id":{"type":"string","format":"uuid"},"account_id":{"type":"string","format":"uuid","description":"Account unique identifier."},"portfolio_order_id":{"description":"Portfolios order unique identifier; null until a portfolio order exists.","type":["string","null"],"format":"uuid"},"status":{"type":"string","description":"Status of the Rebalancing Execution Order.","enum":["NEW","PROCESSING","FILLED","CANCELLED"]},"created_at":{"type":"string","format":"date-time","description":"Date and time when the resource was created."},"updated_at":{"type":"string","format":"date-time","description":"Date and time when the resource was last updated."},"cancellation_reason":{"type":"string","description":"Reason for Rebalancing Execution Order Cancellation. The field is present in case the Order has a status of CANCELLED.","enum":["ACCOUNT_IS_EMPTY","ACCOUNT_NOT_FOUND","CANCELLED_BY_CLIENT","CANCELLED_BY_UPVEST","CONFIGURATION_IS_MISSING","INVALID_ACCOUNT_TYPE","PORTFOLIO_IS_BALANCED","UNKNOWN"]},"cancellation_details":{"type":"string"}},"if":{"type":"object","properties":{"status":{"const":"CANCELLED"}},"required":["status"]},"then":{"type":"object","required":["cancellation_reason"]},"else":{"not":{"type":"object","required":["cancellation_reason"]}},"unevaluatedProperties":false}}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:response_listPortfolioRebalancingExecutionOrders_200_json_closed"};
+const schema73 = {"title":"Portfolios","type":"object","required":["meta","data"],"properties":{"meta":{"type":"object","allOf":[{"title":"meta","type":"object","required":["offset","limit","count","total_count"],"properties":{"offset":{"type":"integer","description":"Amount of resource to offset in the response."},"limit":{"type":"integer","description":"Total limit of the response."},"count":{"type":"integer","description":"Count of the resources returned in the response."},"total_count":{"type":"integer","description":"Total count of all the resources."},"sort":{"type":"string","description":"The field that the list is sorted by."},"order":{"type":"string","description":"The ordering of the response.","enum":["ASC","DESC"]}}},{"type":"object","properties":{"sort":{"type":"string","enum":["status"]}}}],"unevaluatedProperties":false},"data":{"type":"array","items":{"title":"Portfolios rebalancing execution order","type":"object","required":["id","execution_id","account_id","portfolio_order_id","status","created_at","updated_at"],"properties":{"id":{"type":"string"},"execution_id":{"type":"string"},"account_id":{"type":"string","description":"Account unique identifier."},"portfolio_order_id":{"description":"Portfolios order unique identifier; null until a portfolio order exists.","type":["string","null"]},"status":{"type":"string","description":"Status of the Rebalancing Execution Order.","enum":["NEW","PROCESSING","FILLED","CANCELLED"]},"created_at":{"type":"string","description":"Date and time when the resource was created."},"updated_at":{"type":"string","description":"Date and time when the resource was last updated."},"cancellation_reason":{"type":"string","description":"Reason for Rebalancing Execution Order Cancellation. The field is present in case the Order has a status of CANCELLED.","enum":["ACCOUNT_IS_EMPTY","ACCOUNT_NOT_FOUND","CANCELLED_BY_CLIENT","CANCELLED_BY_UPVEST","CONFIGURATION_IS_MISSING","INVALID_ACCOUNT_TYPE","PORTFOLIO_IS_BALANCED","UNKNOWN"]},"cancellation_details":{"type":"string"}},"if":{"type":"object","properties":{"status":{"const":"CANCELLED"}},"required":["status"]},"then":{"type":"object","required":["cancellation_reason"]},"else":{"not":{"type":"object","required":["cancellation_reason"]}},"unevaluatedProperties":false}}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:response_listPortfolioRebalancingExecutionOrders_200_json_closed"};
 
 function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:response_listPortfolioRebalancingExecutionOrders_200_json_closed" */;
@@ -6646,10 +6568,8 @@ vErrors.push(err34);
 errors++;
 }
 if(data9.id !== undefined){
-let data11 = data9.id;
-if(typeof data11 === "string"){
-if(!(formats0.test(data11))){
-const err35 = {instancePath:instancePath+"/data/" + i0+"/id",schemaPath:"#/properties/data/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data9.id !== "string"){
+const err35 = {instancePath:instancePath+"/data/" + i0+"/id",schemaPath:"#/properties/data/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -6659,8 +6579,9 @@ vErrors.push(err35);
 errors++;
 }
 }
-else {
-const err36 = {instancePath:instancePath+"/data/" + i0+"/id",schemaPath:"#/properties/data/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.execution_id !== undefined){
+if(typeof data9.execution_id !== "string"){
+const err36 = {instancePath:instancePath+"/data/" + i0+"/execution_id",schemaPath:"#/properties/data/items/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -6670,11 +6591,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data9.execution_id !== undefined){
-let data12 = data9.execution_id;
-if(typeof data12 === "string"){
-if(!(formats0.test(data12))){
-const err37 = {instancePath:instancePath+"/data/" + i0+"/execution_id",schemaPath:"#/properties/data/items/properties/execution_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data9.account_id !== undefined){
+if(typeof data9.account_id !== "string"){
+const err37 = {instancePath:instancePath+"/data/" + i0+"/account_id",schemaPath:"#/properties/data/items/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -6684,8 +6603,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-else {
-const err38 = {instancePath:instancePath+"/data/" + i0+"/execution_id",schemaPath:"#/properties/data/items/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.portfolio_order_id !== undefined){
+let data14 = data9.portfolio_order_id;
+if((typeof data14 !== "string") && (data14 !== null)){
+const err38 = {instancePath:instancePath+"/data/" + i0+"/portfolio_order_id",schemaPath:"#/properties/data/items/properties/portfolio_order_id/type",keyword:"type",params:{type: schema73.properties.data.items.properties.portfolio_order_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -6695,11 +6616,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data9.account_id !== undefined){
-let data13 = data9.account_id;
-if(typeof data13 === "string"){
-if(!(formats0.test(data13))){
-const err39 = {instancePath:instancePath+"/data/" + i0+"/account_id",schemaPath:"#/properties/data/items/properties/account_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data9.status !== undefined){
+let data15 = data9.status;
+if(typeof data15 !== "string"){
+const err39 = {instancePath:instancePath+"/data/" + i0+"/status",schemaPath:"#/properties/data/items/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -6708,9 +6628,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-else {
-const err40 = {instancePath:instancePath+"/data/" + i0+"/account_id",schemaPath:"#/properties/data/items/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data15 === "NEW") || (data15 === "PROCESSING")) || (data15 === "FILLED")) || (data15 === "CANCELLED"))){
+const err40 = {instancePath:instancePath+"/data/" + i0+"/status",schemaPath:"#/properties/data/items/properties/status/enum",keyword:"enum",params:{allowedValues: schema73.properties.data.items.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -6720,10 +6639,9 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data9.portfolio_order_id !== undefined){
-let data14 = data9.portfolio_order_id;
-if((typeof data14 !== "string") && (data14 !== null)){
-const err41 = {instancePath:instancePath+"/data/" + i0+"/portfolio_order_id",schemaPath:"#/properties/data/items/properties/portfolio_order_id/type",keyword:"type",params:{type: schema73.properties.data.items.properties.portfolio_order_id.type},message:"must be string,null"};
+if(data9.created_at !== undefined){
+if(typeof data9.created_at !== "string"){
+const err41 = {instancePath:instancePath+"/data/" + i0+"/created_at",schemaPath:"#/properties/data/items/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -6732,9 +6650,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(typeof data14 === "string"){
-if(!(formats0.test(data14))){
-const err42 = {instancePath:instancePath+"/data/" + i0+"/portfolio_order_id",schemaPath:"#/properties/data/items/properties/portfolio_order_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data9.updated_at !== undefined){
+if(typeof data9.updated_at !== "string"){
+const err42 = {instancePath:instancePath+"/data/" + i0+"/updated_at",schemaPath:"#/properties/data/items/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -6744,11 +6663,10 @@ vErrors.push(err42);
 errors++;
 }
 }
-}
-if(data9.status !== undefined){
-let data15 = data9.status;
-if(typeof data15 !== "string"){
-const err43 = {instancePath:instancePath+"/data/" + i0+"/status",schemaPath:"#/properties/data/items/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.cancellation_reason !== undefined){
+let data18 = data9.cancellation_reason;
+if(typeof data18 !== "string"){
+const err43 = {instancePath:instancePath+"/data/" + i0+"/cancellation_reason",schemaPath:"#/properties/data/items/properties/cancellation_reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -6757,8 +6675,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(!((((data15 === "NEW") || (data15 === "PROCESSING")) || (data15 === "FILLED")) || (data15 === "CANCELLED"))){
-const err44 = {instancePath:instancePath+"/data/" + i0+"/status",schemaPath:"#/properties/data/items/properties/status/enum",keyword:"enum",params:{allowedValues: schema73.properties.data.items.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(!((((((((data18 === "ACCOUNT_IS_EMPTY") || (data18 === "ACCOUNT_NOT_FOUND")) || (data18 === "CANCELLED_BY_CLIENT")) || (data18 === "CANCELLED_BY_UPVEST")) || (data18 === "CONFIGURATION_IS_MISSING")) || (data18 === "INVALID_ACCOUNT_TYPE")) || (data18 === "PORTFOLIO_IS_BALANCED")) || (data18 === "UNKNOWN"))){
+const err44 = {instancePath:instancePath+"/data/" + i0+"/cancellation_reason",schemaPath:"#/properties/data/items/properties/cancellation_reason/enum",keyword:"enum",params:{allowedValues: schema73.properties.data.items.properties.cancellation_reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -6768,11 +6686,9 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data9.created_at !== undefined){
-let data16 = data9.created_at;
-if(typeof data16 === "string"){
-if(!(formats10.validate(data16))){
-const err45 = {instancePath:instancePath+"/data/" + i0+"/created_at",schemaPath:"#/properties/data/items/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data9.cancellation_details !== undefined){
+if(typeof data9.cancellation_details !== "string"){
+const err45 = {instancePath:instancePath+"/data/" + i0+"/cancellation_details",schemaPath:"#/properties/data/items/properties/cancellation_details/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -6782,8 +6698,9 @@ vErrors.push(err45);
 errors++;
 }
 }
-else {
-const err46 = {instancePath:instancePath+"/data/" + i0+"/created_at",schemaPath:"#/properties/data/items/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key1 in data9){
+if(((((((((key1 !== "id") && (key1 !== "execution_id")) && (key1 !== "account_id")) && (key1 !== "portfolio_order_id")) && (key1 !== "status")) && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "cancellation_reason")) && (key1 !== "cancellation_details")){
+const err46 = {instancePath:instancePath+"/data/" + i0,schemaPath:"#/properties/data/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -6793,11 +6710,9 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data9.updated_at !== undefined){
-let data17 = data9.updated_at;
-if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
-const err47 = {instancePath:instancePath+"/data/" + i0+"/updated_at",schemaPath:"#/properties/data/items/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err47 = {instancePath:instancePath+"/data/" + i0,schemaPath:"#/properties/data/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -6807,8 +6722,9 @@ vErrors.push(err47);
 errors++;
 }
 }
+}
 else {
-const err48 = {instancePath:instancePath+"/data/" + i0+"/updated_at",schemaPath:"#/properties/data/items/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err48 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -6818,10 +6734,9 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data9.cancellation_reason !== undefined){
-let data18 = data9.cancellation_reason;
-if(typeof data18 !== "string"){
-const err49 = {instancePath:instancePath+"/data/" + i0+"/cancellation_reason",schemaPath:"#/properties/data/items/properties/cancellation_reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key2 in data){
+if((key2 !== "meta") && (key2 !== "data")){
+const err49 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -6830,85 +6745,15 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(!((((((((data18 === "ACCOUNT_IS_EMPTY") || (data18 === "ACCOUNT_NOT_FOUND")) || (data18 === "CANCELLED_BY_CLIENT")) || (data18 === "CANCELLED_BY_UPVEST")) || (data18 === "CONFIGURATION_IS_MISSING")) || (data18 === "INVALID_ACCOUNT_TYPE")) || (data18 === "PORTFOLIO_IS_BALANCED")) || (data18 === "UNKNOWN"))){
-const err50 = {instancePath:instancePath+"/data/" + i0+"/cancellation_reason",schemaPath:"#/properties/data/items/properties/cancellation_reason/enum",keyword:"enum",params:{allowedValues: schema73.properties.data.items.properties.cancellation_reason.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err50 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err50];
 }
 else {
 vErrors.push(err50);
-}
-errors++;
-}
-}
-if(data9.cancellation_details !== undefined){
-if(typeof data9.cancellation_details !== "string"){
-const err51 = {instancePath:instancePath+"/data/" + i0+"/cancellation_details",schemaPath:"#/properties/data/items/properties/cancellation_details/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-}
-for(const key1 in data9){
-if(((((((((key1 !== "id") && (key1 !== "execution_id")) && (key1 !== "account_id")) && (key1 !== "portfolio_order_id")) && (key1 !== "status")) && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "cancellation_reason")) && (key1 !== "cancellation_details")){
-const err52 = {instancePath:instancePath+"/data/" + i0,schemaPath:"#/properties/data/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-}
-}
-else {
-const err53 = {instancePath:instancePath+"/data/" + i0,schemaPath:"#/properties/data/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-}
-}
-else {
-const err54 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-}
-for(const key2 in data){
-if((key2 !== "meta") && (key2 !== "data")){
-const err55 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-}
-else {
-const err56 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
 }
 errors++;
 }
@@ -9632,7 +9477,7 @@ errors++;
 if(data.created_at !== undefined){
 let data1 = data.created_at;
 if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
+if(!(formats8.validate(data1))){
 const err9 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -9657,7 +9502,7 @@ errors++;
 if(data.updated_at !== undefined){
 let data2 = data.updated_at;
 if(typeof data2 === "string"){
-if(!(formats10.validate(data2))){
+if(!(formats8.validate(data2))){
 const err11 = {instancePath:instancePath+"/updated_at",schemaPath:"#/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -10045,7 +9890,7 @@ errors++;
 if(data14.price_time !== undefined){
 let data17 = data14.price_time;
 if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
+if(!(formats8.validate(data17))){
 const err43 = {instancePath:instancePath+"/security_positions/" + i0+"/value/price_time",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err43];
@@ -10183,7 +10028,7 @@ errors++;
 if(data.valuation_time !== undefined){
 let data19 = data.valuation_time;
 if(typeof data19 === "string"){
-if(!(formats10.validate(data19))){
+if(!(formats8.validate(data19))){
 const err52 = {instancePath:instancePath+"/valuation_time",schemaPath:"#/properties/valuation_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err52];
@@ -10222,7 +10067,7 @@ return errors === 0;
 validate83.evaluated = {"props":{"id":true,"created_at":true,"updated_at":true,"account_id":true,"total_security_value":true,"price_quality":true,"security_positions":true,"valuation_time":true},"dynamicProps":false,"dynamicItems":false};
 
 export const response_getCurrentAccountValuation_200_json_closed = validate84;
-const schema95 = {"title":"Account Valuation","type":"object","required":["id","created_at","updated_at","account_id","total_security_value","price_quality","valuation_time"],"properties":{"id":{"type":"string","format":"uuid","description":"Account valuation unique identifier."},"created_at":{"type":"string","format":"date-time","description":"Date and time when the resource was created."},"updated_at":{"type":"string","format":"date-time","description":"Date and time when the resource was last updated."},"account_id":{"type":"string","format":"uuid","description":"Account unique identifier."},"total_security_value":{"title":"total_security_value","type":"object","description":"Entity representing the monetary value by amount and currency.","required":["amount","currency"],"properties":{"amount":{"type":"string","pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"}},"unevaluatedProperties":false},"price_quality":{"type":"string","description":"Price quality used for the calculation of the account valuation.","enum":["EOD"],"default":"EOD"},"security_positions":{"type":"array","description":"Positions associated with this account valuation.","items":{"title":"Account valuation security position","type":"object","required":["instrument","quantity","value","weight"],"properties":{"instrument":{"title":"instrument","type":"object","description":"Entity representing the financial instrument.","required":["uuid"],"properties":{"uuid":{"type":"string","format":"uuid","description":"String representing the instrument internal identifier."},"isin":{"type":"string","pattern":"^[A-Z]{2}[A-Z0-9]{9}[0-9]$","description":"International securities identification number defined by ISO 6166."}},"unevaluatedProperties":false},"quantity":{"type":"string","pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$","description":"A decimal number encoded as a string."},"value":{"oneOf":[{"title":"value","type":"object","required":["amount","currency","price_time"],"properties":{"amount":{"type":"string","pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"},"price_time":{"type":"string","format":"date-time","description":"The date and time of the price used for the calculation."}},"unevaluatedProperties":false},{"type":"null"}]},"weight":{"type":["string","null"],"pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"}},"unevaluatedProperties":false}},"valuation_time":{"type":"string","format":"date-time","description":"Date and time as of which the value was calculated."}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:response_getCurrentAccountValuation_200_json_closed"};
+const schema95 = {"title":"Account Valuation","type":"object","required":["id","created_at","updated_at","account_id","total_security_value","price_quality","valuation_time"],"properties":{"id":{"type":"string","description":"Account valuation unique identifier."},"created_at":{"type":"string","description":"Date and time when the resource was created."},"updated_at":{"type":"string","description":"Date and time when the resource was last updated."},"account_id":{"type":"string","description":"Account unique identifier."},"total_security_value":{"title":"total_security_value","type":"object","description":"Entity representing the monetary value by amount and currency.","required":["amount","currency"],"properties":{"amount":{"type":"string","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"}},"unevaluatedProperties":false},"price_quality":{"type":"string","description":"Price quality used for the calculation of the account valuation.","enum":["EOD"],"default":"EOD"},"security_positions":{"type":"array","description":"Positions associated with this account valuation.","items":{"title":"Account valuation security position","type":"object","required":["instrument","quantity","value","weight"],"properties":{"instrument":{"title":"instrument","type":"object","description":"Entity representing the financial instrument.","required":["uuid"],"properties":{"uuid":{"type":"string","description":"String representing the instrument internal identifier."},"isin":{"type":"string","description":"International securities identification number defined by ISO 6166."}},"unevaluatedProperties":false},"quantity":{"type":"string","description":"A decimal number encoded as a string."},"value":{"oneOf":[{"title":"value","type":"object","required":["amount","currency","price_time"],"properties":{"amount":{"type":"string","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"},"price_time":{"type":"string","description":"The date and time of the price used for the calculation."}},"unevaluatedProperties":false},{"type":"null"}]},"weight":{"type":["string","null"]}},"unevaluatedProperties":false}},"valuation_time":{"type":"string","description":"Date and time as of which the value was calculated."}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:response_getCurrentAccountValuation_200_json_closed"};
 
 function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:response_getCurrentAccountValuation_200_json_closed" */;
@@ -10307,10 +10152,8 @@ vErrors.push(err6);
 errors++;
 }
 if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err7 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -10320,8 +10163,9 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -10331,11 +10175,9 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data1 = data.created_at;
-if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
-const err9 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.updated_at !== undefined){
+if(typeof data.updated_at !== "string"){
+const err9 = {instancePath:instancePath+"/updated_at",schemaPath:"#/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -10345,8 +10187,9 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.account_id !== undefined){
+if(typeof data.account_id !== "string"){
+const err10 = {instancePath:instancePath+"/account_id",schemaPath:"#/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10356,11 +10199,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.updated_at !== undefined){
-let data2 = data.updated_at;
-if(typeof data2 === "string"){
-if(!(formats10.validate(data2))){
-const err11 = {instancePath:instancePath+"/updated_at",schemaPath:"#/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.total_security_value !== undefined){
+let data4 = data.total_security_value;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.amount === undefined){
+const err11 = {instancePath:instancePath+"/total_security_value",schemaPath:"#/properties/total_security_value/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10369,9 +10212,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-else {
-const err12 = {instancePath:instancePath+"/updated_at",schemaPath:"#/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data4.currency === undefined){
+const err12 = {instancePath:instancePath+"/total_security_value",schemaPath:"#/properties/total_security_value/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -10380,12 +10222,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-if(data.account_id !== undefined){
-let data3 = data.account_id;
-if(typeof data3 === "string"){
-if(!(formats0.test(data3))){
-const err13 = {instancePath:instancePath+"/account_id",schemaPath:"#/properties/account_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data4.amount !== undefined){
+if(typeof data4.amount !== "string"){
+const err13 = {instancePath:instancePath+"/total_security_value/amount",schemaPath:"#/properties/total_security_value/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -10395,8 +10234,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/account_id",schemaPath:"#/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data4.currency !== undefined){
+let data6 = data4.currency;
+if(typeof data6 !== "string"){
+const err14 = {instancePath:instancePath+"/total_security_value/currency",schemaPath:"#/properties/total_security_value/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -10405,12 +10246,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-if(data.total_security_value !== undefined){
-let data4 = data.total_security_value;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.amount === undefined){
-const err15 = {instancePath:instancePath+"/total_security_value",schemaPath:"#/properties/total_security_value/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+if(!(data6 === "EUR")){
+const err15 = {instancePath:instancePath+"/total_security_value/currency",schemaPath:"#/properties/total_security_value/properties/currency/enum",keyword:"enum",params:{allowedValues: schema95.properties.total_security_value.properties.currency.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -10419,8 +10256,10 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data4.currency === undefined){
-const err16 = {instancePath:instancePath+"/total_security_value",schemaPath:"#/properties/total_security_value/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+}
+for(const key0 in data4){
+if((key0 !== "amount") && (key0 !== "currency")){
+const err16 = {instancePath:instancePath+"/total_security_value",schemaPath:"#/properties/total_security_value/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -10429,11 +10268,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data4.amount !== undefined){
-let data5 = data4.amount;
-if(typeof data5 === "string"){
-if(!pattern4.test(data5)){
-const err17 = {instancePath:instancePath+"/total_security_value/amount",schemaPath:"#/properties/total_security_value/properties/amount/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/total_security_value",schemaPath:"#/properties/total_security_value/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -10443,8 +10281,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-else {
-const err18 = {instancePath:instancePath+"/total_security_value/amount",schemaPath:"#/properties/total_security_value/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.price_quality !== undefined){
+let data7 = data.price_quality;
+if(typeof data7 !== "string"){
+const err18 = {instancePath:instancePath+"/price_quality",schemaPath:"#/properties/price_quality/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -10453,73 +10293,13 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-if(data4.currency !== undefined){
-let data6 = data4.currency;
-if(typeof data6 !== "string"){
-const err19 = {instancePath:instancePath+"/total_security_value/currency",schemaPath:"#/properties/total_security_value/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(data7 === "EOD")){
+const err19 = {instancePath:instancePath+"/price_quality",schemaPath:"#/properties/price_quality/enum",keyword:"enum",params:{allowedValues: schema95.properties.price_quality.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
 else {
 vErrors.push(err19);
-}
-errors++;
-}
-if(!(data6 === "EUR")){
-const err20 = {instancePath:instancePath+"/total_security_value/currency",schemaPath:"#/properties/total_security_value/properties/currency/enum",keyword:"enum",params:{allowedValues: schema95.properties.total_security_value.properties.currency.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-for(const key0 in data4){
-if((key0 !== "amount") && (key0 !== "currency")){
-const err21 = {instancePath:instancePath+"/total_security_value",schemaPath:"#/properties/total_security_value/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/total_security_value",schemaPath:"#/properties/total_security_value/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-if(data.price_quality !== undefined){
-let data7 = data.price_quality;
-if(typeof data7 !== "string"){
-const err23 = {instancePath:instancePath+"/price_quality",schemaPath:"#/properties/price_quality/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(!(data7 === "EOD")){
-const err24 = {instancePath:instancePath+"/price_quality",schemaPath:"#/properties/price_quality/enum",keyword:"enum",params:{allowedValues: schema95.properties.price_quality.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
 }
 errors++;
 }
@@ -10532,7 +10312,61 @@ for(let i0=0; i0<len0; i0++){
 let data9 = data8[i0];
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.instrument === undefined){
-const err25 = {instancePath:instancePath+"/security_positions/" + i0,schemaPath:"#/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "instrument"},message:"must have required property '"+"instrument"+"'"};
+const err20 = {instancePath:instancePath+"/security_positions/" + i0,schemaPath:"#/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "instrument"},message:"must have required property '"+"instrument"+"'"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data9.quantity === undefined){
+const err21 = {instancePath:instancePath+"/security_positions/" + i0,schemaPath:"#/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data9.value === undefined){
+const err22 = {instancePath:instancePath+"/security_positions/" + i0,schemaPath:"#/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(data9.weight === undefined){
+const err23 = {instancePath:instancePath+"/security_positions/" + i0,schemaPath:"#/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data9.instrument !== undefined){
+let data10 = data9.instrument;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.uuid === undefined){
+const err24 = {instancePath:instancePath+"/security_positions/" + i0+"/instrument",schemaPath:"#/properties/security_positions/items/properties/instrument/required",keyword:"required",params:{missingProperty: "uuid"},message:"must have required property '"+"uuid"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data10.uuid !== undefined){
+if(typeof data10.uuid !== "string"){
+const err25 = {instancePath:instancePath+"/security_positions/" + i0+"/instrument/uuid",schemaPath:"#/properties/security_positions/items/properties/instrument/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -10541,8 +10375,10 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data9.quantity === undefined){
-const err26 = {instancePath:instancePath+"/security_positions/" + i0,schemaPath:"#/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+}
+if(data10.isin !== undefined){
+if(typeof data10.isin !== "string"){
+const err26 = {instancePath:instancePath+"/security_positions/" + i0+"/instrument/isin",schemaPath:"#/properties/security_positions/items/properties/instrument/properties/isin/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -10551,8 +10387,10 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(data9.value === undefined){
-const err27 = {instancePath:instancePath+"/security_positions/" + i0,schemaPath:"#/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+}
+for(const key1 in data10){
+if((key1 !== "uuid") && (key1 !== "isin")){
+const err27 = {instancePath:instancePath+"/security_positions/" + i0+"/instrument",schemaPath:"#/properties/security_positions/items/properties/instrument/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -10561,8 +10399,10 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data9.weight === undefined){
-const err28 = {instancePath:instancePath+"/security_positions/" + i0,schemaPath:"#/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'"};
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/security_positions/" + i0+"/instrument",schemaPath:"#/properties/security_positions/items/properties/instrument/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -10571,114 +10411,15 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data9.instrument !== undefined){
-let data10 = data9.instrument;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.uuid === undefined){
-const err29 = {instancePath:instancePath+"/security_positions/" + i0+"/instrument",schemaPath:"#/properties/security_positions/items/properties/instrument/required",keyword:"required",params:{missingProperty: "uuid"},message:"must have required property '"+"uuid"+"'"};
+}
+if(data9.quantity !== undefined){
+if(typeof data9.quantity !== "string"){
+const err29 = {instancePath:instancePath+"/security_positions/" + i0+"/quantity",schemaPath:"#/properties/security_positions/items/properties/quantity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
 else {
 vErrors.push(err29);
-}
-errors++;
-}
-if(data10.uuid !== undefined){
-let data11 = data10.uuid;
-if(typeof data11 === "string"){
-if(!(formats0.test(data11))){
-const err30 = {instancePath:instancePath+"/security_positions/" + i0+"/instrument/uuid",schemaPath:"#/properties/security_positions/items/properties/instrument/properties/uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-else {
-const err31 = {instancePath:instancePath+"/security_positions/" + i0+"/instrument/uuid",schemaPath:"#/properties/security_positions/items/properties/instrument/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-if(data10.isin !== undefined){
-let data12 = data10.isin;
-if(typeof data12 === "string"){
-if(!pattern5.test(data12)){
-const err32 = {instancePath:instancePath+"/security_positions/" + i0+"/instrument/isin",schemaPath:"#/properties/security_positions/items/properties/instrument/properties/isin/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}[A-Z0-9]{9}[0-9]$"},message:"must match pattern \""+"^[A-Z]{2}[A-Z0-9]{9}[0-9]$"+"\""};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-else {
-const err33 = {instancePath:instancePath+"/security_positions/" + i0+"/instrument/isin",schemaPath:"#/properties/security_positions/items/properties/instrument/properties/isin/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-for(const key1 in data10){
-if((key1 !== "uuid") && (key1 !== "isin")){
-const err34 = {instancePath:instancePath+"/security_positions/" + i0+"/instrument",schemaPath:"#/properties/security_positions/items/properties/instrument/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-}
-}
-else {
-const err35 = {instancePath:instancePath+"/security_positions/" + i0+"/instrument",schemaPath:"#/properties/security_positions/items/properties/instrument/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-}
-if(data9.quantity !== undefined){
-let data13 = data9.quantity;
-if(typeof data13 === "string"){
-if(!pattern4.test(data13)){
-const err36 = {instancePath:instancePath+"/security_positions/" + i0+"/quantity",schemaPath:"#/properties/security_positions/items/properties/quantity/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-}
-else {
-const err37 = {instancePath:instancePath+"/security_positions/" + i0+"/quantity",schemaPath:"#/properties/security_positions/items/properties/quantity/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
 }
 errors++;
 }
@@ -10691,56 +10432,43 @@ let passing0 = null;
 const _errs33 = errors;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 if(data14.amount === undefined){
-const err38 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err30 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err30];
 }
 else {
-vErrors.push(err38);
+vErrors.push(err30);
 }
 errors++;
 }
 if(data14.currency === undefined){
-const err39 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err31 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err31];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err31);
 }
 errors++;
 }
 if(data14.price_time === undefined){
-const err40 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "price_time"},message:"must have required property '"+"price_time"+"'"};
+const err32 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "price_time"},message:"must have required property '"+"price_time"+"'"};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err32];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err32);
 }
 errors++;
 }
 if(data14.amount !== undefined){
-let data15 = data14.amount;
-if(typeof data15 === "string"){
-if(!pattern4.test(data15)){
-const err41 = {instancePath:instancePath+"/security_positions/" + i0+"/value/amount",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/properties/amount/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
+if(typeof data14.amount !== "string"){
+const err33 = {instancePath:instancePath+"/security_positions/" + i0+"/value/amount",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err33];
 }
 else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-else {
-const err42 = {instancePath:instancePath+"/security_positions/" + i0+"/value/amount",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
+vErrors.push(err33);
 }
 errors++;
 }
@@ -10748,71 +10476,58 @@ errors++;
 if(data14.currency !== undefined){
 let data16 = data14.currency;
 if(typeof data16 !== "string"){
-const err43 = {instancePath:instancePath+"/security_positions/" + i0+"/value/currency",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err34 = {instancePath:instancePath+"/security_positions/" + i0+"/value/currency",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err34];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err34);
 }
 errors++;
 }
 if(!(data16 === "EUR")){
-const err44 = {instancePath:instancePath+"/security_positions/" + i0+"/value/currency",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/properties/currency/enum",keyword:"enum",params:{allowedValues: schema95.properties.security_positions.items.properties.value.oneOf[0].properties.currency.enum},message:"must be equal to one of the allowed values"};
+const err35 = {instancePath:instancePath+"/security_positions/" + i0+"/value/currency",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/properties/currency/enum",keyword:"enum",params:{allowedValues: schema95.properties.security_positions.items.properties.value.oneOf[0].properties.currency.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err44];
+vErrors = [err35];
 }
 else {
-vErrors.push(err44);
+vErrors.push(err35);
 }
 errors++;
 }
 }
 if(data14.price_time !== undefined){
-let data17 = data14.price_time;
-if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
-const err45 = {instancePath:instancePath+"/security_positions/" + i0+"/value/price_time",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(typeof data14.price_time !== "string"){
+const err36 = {instancePath:instancePath+"/security_positions/" + i0+"/value/price_time",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err36];
 }
 else {
-vErrors.push(err45);
-}
-errors++;
-}
-}
-else {
-const err46 = {instancePath:instancePath+"/security_positions/" + i0+"/value/price_time",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
+vErrors.push(err36);
 }
 errors++;
 }
 }
 for(const key2 in data14){
 if(((key2 !== "amount") && (key2 !== "currency")) && (key2 !== "price_time")){
-const err47 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
+const err37 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err47];
+vErrors = [err37];
 }
 else {
-vErrors.push(err47);
+vErrors.push(err37);
 }
 errors++;
 }
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err38 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err48];
+vErrors = [err38];
 }
 else {
-vErrors.push(err48);
+vErrors.push(err38);
 }
 errors++;
 }
@@ -10823,12 +10538,12 @@ passing0 = 0;
 }
 const _errs42 = errors;
 if(data14 !== null){
-const err49 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err39 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err39];
 }
 else {
-vErrors.push(err49);
+vErrors.push(err39);
 }
 errors++;
 }
@@ -10844,12 +10559,12 @@ passing0 = 1;
 }
 }
 if(!valid6){
-const err50 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err40 = {instancePath:instancePath+"/security_positions/" + i0+"/value",schemaPath:"#/properties/security_positions/items/properties/value/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err50];
+vErrors = [err40];
 }
 else {
-vErrors.push(err50);
+vErrors.push(err40);
 }
 errors++;
 }
@@ -10868,109 +10583,84 @@ vErrors = null;
 if(data9.weight !== undefined){
 let data18 = data9.weight;
 if((typeof data18 !== "string") && (data18 !== null)){
-const err51 = {instancePath:instancePath+"/security_positions/" + i0+"/weight",schemaPath:"#/properties/security_positions/items/properties/weight/type",keyword:"type",params:{type: schema95.properties.security_positions.items.properties.weight.type},message:"must be string,null"};
+const err41 = {instancePath:instancePath+"/security_positions/" + i0+"/weight",schemaPath:"#/properties/security_positions/items/properties/weight/type",keyword:"type",params:{type: schema95.properties.security_positions.items.properties.weight.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err51];
+vErrors = [err41];
 }
 else {
-vErrors.push(err51);
+vErrors.push(err41);
 }
 errors++;
-}
-if(typeof data18 === "string"){
-if(!pattern4.test(data18)){
-const err52 = {instancePath:instancePath+"/security_positions/" + i0+"/weight",schemaPath:"#/properties/security_positions/items/properties/weight/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
 }
 }
 for(const key3 in data9){
 if((((key3 !== "instrument") && (key3 !== "quantity")) && (key3 !== "value")) && (key3 !== "weight")){
-const err53 = {instancePath:instancePath+"/security_positions/" + i0,schemaPath:"#/properties/security_positions/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
+const err42 = {instancePath:instancePath+"/security_positions/" + i0,schemaPath:"#/properties/security_positions/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err42];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err42);
 }
 errors++;
 }
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/security_positions/" + i0,schemaPath:"#/properties/security_positions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err43 = {instancePath:instancePath+"/security_positions/" + i0,schemaPath:"#/properties/security_positions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err54];
+vErrors = [err43];
 }
 else {
-vErrors.push(err54);
+vErrors.push(err43);
 }
 errors++;
 }
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/security_positions",schemaPath:"#/properties/security_positions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err44 = {instancePath:instancePath+"/security_positions",schemaPath:"#/properties/security_positions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err44];
 }
 else {
-vErrors.push(err55);
+vErrors.push(err44);
 }
 errors++;
 }
 }
 if(data.valuation_time !== undefined){
-let data19 = data.valuation_time;
-if(typeof data19 === "string"){
-if(!(formats10.validate(data19))){
-const err56 = {instancePath:instancePath+"/valuation_time",schemaPath:"#/properties/valuation_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(typeof data.valuation_time !== "string"){
+const err45 = {instancePath:instancePath+"/valuation_time",schemaPath:"#/properties/valuation_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err56];
+vErrors = [err45];
 }
 else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-else {
-const err57 = {instancePath:instancePath+"/valuation_time",schemaPath:"#/properties/valuation_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
+vErrors.push(err45);
 }
 errors++;
 }
 }
 for(const key4 in data){
 if((((((((key4 !== "id") && (key4 !== "created_at")) && (key4 !== "updated_at")) && (key4 !== "account_id")) && (key4 !== "total_security_value")) && (key4 !== "price_quality")) && (key4 !== "security_positions")) && (key4 !== "valuation_time")){
-const err58 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key4},message:"must NOT have unevaluated properties"};
+const err46 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key4},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err46];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err46);
 }
 errors++;
 }
 }
 }
 else {
-const err59 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err47 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err47];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err47);
 }
 errors++;
 }
@@ -13646,7 +13336,7 @@ errors++;
 if(data9.created_at !== undefined){
 let data11 = data9.created_at;
 if(typeof data11 === "string"){
-if(!(formats10.validate(data11))){
+if(!(formats8.validate(data11))){
 const err27 = {instancePath:instancePath+"/data/" + i0+"/created_at",schemaPath:"#/properties/data/items/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -13671,7 +13361,7 @@ errors++;
 if(data9.updated_at !== undefined){
 let data12 = data9.updated_at;
 if(typeof data12 === "string"){
-if(!(formats10.validate(data12))){
+if(!(formats8.validate(data12))){
 const err29 = {instancePath:instancePath+"/data/" + i0+"/updated_at",schemaPath:"#/properties/data/items/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err29];
@@ -14059,7 +13749,7 @@ errors++;
 if(data24.price_time !== undefined){
 let data27 = data24.price_time;
 if(typeof data27 === "string"){
-if(!(formats10.validate(data27))){
+if(!(formats8.validate(data27))){
 const err61 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value/price_time",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err61];
@@ -14197,7 +13887,7 @@ errors++;
 if(data9.valuation_time !== undefined){
 let data29 = data9.valuation_time;
 if(typeof data29 === "string"){
-if(!(formats10.validate(data29))){
+if(!(formats8.validate(data29))){
 const err70 = {instancePath:instancePath+"/data/" + i0+"/valuation_time",schemaPath:"#/properties/data/items/properties/valuation_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err70];
@@ -14260,7 +13950,7 @@ return errors === 0;
 validate103.evaluated = {"props":{"meta":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
 export const response_listAccountValuations_200_json_closed = validate104;
-const schema115 = {"title":"Valuations","type":"object","required":["meta","data"],"properties":{"meta":{"type":"object","allOf":[{"title":"meta","type":"object","required":["offset","limit","count","total_count"],"properties":{"offset":{"type":"integer","description":"Amount of resource to offset in the response."},"limit":{"type":"integer","description":"Total limit of the response."},"count":{"type":"integer","description":"Count of the resources returned in the response."},"total_count":{"type":"integer","description":"Total count of all the resources."},"sort":{"type":"string","description":"The field that the list is sorted by."},"order":{"type":"string","description":"The ordering of the response.","enum":["ASC","DESC"]}}},{"type":"object","properties":{"sort":{"type":"string","enum":["valuation_time"]}}}],"unevaluatedProperties":false},"data":{"type":"array","items":{"title":"Account Valuation","type":"object","required":["id","created_at","updated_at","account_id","total_security_value","price_quality","valuation_time"],"properties":{"id":{"type":"string","format":"uuid","description":"Account valuation unique identifier."},"created_at":{"type":"string","format":"date-time","description":"Date and time when the resource was created."},"updated_at":{"type":"string","format":"date-time","description":"Date and time when the resource was last updated."},"account_id":{"type":"string","format":"uuid","description":"Account unique identifier."},"total_security_value":{"title":"total_security_value","type":"object","description":"Entity representing the monetary value by amount and currency.","required":["amount","currency"],"properties":{"amount":{"type":"string","pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"}},"unevaluatedProperties":false},"price_quality":{"type":"string","description":"Price quality used for the calculation of the account valuation.","enum":["EOD"],"default":"EOD"},"security_positions":{"type":"array","description":"Positions associated with this account valuation.","items":{"title":"Account valuation security position","type":"object","required":["instrument","quantity","value","weight"],"properties":{"instrument":{"title":"instrument","type":"object","description":"Entity representing the financial instrument.","required":["uuid"],"properties":{"uuid":{"type":"string","format":"uuid","description":"String representing the instrument internal identifier."},"isin":{"type":"string","pattern":"^[A-Z]{2}[A-Z0-9]{9}[0-9]$","description":"International securities identification number defined by ISO 6166."}},"unevaluatedProperties":false},"quantity":{"type":"string","pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$","description":"A decimal number encoded as a string."},"value":{"oneOf":[{"title":"value","type":"object","required":["amount","currency","price_time"],"properties":{"amount":{"type":"string","pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"},"price_time":{"type":"string","format":"date-time","description":"The date and time of the price used for the calculation."}},"unevaluatedProperties":false},{"type":"null"}]},"weight":{"type":["string","null"],"pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"}},"unevaluatedProperties":false}},"valuation_time":{"type":"string","format":"date-time","description":"Date and time as of which the value was calculated."}},"unevaluatedProperties":false}}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:response_listAccountValuations_200_json_closed"};
+const schema115 = {"title":"Valuations","type":"object","required":["meta","data"],"properties":{"meta":{"type":"object","allOf":[{"title":"meta","type":"object","required":["offset","limit","count","total_count"],"properties":{"offset":{"type":"integer","description":"Amount of resource to offset in the response."},"limit":{"type":"integer","description":"Total limit of the response."},"count":{"type":"integer","description":"Count of the resources returned in the response."},"total_count":{"type":"integer","description":"Total count of all the resources."},"sort":{"type":"string","description":"The field that the list is sorted by."},"order":{"type":"string","description":"The ordering of the response.","enum":["ASC","DESC"]}}},{"type":"object","properties":{"sort":{"type":"string","enum":["valuation_time"]}}}],"unevaluatedProperties":false},"data":{"type":"array","items":{"title":"Account Valuation","type":"object","required":["id","created_at","updated_at","account_id","total_security_value","price_quality","valuation_time"],"properties":{"id":{"type":"string","description":"Account valuation unique identifier."},"created_at":{"type":"string","description":"Date and time when the resource was created."},"updated_at":{"type":"string","description":"Date and time when the resource was last updated."},"account_id":{"type":"string","description":"Account unique identifier."},"total_security_value":{"title":"total_security_value","type":"object","description":"Entity representing the monetary value by amount and currency.","required":["amount","currency"],"properties":{"amount":{"type":"string","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"}},"unevaluatedProperties":false},"price_quality":{"type":"string","description":"Price quality used for the calculation of the account valuation.","enum":["EOD"],"default":"EOD"},"security_positions":{"type":"array","description":"Positions associated with this account valuation.","items":{"title":"Account valuation security position","type":"object","required":["instrument","quantity","value","weight"],"properties":{"instrument":{"title":"instrument","type":"object","description":"Entity representing the financial instrument.","required":["uuid"],"properties":{"uuid":{"type":"string","description":"String representing the instrument internal identifier."},"isin":{"type":"string","description":"International securities identification number defined by ISO 6166."}},"unevaluatedProperties":false},"quantity":{"type":"string","description":"A decimal number encoded as a string."},"value":{"oneOf":[{"title":"value","type":"object","required":["amount","currency","price_time"],"properties":{"amount":{"type":"string","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"},"price_time":{"type":"string","description":"The date and time of the price used for the calculation."}},"unevaluatedProperties":false},{"type":"null"}]},"weight":{"type":["string","null"]}},"unevaluatedProperties":false}},"valuation_time":{"type":"string","description":"Date and time as of which the value was calculated."}},"unevaluatedProperties":false}}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:response_listAccountValuations_200_json_closed"};
 
 function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:response_listAccountValuations_200_json_closed" */;
@@ -14573,10 +14263,8 @@ vErrors.push(err25);
 errors++;
 }
 if(data9.id !== undefined){
-let data10 = data9.id;
-if(typeof data10 === "string"){
-if(!(formats0.test(data10))){
-const err26 = {instancePath:instancePath+"/data/" + i0+"/id",schemaPath:"#/properties/data/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data9.id !== "string"){
+const err26 = {instancePath:instancePath+"/data/" + i0+"/id",schemaPath:"#/properties/data/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -14586,8 +14274,9 @@ vErrors.push(err26);
 errors++;
 }
 }
-else {
-const err27 = {instancePath:instancePath+"/data/" + i0+"/id",schemaPath:"#/properties/data/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.created_at !== undefined){
+if(typeof data9.created_at !== "string"){
+const err27 = {instancePath:instancePath+"/data/" + i0+"/created_at",schemaPath:"#/properties/data/items/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -14597,11 +14286,9 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data9.created_at !== undefined){
-let data11 = data9.created_at;
-if(typeof data11 === "string"){
-if(!(formats10.validate(data11))){
-const err28 = {instancePath:instancePath+"/data/" + i0+"/created_at",schemaPath:"#/properties/data/items/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data9.updated_at !== undefined){
+if(typeof data9.updated_at !== "string"){
+const err28 = {instancePath:instancePath+"/data/" + i0+"/updated_at",schemaPath:"#/properties/data/items/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -14611,8 +14298,9 @@ vErrors.push(err28);
 errors++;
 }
 }
-else {
-const err29 = {instancePath:instancePath+"/data/" + i0+"/created_at",schemaPath:"#/properties/data/items/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.account_id !== undefined){
+if(typeof data9.account_id !== "string"){
+const err29 = {instancePath:instancePath+"/data/" + i0+"/account_id",schemaPath:"#/properties/data/items/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -14622,11 +14310,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data9.updated_at !== undefined){
-let data12 = data9.updated_at;
-if(typeof data12 === "string"){
-if(!(formats10.validate(data12))){
-const err30 = {instancePath:instancePath+"/data/" + i0+"/updated_at",schemaPath:"#/properties/data/items/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data9.total_security_value !== undefined){
+let data14 = data9.total_security_value;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.amount === undefined){
+const err30 = {instancePath:instancePath+"/data/" + i0+"/total_security_value",schemaPath:"#/properties/data/items/properties/total_security_value/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -14635,9 +14323,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-else {
-const err31 = {instancePath:instancePath+"/data/" + i0+"/updated_at",schemaPath:"#/properties/data/items/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.currency === undefined){
+const err31 = {instancePath:instancePath+"/data/" + i0+"/total_security_value",schemaPath:"#/properties/data/items/properties/total_security_value/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -14646,12 +14333,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-if(data9.account_id !== undefined){
-let data13 = data9.account_id;
-if(typeof data13 === "string"){
-if(!(formats0.test(data13))){
-const err32 = {instancePath:instancePath+"/data/" + i0+"/account_id",schemaPath:"#/properties/data/items/properties/account_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data14.amount !== undefined){
+if(typeof data14.amount !== "string"){
+const err32 = {instancePath:instancePath+"/data/" + i0+"/total_security_value/amount",schemaPath:"#/properties/data/items/properties/total_security_value/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -14661,8 +14345,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-else {
-const err33 = {instancePath:instancePath+"/data/" + i0+"/account_id",schemaPath:"#/properties/data/items/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.currency !== undefined){
+let data16 = data14.currency;
+if(typeof data16 !== "string"){
+const err33 = {instancePath:instancePath+"/data/" + i0+"/total_security_value/currency",schemaPath:"#/properties/data/items/properties/total_security_value/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -14671,12 +14357,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-if(data9.total_security_value !== undefined){
-let data14 = data9.total_security_value;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.amount === undefined){
-const err34 = {instancePath:instancePath+"/data/" + i0+"/total_security_value",schemaPath:"#/properties/data/items/properties/total_security_value/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+if(!(data16 === "EUR")){
+const err34 = {instancePath:instancePath+"/data/" + i0+"/total_security_value/currency",schemaPath:"#/properties/data/items/properties/total_security_value/properties/currency/enum",keyword:"enum",params:{allowedValues: schema115.properties.data.items.properties.total_security_value.properties.currency.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -14685,8 +14367,10 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data14.currency === undefined){
-const err35 = {instancePath:instancePath+"/data/" + i0+"/total_security_value",schemaPath:"#/properties/data/items/properties/total_security_value/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+}
+for(const key1 in data14){
+if((key1 !== "amount") && (key1 !== "currency")){
+const err35 = {instancePath:instancePath+"/data/" + i0+"/total_security_value",schemaPath:"#/properties/data/items/properties/total_security_value/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -14695,11 +14379,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(data14.amount !== undefined){
-let data15 = data14.amount;
-if(typeof data15 === "string"){
-if(!pattern4.test(data15)){
-const err36 = {instancePath:instancePath+"/data/" + i0+"/total_security_value/amount",schemaPath:"#/properties/data/items/properties/total_security_value/properties/amount/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/data/" + i0+"/total_security_value",schemaPath:"#/properties/data/items/properties/total_security_value/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -14709,8 +14392,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-else {
-const err37 = {instancePath:instancePath+"/data/" + i0+"/total_security_value/amount",schemaPath:"#/properties/data/items/properties/total_security_value/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.price_quality !== undefined){
+let data17 = data9.price_quality;
+if(typeof data17 !== "string"){
+const err37 = {instancePath:instancePath+"/data/" + i0+"/price_quality",schemaPath:"#/properties/data/items/properties/price_quality/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -14719,73 +14404,13 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-if(data14.currency !== undefined){
-let data16 = data14.currency;
-if(typeof data16 !== "string"){
-const err38 = {instancePath:instancePath+"/data/" + i0+"/total_security_value/currency",schemaPath:"#/properties/data/items/properties/total_security_value/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(data17 === "EOD")){
+const err38 = {instancePath:instancePath+"/data/" + i0+"/price_quality",schemaPath:"#/properties/data/items/properties/price_quality/enum",keyword:"enum",params:{allowedValues: schema115.properties.data.items.properties.price_quality.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err38];
 }
 else {
 vErrors.push(err38);
-}
-errors++;
-}
-if(!(data16 === "EUR")){
-const err39 = {instancePath:instancePath+"/data/" + i0+"/total_security_value/currency",schemaPath:"#/properties/data/items/properties/total_security_value/properties/currency/enum",keyword:"enum",params:{allowedValues: schema115.properties.data.items.properties.total_security_value.properties.currency.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-for(const key1 in data14){
-if((key1 !== "amount") && (key1 !== "currency")){
-const err40 = {instancePath:instancePath+"/data/" + i0+"/total_security_value",schemaPath:"#/properties/data/items/properties/total_security_value/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-}
-}
-else {
-const err41 = {instancePath:instancePath+"/data/" + i0+"/total_security_value",schemaPath:"#/properties/data/items/properties/total_security_value/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-if(data9.price_quality !== undefined){
-let data17 = data9.price_quality;
-if(typeof data17 !== "string"){
-const err42 = {instancePath:instancePath+"/data/" + i0+"/price_quality",schemaPath:"#/properties/data/items/properties/price_quality/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-if(!(data17 === "EOD")){
-const err43 = {instancePath:instancePath+"/data/" + i0+"/price_quality",schemaPath:"#/properties/data/items/properties/price_quality/enum",keyword:"enum",params:{allowedValues: schema115.properties.data.items.properties.price_quality.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
 }
 errors++;
 }
@@ -14798,7 +14423,61 @@ for(let i1=0; i1<len1; i1++){
 let data19 = data18[i1];
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 if(data19.instrument === undefined){
-const err44 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1,schemaPath:"#/properties/data/items/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "instrument"},message:"must have required property '"+"instrument"+"'"};
+const err39 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1,schemaPath:"#/properties/data/items/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "instrument"},message:"must have required property '"+"instrument"+"'"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data19.quantity === undefined){
+const err40 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1,schemaPath:"#/properties/data/items/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(data19.value === undefined){
+const err41 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1,schemaPath:"#/properties/data/items/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(data19.weight === undefined){
+const err42 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1,schemaPath:"#/properties/data/items/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+if(data19.instrument !== undefined){
+let data20 = data19.instrument;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.uuid === undefined){
+const err43 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/instrument",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/instrument/required",keyword:"required",params:{missingProperty: "uuid"},message:"must have required property '"+"uuid"+"'"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+if(data20.uuid !== undefined){
+if(typeof data20.uuid !== "string"){
+const err44 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/instrument/uuid",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/instrument/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -14807,8 +14486,10 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(data19.quantity === undefined){
-const err45 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1,schemaPath:"#/properties/data/items/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+}
+if(data20.isin !== undefined){
+if(typeof data20.isin !== "string"){
+const err45 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/instrument/isin",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/instrument/properties/isin/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -14817,8 +14498,10 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(data19.value === undefined){
-const err46 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1,schemaPath:"#/properties/data/items/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+}
+for(const key2 in data20){
+if((key2 !== "uuid") && (key2 !== "isin")){
+const err46 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/instrument",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/instrument/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -14827,8 +14510,10 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data19.weight === undefined){
-const err47 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1,schemaPath:"#/properties/data/items/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'"};
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/instrument",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/instrument/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -14837,114 +14522,15 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data19.instrument !== undefined){
-let data20 = data19.instrument;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.uuid === undefined){
-const err48 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/instrument",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/instrument/required",keyword:"required",params:{missingProperty: "uuid"},message:"must have required property '"+"uuid"+"'"};
+}
+if(data19.quantity !== undefined){
+if(typeof data19.quantity !== "string"){
+const err48 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/quantity",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/quantity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err48];
 }
 else {
 vErrors.push(err48);
-}
-errors++;
-}
-if(data20.uuid !== undefined){
-let data21 = data20.uuid;
-if(typeof data21 === "string"){
-if(!(formats0.test(data21))){
-const err49 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/instrument/uuid",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/instrument/properties/uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-}
-}
-else {
-const err50 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/instrument/uuid",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/instrument/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-}
-if(data20.isin !== undefined){
-let data22 = data20.isin;
-if(typeof data22 === "string"){
-if(!pattern5.test(data22)){
-const err51 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/instrument/isin",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/instrument/properties/isin/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}[A-Z0-9]{9}[0-9]$"},message:"must match pattern \""+"^[A-Z]{2}[A-Z0-9]{9}[0-9]$"+"\""};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-}
-else {
-const err52 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/instrument/isin",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/instrument/properties/isin/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-}
-for(const key2 in data20){
-if((key2 !== "uuid") && (key2 !== "isin")){
-const err53 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/instrument",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/instrument/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-}
-}
-else {
-const err54 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/instrument",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/instrument/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-}
-if(data19.quantity !== undefined){
-let data23 = data19.quantity;
-if(typeof data23 === "string"){
-if(!pattern4.test(data23)){
-const err55 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/quantity",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/quantity/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-else {
-const err56 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/quantity",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/quantity/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
 }
 errors++;
 }
@@ -14957,56 +14543,43 @@ let passing0 = null;
 const _errs58 = errors;
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 if(data24.amount === undefined){
-const err57 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err49 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err49];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err49);
 }
 errors++;
 }
 if(data24.currency === undefined){
-const err58 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err50 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err50];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err50);
 }
 errors++;
 }
 if(data24.price_time === undefined){
-const err59 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "price_time"},message:"must have required property '"+"price_time"+"'"};
+const err51 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "price_time"},message:"must have required property '"+"price_time"+"'"};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err51];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err51);
 }
 errors++;
 }
 if(data24.amount !== undefined){
-let data25 = data24.amount;
-if(typeof data25 === "string"){
-if(!pattern4.test(data25)){
-const err60 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value/amount",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/properties/amount/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
+if(typeof data24.amount !== "string"){
+const err52 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value/amount",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err60];
+vErrors = [err52];
 }
 else {
-vErrors.push(err60);
-}
-errors++;
-}
-}
-else {
-const err61 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value/amount",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
+vErrors.push(err52);
 }
 errors++;
 }
@@ -15014,71 +14587,58 @@ errors++;
 if(data24.currency !== undefined){
 let data26 = data24.currency;
 if(typeof data26 !== "string"){
-const err62 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value/currency",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err53 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value/currency",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err62];
+vErrors = [err53];
 }
 else {
-vErrors.push(err62);
+vErrors.push(err53);
 }
 errors++;
 }
 if(!(data26 === "EUR")){
-const err63 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value/currency",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/properties/currency/enum",keyword:"enum",params:{allowedValues: schema115.properties.data.items.properties.security_positions.items.properties.value.oneOf[0].properties.currency.enum},message:"must be equal to one of the allowed values"};
+const err54 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value/currency",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/properties/currency/enum",keyword:"enum",params:{allowedValues: schema115.properties.data.items.properties.security_positions.items.properties.value.oneOf[0].properties.currency.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err63];
+vErrors = [err54];
 }
 else {
-vErrors.push(err63);
+vErrors.push(err54);
 }
 errors++;
 }
 }
 if(data24.price_time !== undefined){
-let data27 = data24.price_time;
-if(typeof data27 === "string"){
-if(!(formats10.validate(data27))){
-const err64 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value/price_time",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(typeof data24.price_time !== "string"){
+const err55 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value/price_time",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err64];
+vErrors = [err55];
 }
 else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-else {
-const err65 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value/price_time",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
+vErrors.push(err55);
 }
 errors++;
 }
 }
 for(const key3 in data24){
 if(((key3 !== "amount") && (key3 !== "currency")) && (key3 !== "price_time")){
-const err66 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
+const err56 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err66];
+vErrors = [err56];
 }
 else {
-vErrors.push(err66);
+vErrors.push(err56);
 }
 errors++;
 }
 }
 }
 else {
-const err67 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err57 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err67];
+vErrors = [err57];
 }
 else {
-vErrors.push(err67);
+vErrors.push(err57);
 }
 errors++;
 }
@@ -15089,12 +14649,12 @@ passing0 = 0;
 }
 const _errs67 = errors;
 if(data24 !== null){
-const err68 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err58 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err68];
+vErrors = [err58];
 }
 else {
-vErrors.push(err68);
+vErrors.push(err58);
 }
 errors++;
 }
@@ -15110,12 +14670,12 @@ passing0 = 1;
 }
 }
 if(!valid12){
-const err69 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err59 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/value",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/value/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err69];
+vErrors = [err59];
 }
 else {
-vErrors.push(err69);
+vErrors.push(err59);
 }
 errors++;
 }
@@ -15134,145 +14694,120 @@ vErrors = null;
 if(data19.weight !== undefined){
 let data28 = data19.weight;
 if((typeof data28 !== "string") && (data28 !== null)){
-const err70 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/weight",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/weight/type",keyword:"type",params:{type: schema115.properties.data.items.properties.security_positions.items.properties.weight.type},message:"must be string,null"};
+const err60 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/weight",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/weight/type",keyword:"type",params:{type: schema115.properties.data.items.properties.security_positions.items.properties.weight.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err70];
+vErrors = [err60];
 }
 else {
-vErrors.push(err70);
+vErrors.push(err60);
 }
 errors++;
-}
-if(typeof data28 === "string"){
-if(!pattern4.test(data28)){
-const err71 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1+"/weight",schemaPath:"#/properties/data/items/properties/security_positions/items/properties/weight/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
 }
 }
 for(const key4 in data19){
 if((((key4 !== "instrument") && (key4 !== "quantity")) && (key4 !== "value")) && (key4 !== "weight")){
-const err72 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1,schemaPath:"#/properties/data/items/properties/security_positions/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key4},message:"must NOT have unevaluated properties"};
+const err61 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1,schemaPath:"#/properties/data/items/properties/security_positions/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key4},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err72];
+vErrors = [err61];
 }
 else {
-vErrors.push(err72);
+vErrors.push(err61);
 }
 errors++;
 }
 }
 }
 else {
-const err73 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1,schemaPath:"#/properties/data/items/properties/security_positions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err62 = {instancePath:instancePath+"/data/" + i0+"/security_positions/" + i1,schemaPath:"#/properties/data/items/properties/security_positions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err62];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err62);
 }
 errors++;
 }
 }
 }
 else {
-const err74 = {instancePath:instancePath+"/data/" + i0+"/security_positions",schemaPath:"#/properties/data/items/properties/security_positions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err63 = {instancePath:instancePath+"/data/" + i0+"/security_positions",schemaPath:"#/properties/data/items/properties/security_positions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err74];
+vErrors = [err63];
 }
 else {
-vErrors.push(err74);
+vErrors.push(err63);
 }
 errors++;
 }
 }
 if(data9.valuation_time !== undefined){
-let data29 = data9.valuation_time;
-if(typeof data29 === "string"){
-if(!(formats10.validate(data29))){
-const err75 = {instancePath:instancePath+"/data/" + i0+"/valuation_time",schemaPath:"#/properties/data/items/properties/valuation_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(typeof data9.valuation_time !== "string"){
+const err64 = {instancePath:instancePath+"/data/" + i0+"/valuation_time",schemaPath:"#/properties/data/items/properties/valuation_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err75];
+vErrors = [err64];
 }
 else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-else {
-const err76 = {instancePath:instancePath+"/data/" + i0+"/valuation_time",schemaPath:"#/properties/data/items/properties/valuation_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
+vErrors.push(err64);
 }
 errors++;
 }
 }
 for(const key5 in data9){
 if((((((((key5 !== "id") && (key5 !== "created_at")) && (key5 !== "updated_at")) && (key5 !== "account_id")) && (key5 !== "total_security_value")) && (key5 !== "price_quality")) && (key5 !== "security_positions")) && (key5 !== "valuation_time")){
-const err77 = {instancePath:instancePath+"/data/" + i0,schemaPath:"#/properties/data/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key5},message:"must NOT have unevaluated properties"};
+const err65 = {instancePath:instancePath+"/data/" + i0,schemaPath:"#/properties/data/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key5},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err77];
+vErrors = [err65];
 }
 else {
-vErrors.push(err77);
+vErrors.push(err65);
 }
 errors++;
 }
 }
 }
 else {
-const err78 = {instancePath:instancePath+"/data/" + i0,schemaPath:"#/properties/data/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err66 = {instancePath:instancePath+"/data/" + i0,schemaPath:"#/properties/data/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err78];
+vErrors = [err66];
 }
 else {
-vErrors.push(err78);
+vErrors.push(err66);
 }
 errors++;
 }
 }
 }
 else {
-const err79 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err67 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err79];
+vErrors = [err67];
 }
 else {
-vErrors.push(err79);
+vErrors.push(err67);
 }
 errors++;
 }
 }
 for(const key6 in data){
 if((key6 !== "meta") && (key6 !== "data")){
-const err80 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key6},message:"must NOT have unevaluated properties"};
+const err68 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key6},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err80];
+vErrors = [err68];
 }
 else {
-vErrors.push(err80);
+vErrors.push(err68);
 }
 errors++;
 }
 }
 }
 else {
-const err81 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err69 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err81];
+vErrors = [err69];
 }
 else {
-vErrors.push(err81);
+vErrors.push(err69);
 }
 errors++;
 }
@@ -18453,7 +17988,7 @@ errors++;
 if(data.created_at !== undefined){
 let data13 = data.created_at;
 if(typeof data13 === "string"){
-if(!(formats10.validate(data13))){
+if(!(formats8.validate(data13))){
 const err35 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -18843,7 +18378,7 @@ errors++;
 if(data15.created_at !== undefined){
 let data22 = data15.created_at;
 if(typeof data22 === "string"){
-if(!(formats10.validate(data22))){
+if(!(formats8.validate(data22))){
 const err65 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err65];
@@ -18868,7 +18403,7 @@ errors++;
 if(data15.updated_at !== undefined){
 let data23 = data15.updated_at;
 if(typeof data23 === "string"){
-if(!(formats10.validate(data23))){
+if(!(formats8.validate(data23))){
 const err67 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err67];
@@ -19008,7 +18543,7 @@ return errors === 0;
 validate125.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 export const event_REBALANCING_EXECUTION_ORDER_NEW_closed = validate126;
-const schema137 = {"type":"object","allOf":[{"title":"Portfolio rebalancing execution orders event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","format":"uuid","description":"Event unique identifier"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["REBALANCING_EXECUTION_ORDER.NEW","REBALANCING_EXECUTION_ORDER.PROCESSING","REBALANCING_EXECUTION_ORDER.CANCELLED","REBALANCING_EXECUTION_ORDER.FILLED"]},"object":{"title":"Portfolios rebalancing execution order","type":"object","required":["id","execution_id","account_id","portfolio_order_id","status","created_at","updated_at"],"properties":{"id":{"type":"string","format":"uuid"},"execution_id":{"type":"string","format":"uuid"},"account_id":{"type":"string","format":"uuid","description":"Account unique identifier."},"portfolio_order_id":{"description":"Portfolios order unique identifier; null until a portfolio order exists.","type":["string","null"],"format":"uuid"},"status":{"type":"string","description":"Status of the Rebalancing Execution Order.","enum":["NEW","PROCESSING","FILLED","CANCELLED"]},"created_at":{"type":"string","format":"date-time","description":"Date and time when the resource was created."},"updated_at":{"type":"string","format":"date-time","description":"Date and time when the resource was last updated."},"cancellation_reason":{"type":"string","description":"Reason for Rebalancing Execution Order Cancellation. The field is present in case the Order has a status of CANCELLED.","enum":["ACCOUNT_IS_EMPTY","ACCOUNT_NOT_FOUND","CANCELLED_BY_CLIENT","CANCELLED_BY_UPVEST","CONFIGURATION_IS_MISSING","INVALID_ACCOUNT_TYPE","PORTFOLIO_IS_BALANCED","UNKNOWN"]},"cancellation_details":{"type":"string"}},"if":{"type":"object","properties":{"status":{"const":"CANCELLED"}},"required":["status"]},"then":{"type":"object","required":["cancellation_reason"]},"else":{"not":{"type":"object","required":["cancellation_reason"]}},"unevaluatedProperties":false},"webhook_id":{"type":"string","format":"uuid","description":"Webhook unique identifier."}},"allOf":[{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.NEW"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"NEW"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.PROCESSING"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"PROCESSING"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.FILLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"FILLED"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.CANCELLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"CANCELLED"}}}}}}]}],"properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.NEW"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_REBALANCING_EXECUTION_ORDER_NEW_closed"};
+const schema137 = {"type":"object","allOf":[{"title":"Portfolio rebalancing execution orders event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","description":"Event unique identifier"},"created_at":{"type":"string","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["REBALANCING_EXECUTION_ORDER.NEW","REBALANCING_EXECUTION_ORDER.PROCESSING","REBALANCING_EXECUTION_ORDER.CANCELLED","REBALANCING_EXECUTION_ORDER.FILLED"]},"object":{"title":"Portfolios rebalancing execution order","type":"object","required":["id","execution_id","account_id","portfolio_order_id","status","created_at","updated_at"],"properties":{"id":{"type":"string"},"execution_id":{"type":"string"},"account_id":{"type":"string","description":"Account unique identifier."},"portfolio_order_id":{"description":"Portfolios order unique identifier; null until a portfolio order exists.","type":["string","null"]},"status":{"type":"string","description":"Status of the Rebalancing Execution Order.","enum":["NEW","PROCESSING","FILLED","CANCELLED"]},"created_at":{"type":"string","description":"Date and time when the resource was created."},"updated_at":{"type":"string","description":"Date and time when the resource was last updated."},"cancellation_reason":{"type":"string","description":"Reason for Rebalancing Execution Order Cancellation. The field is present in case the Order has a status of CANCELLED.","enum":["ACCOUNT_IS_EMPTY","ACCOUNT_NOT_FOUND","CANCELLED_BY_CLIENT","CANCELLED_BY_UPVEST","CONFIGURATION_IS_MISSING","INVALID_ACCOUNT_TYPE","PORTFOLIO_IS_BALANCED","UNKNOWN"]},"cancellation_details":{"type":"string"}},"if":{"type":"object","properties":{"status":{"const":"CANCELLED"}},"required":["status"]},"then":{"type":"object","required":["cancellation_reason"]},"else":{"not":{"type":"object","required":["cancellation_reason"]}},"unevaluatedProperties":false},"webhook_id":{"type":"string","description":"Webhook unique identifier."}},"allOf":[{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.NEW"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"NEW"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.PROCESSING"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"PROCESSING"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.FILLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"FILLED"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.CANCELLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"CANCELLED"}}}}}}]}],"properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.NEW"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_REBALANCING_EXECUTION_ORDER_NEW_closed"};
 
 function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:event_REBALANCING_EXECUTION_ORDER_NEW_closed" */;
@@ -19552,10 +19087,8 @@ props0.object = true;
 props0.webhook_id = true;
 }
 if(data.id !== undefined){
-let data12 = data.id;
-if(typeof data12 === "string"){
-if(!(formats0.test(data12))){
-const err33 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err33 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -19565,8 +19098,9 @@ vErrors.push(err33);
 errors++;
 }
 }
-else {
-const err34 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err34 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -19576,11 +19110,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data13 = data.created_at;
-if(typeof data13 === "string"){
-if(!(formats10.validate(data13))){
-const err35 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.type !== undefined){
+let data14 = data.type;
+if(typeof data14 !== "string"){
+const err35 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -19589,37 +19122,13 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data14 === "REBALANCING_EXECUTION_ORDER.NEW") || (data14 === "REBALANCING_EXECUTION_ORDER.PROCESSING")) || (data14 === "REBALANCING_EXECUTION_ORDER.CANCELLED")) || (data14 === "REBALANCING_EXECUTION_ORDER.FILLED"))){
+const err36 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema137.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err36];
 }
 else {
 vErrors.push(err36);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data14 = data.type;
-if(typeof data14 !== "string"){
-const err37 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-if(!((((data14 === "REBALANCING_EXECUTION_ORDER.NEW") || (data14 === "REBALANCING_EXECUTION_ORDER.PROCESSING")) || (data14 === "REBALANCING_EXECUTION_ORDER.CANCELLED")) || (data14 === "REBALANCING_EXECUTION_ORDER.FILLED"))){
-const err38 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema137.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
 }
 errors++;
 }
@@ -19633,24 +19142,24 @@ if(errors === _errs52){
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 let missing4;
 if((data15.status === undefined) && (missing4 = "status")){
-const err39 = {};
+const err37 = {};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err37];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err37);
 }
 errors++;
 }
 else {
 if(data15.status !== undefined){
 if("CANCELLED" !== data15.status){
-const err40 = {};
+const err38 = {};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err38];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err38);
 }
 errors++;
 }
@@ -19658,12 +19167,12 @@ errors++;
 }
 }
 else {
-const err41 = {};
+const err39 = {};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err39];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err39);
 }
 errors++;
 }
@@ -19683,23 +19192,23 @@ if(_valid4){
 const _errs55 = errors;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.cancellation_reason === undefined){
-const err42 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/required",keyword:"required",params:{missingProperty: "cancellation_reason"},message:"must have required property '"+"cancellation_reason"+"'"};
+const err40 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/required",keyword:"required",params:{missingProperty: "cancellation_reason"},message:"must have required property '"+"cancellation_reason"+"'"};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err40];
 }
 else {
-vErrors.push(err42);
+vErrors.push(err40);
 }
 errors++;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err41 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err41];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err41);
 }
 errors++;
 }
@@ -19715,35 +19224,35 @@ if(errors === _errs59){
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 let missing5;
 if((data15.cancellation_reason === undefined) && (missing5 = "cancellation_reason")){
-const err44 = {};
+const err42 = {};
 if(vErrors === null){
-vErrors = [err44];
+vErrors = [err42];
 }
 else {
-vErrors.push(err44);
+vErrors.push(err42);
 }
 errors++;
 }
 }
 else {
-const err45 = {};
+const err43 = {};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err43];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err43);
 }
 errors++;
 }
 }
 var valid21 = _errs59 === errors;
 if(valid21){
-const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/else/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/else/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err44];
 }
 else {
-vErrors.push(err46);
+vErrors.push(err44);
 }
 errors++;
 }
@@ -19763,7 +19272,28 @@ valid19 = _valid4;
 ifClause0 = "else";
 }
 if(!valid19){
-const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.id === undefined){
+const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(data15.execution_id === undefined){
+const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -19772,9 +19302,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.id === undefined){
-const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(data15.account_id === undefined){
+const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -19783,8 +19312,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data15.execution_id === undefined){
-const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data15.portfolio_order_id === undefined){
+const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "portfolio_order_id"},message:"must have required property '"+"portfolio_order_id"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -19793,8 +19322,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data15.account_id === undefined){
-const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
+if(data15.status === undefined){
+const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -19803,8 +19332,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data15.portfolio_order_id === undefined){
-const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "portfolio_order_id"},message:"must have required property '"+"portfolio_order_id"+"'"};
+if(data15.created_at === undefined){
+const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -19813,8 +19342,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data15.status === undefined){
-const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data15.updated_at === undefined){
+const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -19823,8 +19352,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data15.created_at === undefined){
-const err53 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data15.id !== undefined){
+if(typeof data15.id !== "string"){
+const err53 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -19833,8 +19363,10 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data15.updated_at === undefined){
-const err54 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+}
+if(data15.execution_id !== undefined){
+if(typeof data15.execution_id !== "string"){
+const err54 = {instancePath:instancePath+"/object/execution_id",schemaPath:"#/allOf/0/properties/object/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -19843,11 +19375,10 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data15.id !== undefined){
-let data17 = data15.id;
-if(typeof data17 === "string"){
-if(!(formats0.test(data17))){
-const err55 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data15.account_id !== undefined){
+if(typeof data15.account_id !== "string"){
+const err55 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -19857,8 +19388,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.portfolio_order_id !== undefined){
+let data20 = data15.portfolio_order_id;
+if((typeof data20 !== "string") && (data20 !== null)){
+const err56 = {instancePath:instancePath+"/object/portfolio_order_id",schemaPath:"#/allOf/0/properties/object/properties/portfolio_order_id/type",keyword:"type",params:{type: schema137.allOf[0].properties.object.properties.portfolio_order_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -19868,11 +19401,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data15.execution_id !== undefined){
-let data18 = data15.execution_id;
-if(typeof data18 === "string"){
-if(!(formats0.test(data18))){
-const err57 = {instancePath:instancePath+"/object/execution_id",schemaPath:"#/allOf/0/properties/object/properties/execution_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data15.status !== undefined){
+let data21 = data15.status;
+if(typeof data21 !== "string"){
+const err57 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -19881,9 +19413,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/object/execution_id",schemaPath:"#/allOf/0/properties/object/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data21 === "NEW") || (data21 === "PROCESSING")) || (data21 === "FILLED")) || (data21 === "CANCELLED"))){
+const err58 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/enum",keyword:"enum",params:{allowedValues: schema137.allOf[0].properties.object.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -19893,11 +19424,9 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data15.account_id !== undefined){
-let data19 = data15.account_id;
-if(typeof data19 === "string"){
-if(!(formats0.test(data19))){
-const err59 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data15.created_at !== undefined){
+if(typeof data15.created_at !== "string"){
+const err59 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -19907,8 +19436,9 @@ vErrors.push(err59);
 errors++;
 }
 }
-else {
-const err60 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.updated_at !== undefined){
+if(typeof data15.updated_at !== "string"){
+const err60 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -19918,10 +19448,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data15.portfolio_order_id !== undefined){
-let data20 = data15.portfolio_order_id;
-if((typeof data20 !== "string") && (data20 !== null)){
-const err61 = {instancePath:instancePath+"/object/portfolio_order_id",schemaPath:"#/allOf/0/properties/object/properties/portfolio_order_id/type",keyword:"type",params:{type: schema137.allOf[0].properties.object.properties.portfolio_order_id.type},message:"must be string,null"};
+if(data15.cancellation_reason !== undefined){
+let data24 = data15.cancellation_reason;
+if(typeof data24 !== "string"){
+const err61 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -19930,9 +19460,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(typeof data20 === "string"){
-if(!(formats0.test(data20))){
-const err62 = {instancePath:instancePath+"/object/portfolio_order_id",schemaPath:"#/allOf/0/properties/object/properties/portfolio_order_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(!((((((((data24 === "ACCOUNT_IS_EMPTY") || (data24 === "ACCOUNT_NOT_FOUND")) || (data24 === "CANCELLED_BY_CLIENT")) || (data24 === "CANCELLED_BY_UPVEST")) || (data24 === "CONFIGURATION_IS_MISSING")) || (data24 === "INVALID_ACCOUNT_TYPE")) || (data24 === "PORTFOLIO_IS_BALANCED")) || (data24 === "UNKNOWN"))){
+const err62 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/enum",keyword:"enum",params:{allowedValues: schema137.allOf[0].properties.object.properties.cancellation_reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -19942,11 +19471,9 @@ vErrors.push(err62);
 errors++;
 }
 }
-}
-if(data15.status !== undefined){
-let data21 = data15.status;
-if(typeof data21 !== "string"){
-const err63 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.cancellation_details !== undefined){
+if(typeof data15.cancellation_details !== "string"){
+const err63 = {instancePath:instancePath+"/object/cancellation_details",schemaPath:"#/allOf/0/properties/object/properties/cancellation_details/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -19955,8 +19482,10 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!((((data21 === "NEW") || (data21 === "PROCESSING")) || (data21 === "FILLED")) || (data21 === "CANCELLED"))){
-const err64 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/enum",keyword:"enum",params:{allowedValues: schema137.allOf[0].properties.object.properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key0 in data15){
+if(((((((((key0 !== "id") && (key0 !== "execution_id")) && (key0 !== "account_id")) && (key0 !== "portfolio_order_id")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")) && (key0 !== "cancellation_reason")) && (key0 !== "cancellation_details")){
+const err64 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -19966,11 +19495,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data15.created_at !== undefined){
-let data22 = data15.created_at;
-if(typeof data22 === "string"){
-if(!(formats10.validate(data22))){
-const err65 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err65 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -19980,8 +19507,9 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.webhook_id !== undefined){
+if(typeof data.webhook_id !== "string"){
+const err66 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -19991,123 +19519,14 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data15.updated_at !== undefined){
-let data23 = data15.updated_at;
-if(typeof data23 === "string"){
-if(!(formats10.validate(data23))){
-const err67 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err67 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err67];
 }
 else {
 vErrors.push(err67);
-}
-errors++;
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-}
-if(data15.cancellation_reason !== undefined){
-let data24 = data15.cancellation_reason;
-if(typeof data24 !== "string"){
-const err69 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-if(!((((((((data24 === "ACCOUNT_IS_EMPTY") || (data24 === "ACCOUNT_NOT_FOUND")) || (data24 === "CANCELLED_BY_CLIENT")) || (data24 === "CANCELLED_BY_UPVEST")) || (data24 === "CONFIGURATION_IS_MISSING")) || (data24 === "INVALID_ACCOUNT_TYPE")) || (data24 === "PORTFOLIO_IS_BALANCED")) || (data24 === "UNKNOWN"))){
-const err70 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/enum",keyword:"enum",params:{allowedValues: schema137.allOf[0].properties.object.properties.cancellation_reason.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-}
-if(data15.cancellation_details !== undefined){
-if(typeof data15.cancellation_details !== "string"){
-const err71 = {instancePath:instancePath+"/object/cancellation_details",schemaPath:"#/allOf/0/properties/object/properties/cancellation_details/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-for(const key0 in data15){
-if(((((((((key0 !== "id") && (key0 !== "execution_id")) && (key0 !== "account_id")) && (key0 !== "portfolio_order_id")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")) && (key0 !== "cancellation_reason")) && (key0 !== "cancellation_details")){
-const err72 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-}
-else {
-const err73 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-}
-if(data.webhook_id !== undefined){
-let data26 = data.webhook_id;
-if(typeof data26 === "string"){
-if(!(formats0.test(data26))){
-const err74 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-}
-else {
-const err76 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
 }
 errors++;
 }
@@ -20118,12 +19537,12 @@ props0.type = true;
 }
 if(data.type !== undefined){
 if("REBALANCING_EXECUTION_ORDER.NEW" !== data.type){
-const err77 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "REBALANCING_EXECUTION_ORDER.NEW"},message:"must be equal to constant"};
+const err68 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "REBALANCING_EXECUTION_ORDER.NEW"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err77];
+vErrors = [err68];
 }
 else {
-vErrors.push(err77);
+vErrors.push(err68);
 }
 errors++;
 }
@@ -20131,12 +19550,12 @@ errors++;
 if(props0 !== true){
 for(const key1 in data){
 if(!props0 || !props0[key1]){
-const err78 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
+const err69 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err78];
+vErrors = [err69];
 }
 else {
-vErrors.push(err78);
+vErrors.push(err69);
 }
 errors++;
 }
@@ -20144,12 +19563,12 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err70 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err79];
+vErrors = [err70];
 }
 else {
-vErrors.push(err79);
+vErrors.push(err70);
 }
 errors++;
 }
@@ -20730,7 +20149,7 @@ errors++;
 if(data.created_at !== undefined){
 let data13 = data.created_at;
 if(typeof data13 === "string"){
-if(!(formats10.validate(data13))){
+if(!(formats8.validate(data13))){
 const err35 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -21120,7 +20539,7 @@ errors++;
 if(data15.created_at !== undefined){
 let data22 = data15.created_at;
 if(typeof data22 === "string"){
-if(!(formats10.validate(data22))){
+if(!(formats8.validate(data22))){
 const err65 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err65];
@@ -21145,7 +20564,7 @@ errors++;
 if(data15.updated_at !== undefined){
 let data23 = data15.updated_at;
 if(typeof data23 === "string"){
-if(!(formats10.validate(data23))){
+if(!(formats8.validate(data23))){
 const err67 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err67];
@@ -21285,7 +20704,7 @@ return errors === 0;
 validate127.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 export const event_REBALANCING_EXECUTION_ORDER_PROCESSING_closed = validate128;
-const schema139 = {"type":"object","allOf":[{"title":"Portfolio rebalancing execution orders event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","format":"uuid","description":"Event unique identifier"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["REBALANCING_EXECUTION_ORDER.NEW","REBALANCING_EXECUTION_ORDER.PROCESSING","REBALANCING_EXECUTION_ORDER.CANCELLED","REBALANCING_EXECUTION_ORDER.FILLED"]},"object":{"title":"Portfolios rebalancing execution order","type":"object","required":["id","execution_id","account_id","portfolio_order_id","status","created_at","updated_at"],"properties":{"id":{"type":"string","format":"uuid"},"execution_id":{"type":"string","format":"uuid"},"account_id":{"type":"string","format":"uuid","description":"Account unique identifier."},"portfolio_order_id":{"description":"Portfolios order unique identifier; null until a portfolio order exists.","type":["string","null"],"format":"uuid"},"status":{"type":"string","description":"Status of the Rebalancing Execution Order.","enum":["NEW","PROCESSING","FILLED","CANCELLED"]},"created_at":{"type":"string","format":"date-time","description":"Date and time when the resource was created."},"updated_at":{"type":"string","format":"date-time","description":"Date and time when the resource was last updated."},"cancellation_reason":{"type":"string","description":"Reason for Rebalancing Execution Order Cancellation. The field is present in case the Order has a status of CANCELLED.","enum":["ACCOUNT_IS_EMPTY","ACCOUNT_NOT_FOUND","CANCELLED_BY_CLIENT","CANCELLED_BY_UPVEST","CONFIGURATION_IS_MISSING","INVALID_ACCOUNT_TYPE","PORTFOLIO_IS_BALANCED","UNKNOWN"]},"cancellation_details":{"type":"string"}},"if":{"type":"object","properties":{"status":{"const":"CANCELLED"}},"required":["status"]},"then":{"type":"object","required":["cancellation_reason"]},"else":{"not":{"type":"object","required":["cancellation_reason"]}},"unevaluatedProperties":false},"webhook_id":{"type":"string","format":"uuid","description":"Webhook unique identifier."}},"allOf":[{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.NEW"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"NEW"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.PROCESSING"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"PROCESSING"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.FILLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"FILLED"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.CANCELLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"CANCELLED"}}}}}}]}],"properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.PROCESSING"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_REBALANCING_EXECUTION_ORDER_PROCESSING_closed"};
+const schema139 = {"type":"object","allOf":[{"title":"Portfolio rebalancing execution orders event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","description":"Event unique identifier"},"created_at":{"type":"string","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["REBALANCING_EXECUTION_ORDER.NEW","REBALANCING_EXECUTION_ORDER.PROCESSING","REBALANCING_EXECUTION_ORDER.CANCELLED","REBALANCING_EXECUTION_ORDER.FILLED"]},"object":{"title":"Portfolios rebalancing execution order","type":"object","required":["id","execution_id","account_id","portfolio_order_id","status","created_at","updated_at"],"properties":{"id":{"type":"string"},"execution_id":{"type":"string"},"account_id":{"type":"string","description":"Account unique identifier."},"portfolio_order_id":{"description":"Portfolios order unique identifier; null until a portfolio order exists.","type":["string","null"]},"status":{"type":"string","description":"Status of the Rebalancing Execution Order.","enum":["NEW","PROCESSING","FILLED","CANCELLED"]},"created_at":{"type":"string","description":"Date and time when the resource was created."},"updated_at":{"type":"string","description":"Date and time when the resource was last updated."},"cancellation_reason":{"type":"string","description":"Reason for Rebalancing Execution Order Cancellation. The field is present in case the Order has a status of CANCELLED.","enum":["ACCOUNT_IS_EMPTY","ACCOUNT_NOT_FOUND","CANCELLED_BY_CLIENT","CANCELLED_BY_UPVEST","CONFIGURATION_IS_MISSING","INVALID_ACCOUNT_TYPE","PORTFOLIO_IS_BALANCED","UNKNOWN"]},"cancellation_details":{"type":"string"}},"if":{"type":"object","properties":{"status":{"const":"CANCELLED"}},"required":["status"]},"then":{"type":"object","required":["cancellation_reason"]},"else":{"not":{"type":"object","required":["cancellation_reason"]}},"unevaluatedProperties":false},"webhook_id":{"type":"string","description":"Webhook unique identifier."}},"allOf":[{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.NEW"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"NEW"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.PROCESSING"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"PROCESSING"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.FILLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"FILLED"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.CANCELLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"CANCELLED"}}}}}}]}],"properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.PROCESSING"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_REBALANCING_EXECUTION_ORDER_PROCESSING_closed"};
 
 function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:event_REBALANCING_EXECUTION_ORDER_PROCESSING_closed" */;
@@ -21829,10 +21248,8 @@ props0.object = true;
 props0.webhook_id = true;
 }
 if(data.id !== undefined){
-let data12 = data.id;
-if(typeof data12 === "string"){
-if(!(formats0.test(data12))){
-const err33 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err33 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -21842,8 +21259,9 @@ vErrors.push(err33);
 errors++;
 }
 }
-else {
-const err34 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err34 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -21853,11 +21271,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data13 = data.created_at;
-if(typeof data13 === "string"){
-if(!(formats10.validate(data13))){
-const err35 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.type !== undefined){
+let data14 = data.type;
+if(typeof data14 !== "string"){
+const err35 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -21866,37 +21283,13 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data14 === "REBALANCING_EXECUTION_ORDER.NEW") || (data14 === "REBALANCING_EXECUTION_ORDER.PROCESSING")) || (data14 === "REBALANCING_EXECUTION_ORDER.CANCELLED")) || (data14 === "REBALANCING_EXECUTION_ORDER.FILLED"))){
+const err36 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema139.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err36];
 }
 else {
 vErrors.push(err36);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data14 = data.type;
-if(typeof data14 !== "string"){
-const err37 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-if(!((((data14 === "REBALANCING_EXECUTION_ORDER.NEW") || (data14 === "REBALANCING_EXECUTION_ORDER.PROCESSING")) || (data14 === "REBALANCING_EXECUTION_ORDER.CANCELLED")) || (data14 === "REBALANCING_EXECUTION_ORDER.FILLED"))){
-const err38 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema139.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
 }
 errors++;
 }
@@ -21910,24 +21303,24 @@ if(errors === _errs52){
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 let missing4;
 if((data15.status === undefined) && (missing4 = "status")){
-const err39 = {};
+const err37 = {};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err37];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err37);
 }
 errors++;
 }
 else {
 if(data15.status !== undefined){
 if("CANCELLED" !== data15.status){
-const err40 = {};
+const err38 = {};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err38];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err38);
 }
 errors++;
 }
@@ -21935,12 +21328,12 @@ errors++;
 }
 }
 else {
-const err41 = {};
+const err39 = {};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err39];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err39);
 }
 errors++;
 }
@@ -21960,23 +21353,23 @@ if(_valid4){
 const _errs55 = errors;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.cancellation_reason === undefined){
-const err42 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/required",keyword:"required",params:{missingProperty: "cancellation_reason"},message:"must have required property '"+"cancellation_reason"+"'"};
+const err40 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/required",keyword:"required",params:{missingProperty: "cancellation_reason"},message:"must have required property '"+"cancellation_reason"+"'"};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err40];
 }
 else {
-vErrors.push(err42);
+vErrors.push(err40);
 }
 errors++;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err41 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err41];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err41);
 }
 errors++;
 }
@@ -21992,35 +21385,35 @@ if(errors === _errs59){
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 let missing5;
 if((data15.cancellation_reason === undefined) && (missing5 = "cancellation_reason")){
-const err44 = {};
+const err42 = {};
 if(vErrors === null){
-vErrors = [err44];
+vErrors = [err42];
 }
 else {
-vErrors.push(err44);
+vErrors.push(err42);
 }
 errors++;
 }
 }
 else {
-const err45 = {};
+const err43 = {};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err43];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err43);
 }
 errors++;
 }
 }
 var valid21 = _errs59 === errors;
 if(valid21){
-const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/else/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/else/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err44];
 }
 else {
-vErrors.push(err46);
+vErrors.push(err44);
 }
 errors++;
 }
@@ -22040,7 +21433,28 @@ valid19 = _valid4;
 ifClause0 = "else";
 }
 if(!valid19){
-const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.id === undefined){
+const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(data15.execution_id === undefined){
+const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -22049,9 +21463,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.id === undefined){
-const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(data15.account_id === undefined){
+const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -22060,8 +21473,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data15.execution_id === undefined){
-const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data15.portfolio_order_id === undefined){
+const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "portfolio_order_id"},message:"must have required property '"+"portfolio_order_id"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -22070,8 +21483,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data15.account_id === undefined){
-const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
+if(data15.status === undefined){
+const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -22080,8 +21493,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data15.portfolio_order_id === undefined){
-const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "portfolio_order_id"},message:"must have required property '"+"portfolio_order_id"+"'"};
+if(data15.created_at === undefined){
+const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -22090,8 +21503,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data15.status === undefined){
-const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data15.updated_at === undefined){
+const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -22100,8 +21513,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data15.created_at === undefined){
-const err53 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data15.id !== undefined){
+if(typeof data15.id !== "string"){
+const err53 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -22110,8 +21524,10 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data15.updated_at === undefined){
-const err54 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+}
+if(data15.execution_id !== undefined){
+if(typeof data15.execution_id !== "string"){
+const err54 = {instancePath:instancePath+"/object/execution_id",schemaPath:"#/allOf/0/properties/object/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -22120,11 +21536,10 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data15.id !== undefined){
-let data17 = data15.id;
-if(typeof data17 === "string"){
-if(!(formats0.test(data17))){
-const err55 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data15.account_id !== undefined){
+if(typeof data15.account_id !== "string"){
+const err55 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -22134,8 +21549,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.portfolio_order_id !== undefined){
+let data20 = data15.portfolio_order_id;
+if((typeof data20 !== "string") && (data20 !== null)){
+const err56 = {instancePath:instancePath+"/object/portfolio_order_id",schemaPath:"#/allOf/0/properties/object/properties/portfolio_order_id/type",keyword:"type",params:{type: schema139.allOf[0].properties.object.properties.portfolio_order_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -22145,11 +21562,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data15.execution_id !== undefined){
-let data18 = data15.execution_id;
-if(typeof data18 === "string"){
-if(!(formats0.test(data18))){
-const err57 = {instancePath:instancePath+"/object/execution_id",schemaPath:"#/allOf/0/properties/object/properties/execution_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data15.status !== undefined){
+let data21 = data15.status;
+if(typeof data21 !== "string"){
+const err57 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -22158,9 +21574,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/object/execution_id",schemaPath:"#/allOf/0/properties/object/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data21 === "NEW") || (data21 === "PROCESSING")) || (data21 === "FILLED")) || (data21 === "CANCELLED"))){
+const err58 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/enum",keyword:"enum",params:{allowedValues: schema139.allOf[0].properties.object.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -22170,11 +21585,9 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data15.account_id !== undefined){
-let data19 = data15.account_id;
-if(typeof data19 === "string"){
-if(!(formats0.test(data19))){
-const err59 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data15.created_at !== undefined){
+if(typeof data15.created_at !== "string"){
+const err59 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -22184,8 +21597,9 @@ vErrors.push(err59);
 errors++;
 }
 }
-else {
-const err60 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.updated_at !== undefined){
+if(typeof data15.updated_at !== "string"){
+const err60 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -22195,10 +21609,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data15.portfolio_order_id !== undefined){
-let data20 = data15.portfolio_order_id;
-if((typeof data20 !== "string") && (data20 !== null)){
-const err61 = {instancePath:instancePath+"/object/portfolio_order_id",schemaPath:"#/allOf/0/properties/object/properties/portfolio_order_id/type",keyword:"type",params:{type: schema139.allOf[0].properties.object.properties.portfolio_order_id.type},message:"must be string,null"};
+if(data15.cancellation_reason !== undefined){
+let data24 = data15.cancellation_reason;
+if(typeof data24 !== "string"){
+const err61 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -22207,9 +21621,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(typeof data20 === "string"){
-if(!(formats0.test(data20))){
-const err62 = {instancePath:instancePath+"/object/portfolio_order_id",schemaPath:"#/allOf/0/properties/object/properties/portfolio_order_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(!((((((((data24 === "ACCOUNT_IS_EMPTY") || (data24 === "ACCOUNT_NOT_FOUND")) || (data24 === "CANCELLED_BY_CLIENT")) || (data24 === "CANCELLED_BY_UPVEST")) || (data24 === "CONFIGURATION_IS_MISSING")) || (data24 === "INVALID_ACCOUNT_TYPE")) || (data24 === "PORTFOLIO_IS_BALANCED")) || (data24 === "UNKNOWN"))){
+const err62 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/enum",keyword:"enum",params:{allowedValues: schema139.allOf[0].properties.object.properties.cancellation_reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -22219,11 +21632,9 @@ vErrors.push(err62);
 errors++;
 }
 }
-}
-if(data15.status !== undefined){
-let data21 = data15.status;
-if(typeof data21 !== "string"){
-const err63 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.cancellation_details !== undefined){
+if(typeof data15.cancellation_details !== "string"){
+const err63 = {instancePath:instancePath+"/object/cancellation_details",schemaPath:"#/allOf/0/properties/object/properties/cancellation_details/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -22232,8 +21643,10 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!((((data21 === "NEW") || (data21 === "PROCESSING")) || (data21 === "FILLED")) || (data21 === "CANCELLED"))){
-const err64 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/enum",keyword:"enum",params:{allowedValues: schema139.allOf[0].properties.object.properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key0 in data15){
+if(((((((((key0 !== "id") && (key0 !== "execution_id")) && (key0 !== "account_id")) && (key0 !== "portfolio_order_id")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")) && (key0 !== "cancellation_reason")) && (key0 !== "cancellation_details")){
+const err64 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -22243,11 +21656,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data15.created_at !== undefined){
-let data22 = data15.created_at;
-if(typeof data22 === "string"){
-if(!(formats10.validate(data22))){
-const err65 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err65 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -22257,8 +21668,9 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.webhook_id !== undefined){
+if(typeof data.webhook_id !== "string"){
+const err66 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -22268,123 +21680,14 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data15.updated_at !== undefined){
-let data23 = data15.updated_at;
-if(typeof data23 === "string"){
-if(!(formats10.validate(data23))){
-const err67 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err67 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err67];
 }
 else {
 vErrors.push(err67);
-}
-errors++;
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-}
-if(data15.cancellation_reason !== undefined){
-let data24 = data15.cancellation_reason;
-if(typeof data24 !== "string"){
-const err69 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-if(!((((((((data24 === "ACCOUNT_IS_EMPTY") || (data24 === "ACCOUNT_NOT_FOUND")) || (data24 === "CANCELLED_BY_CLIENT")) || (data24 === "CANCELLED_BY_UPVEST")) || (data24 === "CONFIGURATION_IS_MISSING")) || (data24 === "INVALID_ACCOUNT_TYPE")) || (data24 === "PORTFOLIO_IS_BALANCED")) || (data24 === "UNKNOWN"))){
-const err70 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/enum",keyword:"enum",params:{allowedValues: schema139.allOf[0].properties.object.properties.cancellation_reason.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-}
-if(data15.cancellation_details !== undefined){
-if(typeof data15.cancellation_details !== "string"){
-const err71 = {instancePath:instancePath+"/object/cancellation_details",schemaPath:"#/allOf/0/properties/object/properties/cancellation_details/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-for(const key0 in data15){
-if(((((((((key0 !== "id") && (key0 !== "execution_id")) && (key0 !== "account_id")) && (key0 !== "portfolio_order_id")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")) && (key0 !== "cancellation_reason")) && (key0 !== "cancellation_details")){
-const err72 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-}
-else {
-const err73 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-}
-if(data.webhook_id !== undefined){
-let data26 = data.webhook_id;
-if(typeof data26 === "string"){
-if(!(formats0.test(data26))){
-const err74 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-}
-else {
-const err76 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
 }
 errors++;
 }
@@ -22395,12 +21698,12 @@ props0.type = true;
 }
 if(data.type !== undefined){
 if("REBALANCING_EXECUTION_ORDER.PROCESSING" !== data.type){
-const err77 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "REBALANCING_EXECUTION_ORDER.PROCESSING"},message:"must be equal to constant"};
+const err68 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "REBALANCING_EXECUTION_ORDER.PROCESSING"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err77];
+vErrors = [err68];
 }
 else {
-vErrors.push(err77);
+vErrors.push(err68);
 }
 errors++;
 }
@@ -22408,12 +21711,12 @@ errors++;
 if(props0 !== true){
 for(const key1 in data){
 if(!props0 || !props0[key1]){
-const err78 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
+const err69 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err78];
+vErrors = [err69];
 }
 else {
-vErrors.push(err78);
+vErrors.push(err69);
 }
 errors++;
 }
@@ -22421,12 +21724,12 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err70 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err79];
+vErrors = [err70];
 }
 else {
-vErrors.push(err79);
+vErrors.push(err70);
 }
 errors++;
 }
@@ -23007,7 +22310,7 @@ errors++;
 if(data.created_at !== undefined){
 let data13 = data.created_at;
 if(typeof data13 === "string"){
-if(!(formats10.validate(data13))){
+if(!(formats8.validate(data13))){
 const err35 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -23397,7 +22700,7 @@ errors++;
 if(data15.created_at !== undefined){
 let data22 = data15.created_at;
 if(typeof data22 === "string"){
-if(!(formats10.validate(data22))){
+if(!(formats8.validate(data22))){
 const err65 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err65];
@@ -23422,7 +22725,7 @@ errors++;
 if(data15.updated_at !== undefined){
 let data23 = data15.updated_at;
 if(typeof data23 === "string"){
-if(!(formats10.validate(data23))){
+if(!(formats8.validate(data23))){
 const err67 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err67];
@@ -23562,7 +22865,7 @@ return errors === 0;
 validate129.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 export const event_REBALANCING_EXECUTION_ORDER_CANCELLED_closed = validate130;
-const schema141 = {"type":"object","allOf":[{"title":"Portfolio rebalancing execution orders event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","format":"uuid","description":"Event unique identifier"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["REBALANCING_EXECUTION_ORDER.NEW","REBALANCING_EXECUTION_ORDER.PROCESSING","REBALANCING_EXECUTION_ORDER.CANCELLED","REBALANCING_EXECUTION_ORDER.FILLED"]},"object":{"title":"Portfolios rebalancing execution order","type":"object","required":["id","execution_id","account_id","portfolio_order_id","status","created_at","updated_at"],"properties":{"id":{"type":"string","format":"uuid"},"execution_id":{"type":"string","format":"uuid"},"account_id":{"type":"string","format":"uuid","description":"Account unique identifier."},"portfolio_order_id":{"description":"Portfolios order unique identifier; null until a portfolio order exists.","type":["string","null"],"format":"uuid"},"status":{"type":"string","description":"Status of the Rebalancing Execution Order.","enum":["NEW","PROCESSING","FILLED","CANCELLED"]},"created_at":{"type":"string","format":"date-time","description":"Date and time when the resource was created."},"updated_at":{"type":"string","format":"date-time","description":"Date and time when the resource was last updated."},"cancellation_reason":{"type":"string","description":"Reason for Rebalancing Execution Order Cancellation. The field is present in case the Order has a status of CANCELLED.","enum":["ACCOUNT_IS_EMPTY","ACCOUNT_NOT_FOUND","CANCELLED_BY_CLIENT","CANCELLED_BY_UPVEST","CONFIGURATION_IS_MISSING","INVALID_ACCOUNT_TYPE","PORTFOLIO_IS_BALANCED","UNKNOWN"]},"cancellation_details":{"type":"string"}},"if":{"type":"object","properties":{"status":{"const":"CANCELLED"}},"required":["status"]},"then":{"type":"object","required":["cancellation_reason"]},"else":{"not":{"type":"object","required":["cancellation_reason"]}},"unevaluatedProperties":false},"webhook_id":{"type":"string","format":"uuid","description":"Webhook unique identifier."}},"allOf":[{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.NEW"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"NEW"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.PROCESSING"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"PROCESSING"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.FILLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"FILLED"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.CANCELLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"CANCELLED"}}}}}}]}],"properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.CANCELLED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_REBALANCING_EXECUTION_ORDER_CANCELLED_closed"};
+const schema141 = {"type":"object","allOf":[{"title":"Portfolio rebalancing execution orders event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","description":"Event unique identifier"},"created_at":{"type":"string","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["REBALANCING_EXECUTION_ORDER.NEW","REBALANCING_EXECUTION_ORDER.PROCESSING","REBALANCING_EXECUTION_ORDER.CANCELLED","REBALANCING_EXECUTION_ORDER.FILLED"]},"object":{"title":"Portfolios rebalancing execution order","type":"object","required":["id","execution_id","account_id","portfolio_order_id","status","created_at","updated_at"],"properties":{"id":{"type":"string"},"execution_id":{"type":"string"},"account_id":{"type":"string","description":"Account unique identifier."},"portfolio_order_id":{"description":"Portfolios order unique identifier; null until a portfolio order exists.","type":["string","null"]},"status":{"type":"string","description":"Status of the Rebalancing Execution Order.","enum":["NEW","PROCESSING","FILLED","CANCELLED"]},"created_at":{"type":"string","description":"Date and time when the resource was created."},"updated_at":{"type":"string","description":"Date and time when the resource was last updated."},"cancellation_reason":{"type":"string","description":"Reason for Rebalancing Execution Order Cancellation. The field is present in case the Order has a status of CANCELLED.","enum":["ACCOUNT_IS_EMPTY","ACCOUNT_NOT_FOUND","CANCELLED_BY_CLIENT","CANCELLED_BY_UPVEST","CONFIGURATION_IS_MISSING","INVALID_ACCOUNT_TYPE","PORTFOLIO_IS_BALANCED","UNKNOWN"]},"cancellation_details":{"type":"string"}},"if":{"type":"object","properties":{"status":{"const":"CANCELLED"}},"required":["status"]},"then":{"type":"object","required":["cancellation_reason"]},"else":{"not":{"type":"object","required":["cancellation_reason"]}},"unevaluatedProperties":false},"webhook_id":{"type":"string","description":"Webhook unique identifier."}},"allOf":[{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.NEW"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"NEW"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.PROCESSING"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"PROCESSING"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.FILLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"FILLED"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.CANCELLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"CANCELLED"}}}}}}]}],"properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.CANCELLED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_REBALANCING_EXECUTION_ORDER_CANCELLED_closed"};
 
 function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:event_REBALANCING_EXECUTION_ORDER_CANCELLED_closed" */;
@@ -24106,10 +23409,8 @@ props0.object = true;
 props0.webhook_id = true;
 }
 if(data.id !== undefined){
-let data12 = data.id;
-if(typeof data12 === "string"){
-if(!(formats0.test(data12))){
-const err33 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err33 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -24119,8 +23420,9 @@ vErrors.push(err33);
 errors++;
 }
 }
-else {
-const err34 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err34 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -24130,11 +23432,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data13 = data.created_at;
-if(typeof data13 === "string"){
-if(!(formats10.validate(data13))){
-const err35 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.type !== undefined){
+let data14 = data.type;
+if(typeof data14 !== "string"){
+const err35 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -24143,37 +23444,13 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data14 === "REBALANCING_EXECUTION_ORDER.NEW") || (data14 === "REBALANCING_EXECUTION_ORDER.PROCESSING")) || (data14 === "REBALANCING_EXECUTION_ORDER.CANCELLED")) || (data14 === "REBALANCING_EXECUTION_ORDER.FILLED"))){
+const err36 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema141.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err36];
 }
 else {
 vErrors.push(err36);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data14 = data.type;
-if(typeof data14 !== "string"){
-const err37 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-if(!((((data14 === "REBALANCING_EXECUTION_ORDER.NEW") || (data14 === "REBALANCING_EXECUTION_ORDER.PROCESSING")) || (data14 === "REBALANCING_EXECUTION_ORDER.CANCELLED")) || (data14 === "REBALANCING_EXECUTION_ORDER.FILLED"))){
-const err38 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema141.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
 }
 errors++;
 }
@@ -24187,24 +23464,24 @@ if(errors === _errs52){
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 let missing4;
 if((data15.status === undefined) && (missing4 = "status")){
-const err39 = {};
+const err37 = {};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err37];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err37);
 }
 errors++;
 }
 else {
 if(data15.status !== undefined){
 if("CANCELLED" !== data15.status){
-const err40 = {};
+const err38 = {};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err38];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err38);
 }
 errors++;
 }
@@ -24212,12 +23489,12 @@ errors++;
 }
 }
 else {
-const err41 = {};
+const err39 = {};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err39];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err39);
 }
 errors++;
 }
@@ -24237,23 +23514,23 @@ if(_valid4){
 const _errs55 = errors;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.cancellation_reason === undefined){
-const err42 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/required",keyword:"required",params:{missingProperty: "cancellation_reason"},message:"must have required property '"+"cancellation_reason"+"'"};
+const err40 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/required",keyword:"required",params:{missingProperty: "cancellation_reason"},message:"must have required property '"+"cancellation_reason"+"'"};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err40];
 }
 else {
-vErrors.push(err42);
+vErrors.push(err40);
 }
 errors++;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err41 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err41];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err41);
 }
 errors++;
 }
@@ -24269,35 +23546,35 @@ if(errors === _errs59){
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 let missing5;
 if((data15.cancellation_reason === undefined) && (missing5 = "cancellation_reason")){
-const err44 = {};
+const err42 = {};
 if(vErrors === null){
-vErrors = [err44];
+vErrors = [err42];
 }
 else {
-vErrors.push(err44);
+vErrors.push(err42);
 }
 errors++;
 }
 }
 else {
-const err45 = {};
+const err43 = {};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err43];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err43);
 }
 errors++;
 }
 }
 var valid21 = _errs59 === errors;
 if(valid21){
-const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/else/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/else/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err44];
 }
 else {
-vErrors.push(err46);
+vErrors.push(err44);
 }
 errors++;
 }
@@ -24317,7 +23594,28 @@ valid19 = _valid4;
 ifClause0 = "else";
 }
 if(!valid19){
-const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.id === undefined){
+const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(data15.execution_id === undefined){
+const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -24326,9 +23624,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.id === undefined){
-const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(data15.account_id === undefined){
+const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -24337,8 +23634,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data15.execution_id === undefined){
-const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data15.portfolio_order_id === undefined){
+const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "portfolio_order_id"},message:"must have required property '"+"portfolio_order_id"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -24347,8 +23644,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data15.account_id === undefined){
-const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
+if(data15.status === undefined){
+const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -24357,8 +23654,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data15.portfolio_order_id === undefined){
-const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "portfolio_order_id"},message:"must have required property '"+"portfolio_order_id"+"'"};
+if(data15.created_at === undefined){
+const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -24367,8 +23664,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data15.status === undefined){
-const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data15.updated_at === undefined){
+const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -24377,8 +23674,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data15.created_at === undefined){
-const err53 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data15.id !== undefined){
+if(typeof data15.id !== "string"){
+const err53 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -24387,8 +23685,10 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data15.updated_at === undefined){
-const err54 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+}
+if(data15.execution_id !== undefined){
+if(typeof data15.execution_id !== "string"){
+const err54 = {instancePath:instancePath+"/object/execution_id",schemaPath:"#/allOf/0/properties/object/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -24397,11 +23697,10 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data15.id !== undefined){
-let data17 = data15.id;
-if(typeof data17 === "string"){
-if(!(formats0.test(data17))){
-const err55 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data15.account_id !== undefined){
+if(typeof data15.account_id !== "string"){
+const err55 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -24411,8 +23710,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.portfolio_order_id !== undefined){
+let data20 = data15.portfolio_order_id;
+if((typeof data20 !== "string") && (data20 !== null)){
+const err56 = {instancePath:instancePath+"/object/portfolio_order_id",schemaPath:"#/allOf/0/properties/object/properties/portfolio_order_id/type",keyword:"type",params:{type: schema141.allOf[0].properties.object.properties.portfolio_order_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -24422,11 +23723,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data15.execution_id !== undefined){
-let data18 = data15.execution_id;
-if(typeof data18 === "string"){
-if(!(formats0.test(data18))){
-const err57 = {instancePath:instancePath+"/object/execution_id",schemaPath:"#/allOf/0/properties/object/properties/execution_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data15.status !== undefined){
+let data21 = data15.status;
+if(typeof data21 !== "string"){
+const err57 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -24435,9 +23735,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/object/execution_id",schemaPath:"#/allOf/0/properties/object/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data21 === "NEW") || (data21 === "PROCESSING")) || (data21 === "FILLED")) || (data21 === "CANCELLED"))){
+const err58 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/enum",keyword:"enum",params:{allowedValues: schema141.allOf[0].properties.object.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -24447,11 +23746,9 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data15.account_id !== undefined){
-let data19 = data15.account_id;
-if(typeof data19 === "string"){
-if(!(formats0.test(data19))){
-const err59 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data15.created_at !== undefined){
+if(typeof data15.created_at !== "string"){
+const err59 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -24461,8 +23758,9 @@ vErrors.push(err59);
 errors++;
 }
 }
-else {
-const err60 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.updated_at !== undefined){
+if(typeof data15.updated_at !== "string"){
+const err60 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -24472,10 +23770,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data15.portfolio_order_id !== undefined){
-let data20 = data15.portfolio_order_id;
-if((typeof data20 !== "string") && (data20 !== null)){
-const err61 = {instancePath:instancePath+"/object/portfolio_order_id",schemaPath:"#/allOf/0/properties/object/properties/portfolio_order_id/type",keyword:"type",params:{type: schema141.allOf[0].properties.object.properties.portfolio_order_id.type},message:"must be string,null"};
+if(data15.cancellation_reason !== undefined){
+let data24 = data15.cancellation_reason;
+if(typeof data24 !== "string"){
+const err61 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -24484,9 +23782,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(typeof data20 === "string"){
-if(!(formats0.test(data20))){
-const err62 = {instancePath:instancePath+"/object/portfolio_order_id",schemaPath:"#/allOf/0/properties/object/properties/portfolio_order_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(!((((((((data24 === "ACCOUNT_IS_EMPTY") || (data24 === "ACCOUNT_NOT_FOUND")) || (data24 === "CANCELLED_BY_CLIENT")) || (data24 === "CANCELLED_BY_UPVEST")) || (data24 === "CONFIGURATION_IS_MISSING")) || (data24 === "INVALID_ACCOUNT_TYPE")) || (data24 === "PORTFOLIO_IS_BALANCED")) || (data24 === "UNKNOWN"))){
+const err62 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/enum",keyword:"enum",params:{allowedValues: schema141.allOf[0].properties.object.properties.cancellation_reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -24496,11 +23793,9 @@ vErrors.push(err62);
 errors++;
 }
 }
-}
-if(data15.status !== undefined){
-let data21 = data15.status;
-if(typeof data21 !== "string"){
-const err63 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.cancellation_details !== undefined){
+if(typeof data15.cancellation_details !== "string"){
+const err63 = {instancePath:instancePath+"/object/cancellation_details",schemaPath:"#/allOf/0/properties/object/properties/cancellation_details/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -24509,8 +23804,10 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!((((data21 === "NEW") || (data21 === "PROCESSING")) || (data21 === "FILLED")) || (data21 === "CANCELLED"))){
-const err64 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/enum",keyword:"enum",params:{allowedValues: schema141.allOf[0].properties.object.properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key0 in data15){
+if(((((((((key0 !== "id") && (key0 !== "execution_id")) && (key0 !== "account_id")) && (key0 !== "portfolio_order_id")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")) && (key0 !== "cancellation_reason")) && (key0 !== "cancellation_details")){
+const err64 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -24520,11 +23817,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data15.created_at !== undefined){
-let data22 = data15.created_at;
-if(typeof data22 === "string"){
-if(!(formats10.validate(data22))){
-const err65 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err65 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -24534,8 +23829,9 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.webhook_id !== undefined){
+if(typeof data.webhook_id !== "string"){
+const err66 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -24545,123 +23841,14 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data15.updated_at !== undefined){
-let data23 = data15.updated_at;
-if(typeof data23 === "string"){
-if(!(formats10.validate(data23))){
-const err67 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err67 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err67];
 }
 else {
 vErrors.push(err67);
-}
-errors++;
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-}
-if(data15.cancellation_reason !== undefined){
-let data24 = data15.cancellation_reason;
-if(typeof data24 !== "string"){
-const err69 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-if(!((((((((data24 === "ACCOUNT_IS_EMPTY") || (data24 === "ACCOUNT_NOT_FOUND")) || (data24 === "CANCELLED_BY_CLIENT")) || (data24 === "CANCELLED_BY_UPVEST")) || (data24 === "CONFIGURATION_IS_MISSING")) || (data24 === "INVALID_ACCOUNT_TYPE")) || (data24 === "PORTFOLIO_IS_BALANCED")) || (data24 === "UNKNOWN"))){
-const err70 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/enum",keyword:"enum",params:{allowedValues: schema141.allOf[0].properties.object.properties.cancellation_reason.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-}
-if(data15.cancellation_details !== undefined){
-if(typeof data15.cancellation_details !== "string"){
-const err71 = {instancePath:instancePath+"/object/cancellation_details",schemaPath:"#/allOf/0/properties/object/properties/cancellation_details/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-for(const key0 in data15){
-if(((((((((key0 !== "id") && (key0 !== "execution_id")) && (key0 !== "account_id")) && (key0 !== "portfolio_order_id")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")) && (key0 !== "cancellation_reason")) && (key0 !== "cancellation_details")){
-const err72 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-}
-else {
-const err73 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-}
-if(data.webhook_id !== undefined){
-let data26 = data.webhook_id;
-if(typeof data26 === "string"){
-if(!(formats0.test(data26))){
-const err74 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-}
-else {
-const err76 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
 }
 errors++;
 }
@@ -24672,12 +23859,12 @@ props0.type = true;
 }
 if(data.type !== undefined){
 if("REBALANCING_EXECUTION_ORDER.CANCELLED" !== data.type){
-const err77 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "REBALANCING_EXECUTION_ORDER.CANCELLED"},message:"must be equal to constant"};
+const err68 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "REBALANCING_EXECUTION_ORDER.CANCELLED"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err77];
+vErrors = [err68];
 }
 else {
-vErrors.push(err77);
+vErrors.push(err68);
 }
 errors++;
 }
@@ -24685,12 +23872,12 @@ errors++;
 if(props0 !== true){
 for(const key1 in data){
 if(!props0 || !props0[key1]){
-const err78 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
+const err69 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err78];
+vErrors = [err69];
 }
 else {
-vErrors.push(err78);
+vErrors.push(err69);
 }
 errors++;
 }
@@ -24698,12 +23885,12 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err70 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err79];
+vErrors = [err70];
 }
 else {
-vErrors.push(err79);
+vErrors.push(err70);
 }
 errors++;
 }
@@ -25284,7 +24471,7 @@ errors++;
 if(data.created_at !== undefined){
 let data13 = data.created_at;
 if(typeof data13 === "string"){
-if(!(formats10.validate(data13))){
+if(!(formats8.validate(data13))){
 const err35 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -25674,7 +24861,7 @@ errors++;
 if(data15.created_at !== undefined){
 let data22 = data15.created_at;
 if(typeof data22 === "string"){
-if(!(formats10.validate(data22))){
+if(!(formats8.validate(data22))){
 const err65 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err65];
@@ -25699,7 +24886,7 @@ errors++;
 if(data15.updated_at !== undefined){
 let data23 = data15.updated_at;
 if(typeof data23 === "string"){
-if(!(formats10.validate(data23))){
+if(!(formats8.validate(data23))){
 const err67 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err67];
@@ -25839,7 +25026,7 @@ return errors === 0;
 validate131.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 export const event_REBALANCING_EXECUTION_ORDER_FILLED_closed = validate132;
-const schema143 = {"type":"object","allOf":[{"title":"Portfolio rebalancing execution orders event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","format":"uuid","description":"Event unique identifier"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["REBALANCING_EXECUTION_ORDER.NEW","REBALANCING_EXECUTION_ORDER.PROCESSING","REBALANCING_EXECUTION_ORDER.CANCELLED","REBALANCING_EXECUTION_ORDER.FILLED"]},"object":{"title":"Portfolios rebalancing execution order","type":"object","required":["id","execution_id","account_id","portfolio_order_id","status","created_at","updated_at"],"properties":{"id":{"type":"string","format":"uuid"},"execution_id":{"type":"string","format":"uuid"},"account_id":{"type":"string","format":"uuid","description":"Account unique identifier."},"portfolio_order_id":{"description":"Portfolios order unique identifier; null until a portfolio order exists.","type":["string","null"],"format":"uuid"},"status":{"type":"string","description":"Status of the Rebalancing Execution Order.","enum":["NEW","PROCESSING","FILLED","CANCELLED"]},"created_at":{"type":"string","format":"date-time","description":"Date and time when the resource was created."},"updated_at":{"type":"string","format":"date-time","description":"Date and time when the resource was last updated."},"cancellation_reason":{"type":"string","description":"Reason for Rebalancing Execution Order Cancellation. The field is present in case the Order has a status of CANCELLED.","enum":["ACCOUNT_IS_EMPTY","ACCOUNT_NOT_FOUND","CANCELLED_BY_CLIENT","CANCELLED_BY_UPVEST","CONFIGURATION_IS_MISSING","INVALID_ACCOUNT_TYPE","PORTFOLIO_IS_BALANCED","UNKNOWN"]},"cancellation_details":{"type":"string"}},"if":{"type":"object","properties":{"status":{"const":"CANCELLED"}},"required":["status"]},"then":{"type":"object","required":["cancellation_reason"]},"else":{"not":{"type":"object","required":["cancellation_reason"]}},"unevaluatedProperties":false},"webhook_id":{"type":"string","format":"uuid","description":"Webhook unique identifier."}},"allOf":[{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.NEW"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"NEW"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.PROCESSING"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"PROCESSING"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.FILLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"FILLED"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.CANCELLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"CANCELLED"}}}}}}]}],"properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.FILLED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_REBALANCING_EXECUTION_ORDER_FILLED_closed"};
+const schema143 = {"type":"object","allOf":[{"title":"Portfolio rebalancing execution orders event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","description":"Event unique identifier"},"created_at":{"type":"string","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["REBALANCING_EXECUTION_ORDER.NEW","REBALANCING_EXECUTION_ORDER.PROCESSING","REBALANCING_EXECUTION_ORDER.CANCELLED","REBALANCING_EXECUTION_ORDER.FILLED"]},"object":{"title":"Portfolios rebalancing execution order","type":"object","required":["id","execution_id","account_id","portfolio_order_id","status","created_at","updated_at"],"properties":{"id":{"type":"string"},"execution_id":{"type":"string"},"account_id":{"type":"string","description":"Account unique identifier."},"portfolio_order_id":{"description":"Portfolios order unique identifier; null until a portfolio order exists.","type":["string","null"]},"status":{"type":"string","description":"Status of the Rebalancing Execution Order.","enum":["NEW","PROCESSING","FILLED","CANCELLED"]},"created_at":{"type":"string","description":"Date and time when the resource was created."},"updated_at":{"type":"string","description":"Date and time when the resource was last updated."},"cancellation_reason":{"type":"string","description":"Reason for Rebalancing Execution Order Cancellation. The field is present in case the Order has a status of CANCELLED.","enum":["ACCOUNT_IS_EMPTY","ACCOUNT_NOT_FOUND","CANCELLED_BY_CLIENT","CANCELLED_BY_UPVEST","CONFIGURATION_IS_MISSING","INVALID_ACCOUNT_TYPE","PORTFOLIO_IS_BALANCED","UNKNOWN"]},"cancellation_details":{"type":"string"}},"if":{"type":"object","properties":{"status":{"const":"CANCELLED"}},"required":["status"]},"then":{"type":"object","required":["cancellation_reason"]},"else":{"not":{"type":"object","required":["cancellation_reason"]}},"unevaluatedProperties":false},"webhook_id":{"type":"string","description":"Webhook unique identifier."}},"allOf":[{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.NEW"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"NEW"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.PROCESSING"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"PROCESSING"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.FILLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"FILLED"}}}}}},{"if":{"type":"object","properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.CANCELLED"}},"required":["type"]},"then":{"type":"object","properties":{"object":{"type":"object","properties":{"status":{"const":"CANCELLED"}}}}}}]}],"properties":{"type":{"const":"REBALANCING_EXECUTION_ORDER.FILLED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_REBALANCING_EXECUTION_ORDER_FILLED_closed"};
 
 function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:event_REBALANCING_EXECUTION_ORDER_FILLED_closed" */;
@@ -26383,10 +25570,8 @@ props0.object = true;
 props0.webhook_id = true;
 }
 if(data.id !== undefined){
-let data12 = data.id;
-if(typeof data12 === "string"){
-if(!(formats0.test(data12))){
-const err33 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err33 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -26396,8 +25581,9 @@ vErrors.push(err33);
 errors++;
 }
 }
-else {
-const err34 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err34 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -26407,11 +25593,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data13 = data.created_at;
-if(typeof data13 === "string"){
-if(!(formats10.validate(data13))){
-const err35 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.type !== undefined){
+let data14 = data.type;
+if(typeof data14 !== "string"){
+const err35 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -26420,37 +25605,13 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data14 === "REBALANCING_EXECUTION_ORDER.NEW") || (data14 === "REBALANCING_EXECUTION_ORDER.PROCESSING")) || (data14 === "REBALANCING_EXECUTION_ORDER.CANCELLED")) || (data14 === "REBALANCING_EXECUTION_ORDER.FILLED"))){
+const err36 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema143.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err36];
 }
 else {
 vErrors.push(err36);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data14 = data.type;
-if(typeof data14 !== "string"){
-const err37 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-if(!((((data14 === "REBALANCING_EXECUTION_ORDER.NEW") || (data14 === "REBALANCING_EXECUTION_ORDER.PROCESSING")) || (data14 === "REBALANCING_EXECUTION_ORDER.CANCELLED")) || (data14 === "REBALANCING_EXECUTION_ORDER.FILLED"))){
-const err38 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema143.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
 }
 errors++;
 }
@@ -26464,24 +25625,24 @@ if(errors === _errs52){
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 let missing4;
 if((data15.status === undefined) && (missing4 = "status")){
-const err39 = {};
+const err37 = {};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err37];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err37);
 }
 errors++;
 }
 else {
 if(data15.status !== undefined){
 if("CANCELLED" !== data15.status){
-const err40 = {};
+const err38 = {};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err38];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err38);
 }
 errors++;
 }
@@ -26489,12 +25650,12 @@ errors++;
 }
 }
 else {
-const err41 = {};
+const err39 = {};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err39];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err39);
 }
 errors++;
 }
@@ -26514,23 +25675,23 @@ if(_valid4){
 const _errs55 = errors;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.cancellation_reason === undefined){
-const err42 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/required",keyword:"required",params:{missingProperty: "cancellation_reason"},message:"must have required property '"+"cancellation_reason"+"'"};
+const err40 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/required",keyword:"required",params:{missingProperty: "cancellation_reason"},message:"must have required property '"+"cancellation_reason"+"'"};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err40];
 }
 else {
-vErrors.push(err42);
+vErrors.push(err40);
 }
 errors++;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err41 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/then/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err41];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err41);
 }
 errors++;
 }
@@ -26546,35 +25707,35 @@ if(errors === _errs59){
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 let missing5;
 if((data15.cancellation_reason === undefined) && (missing5 = "cancellation_reason")){
-const err44 = {};
+const err42 = {};
 if(vErrors === null){
-vErrors = [err44];
+vErrors = [err42];
 }
 else {
-vErrors.push(err44);
+vErrors.push(err42);
 }
 errors++;
 }
 }
 else {
-const err45 = {};
+const err43 = {};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err43];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err43);
 }
 errors++;
 }
 }
 var valid21 = _errs59 === errors;
 if(valid21){
-const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/else/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/else/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err44];
 }
 else {
-vErrors.push(err46);
+vErrors.push(err44);
 }
 errors++;
 }
@@ -26594,7 +25755,28 @@ valid19 = _valid4;
 ifClause0 = "else";
 }
 if(!valid19){
-const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.id === undefined){
+const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(data15.execution_id === undefined){
+const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -26603,9 +25785,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.id === undefined){
-const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(data15.account_id === undefined){
+const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -26614,8 +25795,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data15.execution_id === undefined){
-const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data15.portfolio_order_id === undefined){
+const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "portfolio_order_id"},message:"must have required property '"+"portfolio_order_id"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -26624,8 +25805,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data15.account_id === undefined){
-const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
+if(data15.status === undefined){
+const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -26634,8 +25815,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data15.portfolio_order_id === undefined){
-const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "portfolio_order_id"},message:"must have required property '"+"portfolio_order_id"+"'"};
+if(data15.created_at === undefined){
+const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -26644,8 +25825,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data15.status === undefined){
-const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data15.updated_at === undefined){
+const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -26654,8 +25835,9 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data15.created_at === undefined){
-const err53 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data15.id !== undefined){
+if(typeof data15.id !== "string"){
+const err53 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -26664,8 +25846,10 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data15.updated_at === undefined){
-const err54 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+}
+if(data15.execution_id !== undefined){
+if(typeof data15.execution_id !== "string"){
+const err54 = {instancePath:instancePath+"/object/execution_id",schemaPath:"#/allOf/0/properties/object/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -26674,11 +25858,10 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data15.id !== undefined){
-let data17 = data15.id;
-if(typeof data17 === "string"){
-if(!(formats0.test(data17))){
-const err55 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data15.account_id !== undefined){
+if(typeof data15.account_id !== "string"){
+const err55 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -26688,8 +25871,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.portfolio_order_id !== undefined){
+let data20 = data15.portfolio_order_id;
+if((typeof data20 !== "string") && (data20 !== null)){
+const err56 = {instancePath:instancePath+"/object/portfolio_order_id",schemaPath:"#/allOf/0/properties/object/properties/portfolio_order_id/type",keyword:"type",params:{type: schema143.allOf[0].properties.object.properties.portfolio_order_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -26699,11 +25884,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data15.execution_id !== undefined){
-let data18 = data15.execution_id;
-if(typeof data18 === "string"){
-if(!(formats0.test(data18))){
-const err57 = {instancePath:instancePath+"/object/execution_id",schemaPath:"#/allOf/0/properties/object/properties/execution_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data15.status !== undefined){
+let data21 = data15.status;
+if(typeof data21 !== "string"){
+const err57 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -26712,9 +25896,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/object/execution_id",schemaPath:"#/allOf/0/properties/object/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data21 === "NEW") || (data21 === "PROCESSING")) || (data21 === "FILLED")) || (data21 === "CANCELLED"))){
+const err58 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/enum",keyword:"enum",params:{allowedValues: schema143.allOf[0].properties.object.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -26724,11 +25907,9 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data15.account_id !== undefined){
-let data19 = data15.account_id;
-if(typeof data19 === "string"){
-if(!(formats0.test(data19))){
-const err59 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data15.created_at !== undefined){
+if(typeof data15.created_at !== "string"){
+const err59 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -26738,8 +25919,9 @@ vErrors.push(err59);
 errors++;
 }
 }
-else {
-const err60 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.updated_at !== undefined){
+if(typeof data15.updated_at !== "string"){
+const err60 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -26749,10 +25931,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data15.portfolio_order_id !== undefined){
-let data20 = data15.portfolio_order_id;
-if((typeof data20 !== "string") && (data20 !== null)){
-const err61 = {instancePath:instancePath+"/object/portfolio_order_id",schemaPath:"#/allOf/0/properties/object/properties/portfolio_order_id/type",keyword:"type",params:{type: schema143.allOf[0].properties.object.properties.portfolio_order_id.type},message:"must be string,null"};
+if(data15.cancellation_reason !== undefined){
+let data24 = data15.cancellation_reason;
+if(typeof data24 !== "string"){
+const err61 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -26761,9 +25943,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(typeof data20 === "string"){
-if(!(formats0.test(data20))){
-const err62 = {instancePath:instancePath+"/object/portfolio_order_id",schemaPath:"#/allOf/0/properties/object/properties/portfolio_order_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(!((((((((data24 === "ACCOUNT_IS_EMPTY") || (data24 === "ACCOUNT_NOT_FOUND")) || (data24 === "CANCELLED_BY_CLIENT")) || (data24 === "CANCELLED_BY_UPVEST")) || (data24 === "CONFIGURATION_IS_MISSING")) || (data24 === "INVALID_ACCOUNT_TYPE")) || (data24 === "PORTFOLIO_IS_BALANCED")) || (data24 === "UNKNOWN"))){
+const err62 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/enum",keyword:"enum",params:{allowedValues: schema143.allOf[0].properties.object.properties.cancellation_reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -26773,11 +25954,9 @@ vErrors.push(err62);
 errors++;
 }
 }
-}
-if(data15.status !== undefined){
-let data21 = data15.status;
-if(typeof data21 !== "string"){
-const err63 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.cancellation_details !== undefined){
+if(typeof data15.cancellation_details !== "string"){
+const err63 = {instancePath:instancePath+"/object/cancellation_details",schemaPath:"#/allOf/0/properties/object/properties/cancellation_details/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -26786,8 +25965,10 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!((((data21 === "NEW") || (data21 === "PROCESSING")) || (data21 === "FILLED")) || (data21 === "CANCELLED"))){
-const err64 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/properties/status/enum",keyword:"enum",params:{allowedValues: schema143.allOf[0].properties.object.properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key0 in data15){
+if(((((((((key0 !== "id") && (key0 !== "execution_id")) && (key0 !== "account_id")) && (key0 !== "portfolio_order_id")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")) && (key0 !== "cancellation_reason")) && (key0 !== "cancellation_details")){
+const err64 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -26797,11 +25978,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data15.created_at !== undefined){
-let data22 = data15.created_at;
-if(typeof data22 === "string"){
-if(!(formats10.validate(data22))){
-const err65 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err65 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -26811,8 +25990,9 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.webhook_id !== undefined){
+if(typeof data.webhook_id !== "string"){
+const err66 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -26822,123 +26002,14 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data15.updated_at !== undefined){
-let data23 = data15.updated_at;
-if(typeof data23 === "string"){
-if(!(formats10.validate(data23))){
-const err67 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err67 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err67];
 }
 else {
 vErrors.push(err67);
-}
-errors++;
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-}
-if(data15.cancellation_reason !== undefined){
-let data24 = data15.cancellation_reason;
-if(typeof data24 !== "string"){
-const err69 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-if(!((((((((data24 === "ACCOUNT_IS_EMPTY") || (data24 === "ACCOUNT_NOT_FOUND")) || (data24 === "CANCELLED_BY_CLIENT")) || (data24 === "CANCELLED_BY_UPVEST")) || (data24 === "CONFIGURATION_IS_MISSING")) || (data24 === "INVALID_ACCOUNT_TYPE")) || (data24 === "PORTFOLIO_IS_BALANCED")) || (data24 === "UNKNOWN"))){
-const err70 = {instancePath:instancePath+"/object/cancellation_reason",schemaPath:"#/allOf/0/properties/object/properties/cancellation_reason/enum",keyword:"enum",params:{allowedValues: schema143.allOf[0].properties.object.properties.cancellation_reason.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-}
-if(data15.cancellation_details !== undefined){
-if(typeof data15.cancellation_details !== "string"){
-const err71 = {instancePath:instancePath+"/object/cancellation_details",schemaPath:"#/allOf/0/properties/object/properties/cancellation_details/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-for(const key0 in data15){
-if(((((((((key0 !== "id") && (key0 !== "execution_id")) && (key0 !== "account_id")) && (key0 !== "portfolio_order_id")) && (key0 !== "status")) && (key0 !== "created_at")) && (key0 !== "updated_at")) && (key0 !== "cancellation_reason")) && (key0 !== "cancellation_details")){
-const err72 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-}
-else {
-const err73 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-}
-if(data.webhook_id !== undefined){
-let data26 = data.webhook_id;
-if(typeof data26 === "string"){
-if(!(formats0.test(data26))){
-const err74 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-}
-else {
-const err76 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
 }
 errors++;
 }
@@ -26949,12 +26020,12 @@ props0.type = true;
 }
 if(data.type !== undefined){
 if("REBALANCING_EXECUTION_ORDER.FILLED" !== data.type){
-const err77 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "REBALANCING_EXECUTION_ORDER.FILLED"},message:"must be equal to constant"};
+const err68 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "REBALANCING_EXECUTION_ORDER.FILLED"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err77];
+vErrors = [err68];
 }
 else {
-vErrors.push(err77);
+vErrors.push(err68);
 }
 errors++;
 }
@@ -26962,12 +26033,12 @@ errors++;
 if(props0 !== true){
 for(const key1 in data){
 if(!props0 || !props0[key1]){
-const err78 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
+const err69 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err78];
+vErrors = [err69];
 }
 else {
-vErrors.push(err78);
+vErrors.push(err69);
 }
 errors++;
 }
@@ -26975,12 +26046,12 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err70 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err79];
+vErrors = [err70];
 }
 else {
-vErrors.push(err79);
+vErrors.push(err70);
 }
 errors++;
 }
@@ -27082,7 +26153,7 @@ errors++;
 if(data.created_at !== undefined){
 let data1 = data.created_at;
 if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
+if(!(formats8.validate(data1))){
 const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -27301,7 +26372,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data5 = data3.created_at;
 if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
+if(!(formats8.validate(data5))){
 const err25 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err25];
@@ -27326,7 +26397,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data6 = data3.updated_at;
 if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
+if(!(formats8.validate(data6))){
 const err27 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -27669,7 +26740,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data17 = data3.created_at;
 if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
+if(!(formats8.validate(data17))){
 const err55 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err55];
@@ -27694,7 +26765,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data18 = data3.updated_at;
 if(typeof data18 === "string"){
-if(!(formats10.validate(data18))){
+if(!(formats8.validate(data18))){
 const err57 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err57];
@@ -27959,7 +27030,7 @@ return errors === 0;
 validate133.evaluated = {"props":{"type":true,"id":true,"created_at":true,"object":true,"webhook_id":true},"dynamicProps":false,"dynamicItems":false};
 
 export const event_ACCOUNT_CREATED_closed = validate134;
-const schema145 = {"type":"object","allOf":[{"title":"Account event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","format":"uuid","description":"Event unique identifier"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT.CREATED","ACCOUNT.ACTIVATED","ACCOUNT.CLOSING_INITIATED","ACCOUNT.CLOSED","ACCOUNT.LOCKED","ACCOUNT.UPDATED"]},"object":{"oneOf":[{"title":"Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","users","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"users":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","format":"uuid","description":"User unique identifier."},"type":{"type":"string","description":"Relation type","enum":["OWNER","GUARDIAN","CHILD"]}},"unevaluatedProperties":false}},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"not":{"type":"object","required":["business_id"]},"unevaluatedProperties":false},{"title":"Business Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","business_id","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"business_id":{"type":"string","format":"uuid","description":"Unique identifier for the business."},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"unevaluatedProperties":false}]},"webhook_id":{"type":"string","format":"uuid","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT.CREATED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_CREATED_closed"};
+const schema145 = {"type":"object","allOf":[{"title":"Account event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","description":"Event unique identifier"},"created_at":{"type":"string","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT.CREATED","ACCOUNT.ACTIVATED","ACCOUNT.CLOSING_INITIATED","ACCOUNT.CLOSED","ACCOUNT.LOCKED","ACCOUNT.UPDATED"]},"object":{"oneOf":[{"title":"Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","users","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"users":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","format":"uuid","description":"User unique identifier."},"type":{"type":"string","description":"Relation type","enum":["OWNER","GUARDIAN","CHILD"]}},"unevaluatedProperties":false}},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"not":{"type":"object","required":["business_id"]},"unevaluatedProperties":false},{"title":"Business Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","business_id","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"business_id":{"type":"string","format":"uuid","description":"Unique identifier for the business."},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"unevaluatedProperties":false}]},"webhook_id":{"type":"string","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT.CREATED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_CREATED_closed"};
 
 function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:event_ACCOUNT_CREATED_closed" */;
@@ -28024,10 +27095,8 @@ vErrors.push(err4);
 errors++;
 }
 if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -28037,8 +27106,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err6 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -28048,11 +27118,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data1 = data.created_at;
-if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
-const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.type !== undefined){
+let data2 = data.type;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -28061,37 +27130,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((((data2 === "ACCOUNT.CREATED") || (data2 === "ACCOUNT.ACTIVATED")) || (data2 === "ACCOUNT.CLOSING_INITIATED")) || (data2 === "ACCOUNT.CLOSED")) || (data2 === "ACCOUNT.LOCKED")) || (data2 === "ACCOUNT.UPDATED"))){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema145.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data2 = data.type;
-if(typeof data2 !== "string"){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!((((((data2 === "ACCOUNT.CREATED") || (data2 === "ACCOUNT.ACTIVATED")) || (data2 === "ACCOUNT.CLOSING_INITIATED")) || (data2 === "ACCOUNT.CLOSED")) || (data2 === "ACCOUNT.LOCKED")) || (data2 === "ACCOUNT.UPDATED"))){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema145.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -28108,35 +27153,35 @@ if(errors === _errs14){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing0;
 if((data3.business_id === undefined) && (missing0 = "business_id")){
-const err11 = {};
+const err9 = {};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err9];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err9);
 }
 errors++;
 }
 }
 else {
-const err12 = {};
+const err10 = {};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err10];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid3 = _errs14 === errors;
 if(valid3){
-const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err11 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err11];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err11);
 }
 errors++;
 }
@@ -28153,7 +27198,27 @@ vErrors = null;
 }
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id === undefined){
-const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err12 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data3.created_at === undefined){
+const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data3.updated_at === undefined){
+const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -28162,8 +27227,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_group_id === undefined){
+const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -28172,8 +27237,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.type === undefined){
+const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -28182,8 +27247,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data3.account_group_id === undefined){
-const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
+if(data3.users === undefined){
+const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -28192,8 +27257,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data3.type === undefined){
-const err18 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data3.name === undefined){
+const err18 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -28202,8 +27267,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data3.users === undefined){
-const err19 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
+if(data3.status === undefined){
+const err19 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -28212,8 +27277,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data3.name === undefined){
-const err20 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data3.account_number === undefined){
+const err20 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -28222,8 +27287,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data3.status === undefined){
-const err21 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data3.id !== undefined){
+let data4 = data3.id;
+if(typeof data4 === "string"){
+if(!(formats0.test(data4))){
+const err21 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -28232,8 +27300,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data3.account_number === undefined){
-const err22 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
+}
+else {
+const err22 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -28242,11 +27311,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data4 = data3.id;
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err23 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.created_at !== undefined){
+let data5 = data3.created_at;
+if(typeof data5 === "string"){
+if(!(formats8.validate(data5))){
+const err23 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -28257,7 +27327,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err24 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -28267,11 +27337,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data5 = data3.created_at;
-if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
-const err25 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.updated_at !== undefined){
+let data6 = data3.updated_at;
+if(typeof data6 === "string"){
+if(!(formats8.validate(data6))){
+const err25 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -28282,7 +27352,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err26 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -28292,11 +27362,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data3.updated_at !== undefined){
-let data6 = data3.updated_at;
-if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
-const err27 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.account_group_id !== undefined){
+let data7 = data3.account_group_id;
+if(typeof data7 === "string"){
+if(!(formats0.test(data7))){
+const err27 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -28307,7 +27377,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err28 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -28317,11 +27387,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data3.account_group_id !== undefined){
-let data7 = data3.account_group_id;
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err29 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.type !== undefined){
+let data8 = data3.type;
+if(typeof data8 !== "string"){
+const err29 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -28330,37 +27399,13 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data8 === "TRADING") || (data8 === "PORTFOLIO"))){
+const err30 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema145.allOf[0].properties.object.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err30];
 }
 else {
 vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data3.type !== undefined){
-let data8 = data3.type;
-if(typeof data8 !== "string"){
-const err31 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-if(!((data8 === "TRADING") || (data8 === "PORTFOLIO"))){
-const err32 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema145.allOf[0].properties.object.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
 }
 errors++;
 }
@@ -28376,7 +27421,31 @@ if(data10.id !== undefined){
 let data11 = data10.id;
 if(typeof data11 === "string"){
 if(!(formats0.test(data11))){
-const err33 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+const err31 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data10.type !== undefined){
+let data12 = data10.type;
+if(typeof data12 !== "string"){
+const err33 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -28385,9 +27454,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data12 === "OWNER") || (data12 === "GUARDIAN")) || (data12 === "CHILD"))){
+const err34 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema145.allOf[0].properties.object.oneOf[0].properties.users.items.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -28397,10 +27465,9 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data10.type !== undefined){
-let data12 = data10.type;
-if(typeof data12 !== "string"){
-const err35 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key0 in data10){
+if((key0 !== "id") && (key0 !== "type")){
+const err35 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -28409,8 +27476,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!(((data12 === "OWNER") || (data12 === "GUARDIAN")) || (data12 === "CHILD"))){
-const err36 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema145.allOf[0].properties.object.oneOf[0].properties.users.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -28420,9 +27489,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-for(const key0 in data10){
-if((key0 !== "id") && (key0 !== "type")){
-const err37 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+}
+else {
+const err37 = {instancePath:instancePath+"/object/users",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -28432,9 +27501,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.name !== undefined){
+if(typeof data3.name !== "string"){
+const err38 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -28444,9 +27513,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/object/users",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data3.status !== undefined){
+let data14 = data3.status;
+if(typeof data14 !== "string"){
+const err39 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -28455,10 +27525,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-if(data3.name !== undefined){
-if(typeof data3.name !== "string"){
-const err40 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data14 === "PENDING_APPROVAL") || (data14 === "ACTIVE")) || (data14 === "CLOSING")) || (data14 === "CLOSED")) || (data14 === "LOCKED"))){
+const err40 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/enum",keyword:"enum",params:{allowedValues: schema145.allOf[0].properties.object.oneOf[0].properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -28468,10 +27536,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data3.status !== undefined){
-let data14 = data3.status;
-if(typeof data14 !== "string"){
-const err41 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_number !== undefined){
+let data15 = data3.account_number;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err41 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -28480,8 +27548,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(!(((((data14 === "PENDING_APPROVAL") || (data14 === "ACTIVE")) || (data14 === "CLOSING")) || (data14 === "CLOSED")) || (data14 === "LOCKED"))){
-const err42 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/enum",keyword:"enum",params:{allowedValues: schema145.allOf[0].properties.object.oneOf[0].properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key1 in data3){
+if(((((((((key1 !== "id") && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "account_group_id")) && (key1 !== "type")) && (key1 !== "users")) && (key1 !== "name")) && (key1 !== "status")) && (key1 !== "account_number")){
+const err42 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -28491,39 +27561,14 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data3.account_number !== undefined){
-let data15 = data3.account_number;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err43 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err43 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err43];
 }
 else {
 vErrors.push(err43);
-}
-errors++;
-}
-}
-for(const key1 in data3){
-if(((((((((key1 !== "id") && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "account_group_id")) && (key1 !== "type")) && (key1 !== "users")) && (key1 !== "name")) && (key1 !== "status")) && (key1 !== "account_number")){
-const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
 }
 errors++;
 }
@@ -28536,7 +27581,27 @@ var props0 = true;
 const _errs42 = errors;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id === undefined){
-const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(data3.created_at === undefined){
+const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data3.updated_at === undefined){
+const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -28545,8 +27610,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_group_id === undefined){
+const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -28555,8 +27620,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.type === undefined){
+const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -28565,8 +27630,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data3.account_group_id === undefined){
-const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
+if(data3.business_id === undefined){
+const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "business_id"},message:"must have required property '"+"business_id"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -28575,8 +27640,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data3.type === undefined){
-const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data3.name === undefined){
+const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -28585,8 +27650,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data3.business_id === undefined){
-const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "business_id"},message:"must have required property '"+"business_id"+"'"};
+if(data3.status === undefined){
+const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -28595,8 +27660,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data3.name === undefined){
-const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data3.account_number === undefined){
+const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -28605,8 +27670,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data3.status === undefined){
-const err53 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data3.id !== undefined){
+let data16 = data3.id;
+if(typeof data16 === "string"){
+if(!(formats0.test(data16))){
+const err53 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -28615,8 +27683,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data3.account_number === undefined){
-const err54 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
+}
+else {
+const err54 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -28625,11 +27694,12 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data16 = data3.id;
-if(typeof data16 === "string"){
-if(!(formats0.test(data16))){
-const err55 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.created_at !== undefined){
+let data17 = data3.created_at;
+if(typeof data17 === "string"){
+if(!(formats8.validate(data17))){
+const err55 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -28640,7 +27710,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err56 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -28650,11 +27720,11 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data17 = data3.created_at;
-if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
-const err57 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.updated_at !== undefined){
+let data18 = data3.updated_at;
+if(typeof data18 === "string"){
+if(!(formats8.validate(data18))){
+const err57 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -28665,7 +27735,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err58 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -28675,11 +27745,11 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data3.updated_at !== undefined){
-let data18 = data3.updated_at;
-if(typeof data18 === "string"){
-if(!(formats10.validate(data18))){
-const err59 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.account_group_id !== undefined){
+let data19 = data3.account_group_id;
+if(typeof data19 === "string"){
+if(!(formats0.test(data19))){
+const err59 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -28690,7 +27760,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err60 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -28700,11 +27770,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data3.account_group_id !== undefined){
-let data19 = data3.account_group_id;
-if(typeof data19 === "string"){
-if(!(formats0.test(data19))){
-const err61 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.type !== undefined){
+let data20 = data3.type;
+if(typeof data20 !== "string"){
+const err61 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -28713,9 +27782,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data20 === "TRADING") || (data20 === "PORTFOLIO"))){
+const err62 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/enum",keyword:"enum",params:{allowedValues: schema145.allOf[0].properties.object.oneOf[1].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -28725,10 +27793,11 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data3.type !== undefined){
-let data20 = data3.type;
-if(typeof data20 !== "string"){
-const err63 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.business_id !== undefined){
+let data21 = data3.business_id;
+if(typeof data21 === "string"){
+if(!(formats0.test(data21))){
+const err63 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -28737,8 +27806,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!((data20 === "TRADING") || (data20 === "PORTFOLIO"))){
-const err64 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/enum",keyword:"enum",params:{allowedValues: schema145.allOf[0].properties.object.oneOf[1].properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err64 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -28748,11 +27818,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data3.business_id !== undefined){
-let data21 = data3.business_id;
-if(typeof data21 === "string"){
-if(!(formats0.test(data21))){
-const err65 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.name !== undefined){
+if(typeof data3.name !== "string"){
+const err65 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -28762,8 +27830,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.status !== undefined){
+let data23 = data3.status;
+if(typeof data23 !== "string"){
+const err66 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -28772,10 +27842,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data3.name !== undefined){
-if(typeof data3.name !== "string"){
-const err67 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data23 === "PENDING_APPROVAL") || (data23 === "ACTIVE")) || (data23 === "CLOSING")) || (data23 === "CLOSED")) || (data23 === "LOCKED"))){
+const err67 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema145.allOf[0].properties.object.oneOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -28785,10 +27853,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data3.status !== undefined){
-let data23 = data3.status;
-if(typeof data23 !== "string"){
-const err68 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_number !== undefined){
+let data24 = data3.account_number;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err68 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -28797,8 +27865,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(!(((((data23 === "PENDING_APPROVAL") || (data23 === "ACTIVE")) || (data23 === "CLOSING")) || (data23 === "CLOSED")) || (data23 === "LOCKED"))){
-const err69 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema145.allOf[0].properties.object.oneOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key2 in data3){
+if(((((((((key2 !== "id") && (key2 !== "created_at")) && (key2 !== "updated_at")) && (key2 !== "account_group_id")) && (key2 !== "type")) && (key2 !== "business_id")) && (key2 !== "name")) && (key2 !== "status")) && (key2 !== "account_number")){
+const err69 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -28808,39 +27878,14 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data3.account_number !== undefined){
-let data24 = data3.account_number;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err70 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err70 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err70];
 }
 else {
 vErrors.push(err70);
-}
-errors++;
-}
-}
-for(const key2 in data3){
-if(((((((((key2 !== "id") && (key2 !== "created_at")) && (key2 !== "updated_at")) && (key2 !== "account_group_id")) && (key2 !== "type")) && (key2 !== "business_id")) && (key2 !== "name")) && (key2 !== "status")) && (key2 !== "account_number")){
-const err71 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-}
-else {
-const err72 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
 }
 errors++;
 }
@@ -28859,12 +27904,12 @@ props0 = true;
 }
 }
 if(!valid2){
-const err73 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err71 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err71];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err71);
 }
 errors++;
 }
@@ -28881,10 +27926,32 @@ vErrors = null;
 }
 }
 if(data.webhook_id !== undefined){
-let data25 = data.webhook_id;
-if(typeof data25 === "string"){
-if(!(formats0.test(data25))){
-const err74 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.webhook_id !== "string"){
+const err72 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+}
+else {
+const err73 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined){
+if("ACCOUNT.CREATED" !== data.type){
+const err74 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT.CREATED"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -28894,8 +27961,9 @@ vErrors.push(err74);
 errors++;
 }
 }
-else {
-const err75 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key3 in data){
+if(((((key3 !== "type") && (key3 !== "id")) && (key3 !== "created_at")) && (key3 !== "object")) && (key3 !== "webhook_id")){
+const err75 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -28907,48 +27975,12 @@ errors++;
 }
 }
 else {
-const err76 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err76 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err76];
 }
 else {
 vErrors.push(err76);
-}
-errors++;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type !== undefined){
-if("ACCOUNT.CREATED" !== data.type){
-const err77 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT.CREATED"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-for(const key3 in data){
-if(((((key3 !== "type") && (key3 !== "id")) && (key3 !== "created_at")) && (key3 !== "object")) && (key3 !== "webhook_id")){
-const err78 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-}
-else {
-const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
 }
 errors++;
 }
@@ -29050,7 +28082,7 @@ errors++;
 if(data.created_at !== undefined){
 let data1 = data.created_at;
 if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
+if(!(formats8.validate(data1))){
 const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -29269,7 +28301,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data5 = data3.created_at;
 if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
+if(!(formats8.validate(data5))){
 const err25 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err25];
@@ -29294,7 +28326,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data6 = data3.updated_at;
 if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
+if(!(formats8.validate(data6))){
 const err27 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -29637,7 +28669,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data17 = data3.created_at;
 if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
+if(!(formats8.validate(data17))){
 const err55 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err55];
@@ -29662,7 +28694,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data18 = data3.updated_at;
 if(typeof data18 === "string"){
-if(!(formats10.validate(data18))){
+if(!(formats8.validate(data18))){
 const err57 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err57];
@@ -29927,7 +28959,7 @@ return errors === 0;
 validate135.evaluated = {"props":{"type":true,"id":true,"created_at":true,"object":true,"webhook_id":true},"dynamicProps":false,"dynamicItems":false};
 
 export const event_ACCOUNT_ACTIVATED_closed = validate136;
-const schema147 = {"type":"object","allOf":[{"title":"Account event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","format":"uuid","description":"Event unique identifier"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT.CREATED","ACCOUNT.ACTIVATED","ACCOUNT.CLOSING_INITIATED","ACCOUNT.CLOSED","ACCOUNT.LOCKED","ACCOUNT.UPDATED"]},"object":{"oneOf":[{"title":"Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","users","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"users":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","format":"uuid","description":"User unique identifier."},"type":{"type":"string","description":"Relation type","enum":["OWNER","GUARDIAN","CHILD"]}},"unevaluatedProperties":false}},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"not":{"type":"object","required":["business_id"]},"unevaluatedProperties":false},{"title":"Business Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","business_id","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"business_id":{"type":"string","format":"uuid","description":"Unique identifier for the business."},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"unevaluatedProperties":false}]},"webhook_id":{"type":"string","format":"uuid","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT.ACTIVATED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_ACTIVATED_closed"};
+const schema147 = {"type":"object","allOf":[{"title":"Account event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","description":"Event unique identifier"},"created_at":{"type":"string","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT.CREATED","ACCOUNT.ACTIVATED","ACCOUNT.CLOSING_INITIATED","ACCOUNT.CLOSED","ACCOUNT.LOCKED","ACCOUNT.UPDATED"]},"object":{"oneOf":[{"title":"Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","users","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"users":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","format":"uuid","description":"User unique identifier."},"type":{"type":"string","description":"Relation type","enum":["OWNER","GUARDIAN","CHILD"]}},"unevaluatedProperties":false}},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"not":{"type":"object","required":["business_id"]},"unevaluatedProperties":false},{"title":"Business Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","business_id","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"business_id":{"type":"string","format":"uuid","description":"Unique identifier for the business."},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"unevaluatedProperties":false}]},"webhook_id":{"type":"string","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT.ACTIVATED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_ACTIVATED_closed"};
 
 function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:event_ACCOUNT_ACTIVATED_closed" */;
@@ -29992,10 +29024,8 @@ vErrors.push(err4);
 errors++;
 }
 if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -30005,8 +29035,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err6 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -30016,11 +29047,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data1 = data.created_at;
-if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
-const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.type !== undefined){
+let data2 = data.type;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -30029,37 +29059,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((((data2 === "ACCOUNT.CREATED") || (data2 === "ACCOUNT.ACTIVATED")) || (data2 === "ACCOUNT.CLOSING_INITIATED")) || (data2 === "ACCOUNT.CLOSED")) || (data2 === "ACCOUNT.LOCKED")) || (data2 === "ACCOUNT.UPDATED"))){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema147.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data2 = data.type;
-if(typeof data2 !== "string"){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!((((((data2 === "ACCOUNT.CREATED") || (data2 === "ACCOUNT.ACTIVATED")) || (data2 === "ACCOUNT.CLOSING_INITIATED")) || (data2 === "ACCOUNT.CLOSED")) || (data2 === "ACCOUNT.LOCKED")) || (data2 === "ACCOUNT.UPDATED"))){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema147.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -30076,35 +29082,35 @@ if(errors === _errs14){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing0;
 if((data3.business_id === undefined) && (missing0 = "business_id")){
-const err11 = {};
+const err9 = {};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err9];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err9);
 }
 errors++;
 }
 }
 else {
-const err12 = {};
+const err10 = {};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err10];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid3 = _errs14 === errors;
 if(valid3){
-const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err11 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err11];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err11);
 }
 errors++;
 }
@@ -30121,7 +29127,27 @@ vErrors = null;
 }
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id === undefined){
-const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err12 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data3.created_at === undefined){
+const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data3.updated_at === undefined){
+const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -30130,8 +29156,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_group_id === undefined){
+const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -30140,8 +29166,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.type === undefined){
+const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -30150,8 +29176,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data3.account_group_id === undefined){
-const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
+if(data3.users === undefined){
+const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -30160,8 +29186,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data3.type === undefined){
-const err18 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data3.name === undefined){
+const err18 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -30170,8 +29196,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data3.users === undefined){
-const err19 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
+if(data3.status === undefined){
+const err19 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -30180,8 +29206,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data3.name === undefined){
-const err20 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data3.account_number === undefined){
+const err20 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -30190,8 +29216,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data3.status === undefined){
-const err21 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data3.id !== undefined){
+let data4 = data3.id;
+if(typeof data4 === "string"){
+if(!(formats0.test(data4))){
+const err21 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -30200,8 +29229,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data3.account_number === undefined){
-const err22 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
+}
+else {
+const err22 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -30210,11 +29240,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data4 = data3.id;
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err23 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.created_at !== undefined){
+let data5 = data3.created_at;
+if(typeof data5 === "string"){
+if(!(formats8.validate(data5))){
+const err23 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -30225,7 +29256,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err24 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -30235,11 +29266,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data5 = data3.created_at;
-if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
-const err25 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.updated_at !== undefined){
+let data6 = data3.updated_at;
+if(typeof data6 === "string"){
+if(!(formats8.validate(data6))){
+const err25 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -30250,7 +29281,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err26 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -30260,11 +29291,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data3.updated_at !== undefined){
-let data6 = data3.updated_at;
-if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
-const err27 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.account_group_id !== undefined){
+let data7 = data3.account_group_id;
+if(typeof data7 === "string"){
+if(!(formats0.test(data7))){
+const err27 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -30275,7 +29306,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err28 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -30285,11 +29316,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data3.account_group_id !== undefined){
-let data7 = data3.account_group_id;
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err29 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.type !== undefined){
+let data8 = data3.type;
+if(typeof data8 !== "string"){
+const err29 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -30298,37 +29328,13 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data8 === "TRADING") || (data8 === "PORTFOLIO"))){
+const err30 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema147.allOf[0].properties.object.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err30];
 }
 else {
 vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data3.type !== undefined){
-let data8 = data3.type;
-if(typeof data8 !== "string"){
-const err31 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-if(!((data8 === "TRADING") || (data8 === "PORTFOLIO"))){
-const err32 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema147.allOf[0].properties.object.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
 }
 errors++;
 }
@@ -30344,7 +29350,31 @@ if(data10.id !== undefined){
 let data11 = data10.id;
 if(typeof data11 === "string"){
 if(!(formats0.test(data11))){
-const err33 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+const err31 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data10.type !== undefined){
+let data12 = data10.type;
+if(typeof data12 !== "string"){
+const err33 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -30353,9 +29383,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data12 === "OWNER") || (data12 === "GUARDIAN")) || (data12 === "CHILD"))){
+const err34 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema147.allOf[0].properties.object.oneOf[0].properties.users.items.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -30365,10 +29394,9 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data10.type !== undefined){
-let data12 = data10.type;
-if(typeof data12 !== "string"){
-const err35 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key0 in data10){
+if((key0 !== "id") && (key0 !== "type")){
+const err35 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -30377,8 +29405,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!(((data12 === "OWNER") || (data12 === "GUARDIAN")) || (data12 === "CHILD"))){
-const err36 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema147.allOf[0].properties.object.oneOf[0].properties.users.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -30388,9 +29418,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-for(const key0 in data10){
-if((key0 !== "id") && (key0 !== "type")){
-const err37 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+}
+else {
+const err37 = {instancePath:instancePath+"/object/users",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -30400,9 +29430,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.name !== undefined){
+if(typeof data3.name !== "string"){
+const err38 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -30412,9 +29442,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/object/users",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data3.status !== undefined){
+let data14 = data3.status;
+if(typeof data14 !== "string"){
+const err39 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -30423,10 +29454,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-if(data3.name !== undefined){
-if(typeof data3.name !== "string"){
-const err40 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data14 === "PENDING_APPROVAL") || (data14 === "ACTIVE")) || (data14 === "CLOSING")) || (data14 === "CLOSED")) || (data14 === "LOCKED"))){
+const err40 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/enum",keyword:"enum",params:{allowedValues: schema147.allOf[0].properties.object.oneOf[0].properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -30436,10 +29465,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data3.status !== undefined){
-let data14 = data3.status;
-if(typeof data14 !== "string"){
-const err41 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_number !== undefined){
+let data15 = data3.account_number;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err41 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -30448,8 +29477,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(!(((((data14 === "PENDING_APPROVAL") || (data14 === "ACTIVE")) || (data14 === "CLOSING")) || (data14 === "CLOSED")) || (data14 === "LOCKED"))){
-const err42 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/enum",keyword:"enum",params:{allowedValues: schema147.allOf[0].properties.object.oneOf[0].properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key1 in data3){
+if(((((((((key1 !== "id") && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "account_group_id")) && (key1 !== "type")) && (key1 !== "users")) && (key1 !== "name")) && (key1 !== "status")) && (key1 !== "account_number")){
+const err42 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -30459,39 +29490,14 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data3.account_number !== undefined){
-let data15 = data3.account_number;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err43 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err43 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err43];
 }
 else {
 vErrors.push(err43);
-}
-errors++;
-}
-}
-for(const key1 in data3){
-if(((((((((key1 !== "id") && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "account_group_id")) && (key1 !== "type")) && (key1 !== "users")) && (key1 !== "name")) && (key1 !== "status")) && (key1 !== "account_number")){
-const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
 }
 errors++;
 }
@@ -30504,7 +29510,27 @@ var props0 = true;
 const _errs42 = errors;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id === undefined){
-const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(data3.created_at === undefined){
+const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data3.updated_at === undefined){
+const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -30513,8 +29539,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_group_id === undefined){
+const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -30523,8 +29549,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.type === undefined){
+const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -30533,8 +29559,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data3.account_group_id === undefined){
-const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
+if(data3.business_id === undefined){
+const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "business_id"},message:"must have required property '"+"business_id"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -30543,8 +29569,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data3.type === undefined){
-const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data3.name === undefined){
+const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -30553,8 +29579,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data3.business_id === undefined){
-const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "business_id"},message:"must have required property '"+"business_id"+"'"};
+if(data3.status === undefined){
+const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -30563,8 +29589,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data3.name === undefined){
-const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data3.account_number === undefined){
+const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -30573,8 +29599,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data3.status === undefined){
-const err53 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data3.id !== undefined){
+let data16 = data3.id;
+if(typeof data16 === "string"){
+if(!(formats0.test(data16))){
+const err53 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -30583,8 +29612,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data3.account_number === undefined){
-const err54 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
+}
+else {
+const err54 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -30593,11 +29623,12 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data16 = data3.id;
-if(typeof data16 === "string"){
-if(!(formats0.test(data16))){
-const err55 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.created_at !== undefined){
+let data17 = data3.created_at;
+if(typeof data17 === "string"){
+if(!(formats8.validate(data17))){
+const err55 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -30608,7 +29639,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err56 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -30618,11 +29649,11 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data17 = data3.created_at;
-if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
-const err57 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.updated_at !== undefined){
+let data18 = data3.updated_at;
+if(typeof data18 === "string"){
+if(!(formats8.validate(data18))){
+const err57 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -30633,7 +29664,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err58 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -30643,11 +29674,11 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data3.updated_at !== undefined){
-let data18 = data3.updated_at;
-if(typeof data18 === "string"){
-if(!(formats10.validate(data18))){
-const err59 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.account_group_id !== undefined){
+let data19 = data3.account_group_id;
+if(typeof data19 === "string"){
+if(!(formats0.test(data19))){
+const err59 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -30658,7 +29689,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err60 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -30668,11 +29699,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data3.account_group_id !== undefined){
-let data19 = data3.account_group_id;
-if(typeof data19 === "string"){
-if(!(formats0.test(data19))){
-const err61 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.type !== undefined){
+let data20 = data3.type;
+if(typeof data20 !== "string"){
+const err61 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -30681,9 +29711,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data20 === "TRADING") || (data20 === "PORTFOLIO"))){
+const err62 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/enum",keyword:"enum",params:{allowedValues: schema147.allOf[0].properties.object.oneOf[1].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -30693,10 +29722,11 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data3.type !== undefined){
-let data20 = data3.type;
-if(typeof data20 !== "string"){
-const err63 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.business_id !== undefined){
+let data21 = data3.business_id;
+if(typeof data21 === "string"){
+if(!(formats0.test(data21))){
+const err63 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -30705,8 +29735,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!((data20 === "TRADING") || (data20 === "PORTFOLIO"))){
-const err64 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/enum",keyword:"enum",params:{allowedValues: schema147.allOf[0].properties.object.oneOf[1].properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err64 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -30716,11 +29747,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data3.business_id !== undefined){
-let data21 = data3.business_id;
-if(typeof data21 === "string"){
-if(!(formats0.test(data21))){
-const err65 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.name !== undefined){
+if(typeof data3.name !== "string"){
+const err65 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -30730,8 +29759,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.status !== undefined){
+let data23 = data3.status;
+if(typeof data23 !== "string"){
+const err66 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -30740,10 +29771,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data3.name !== undefined){
-if(typeof data3.name !== "string"){
-const err67 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data23 === "PENDING_APPROVAL") || (data23 === "ACTIVE")) || (data23 === "CLOSING")) || (data23 === "CLOSED")) || (data23 === "LOCKED"))){
+const err67 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema147.allOf[0].properties.object.oneOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -30753,10 +29782,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data3.status !== undefined){
-let data23 = data3.status;
-if(typeof data23 !== "string"){
-const err68 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_number !== undefined){
+let data24 = data3.account_number;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err68 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -30765,8 +29794,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(!(((((data23 === "PENDING_APPROVAL") || (data23 === "ACTIVE")) || (data23 === "CLOSING")) || (data23 === "CLOSED")) || (data23 === "LOCKED"))){
-const err69 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema147.allOf[0].properties.object.oneOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key2 in data3){
+if(((((((((key2 !== "id") && (key2 !== "created_at")) && (key2 !== "updated_at")) && (key2 !== "account_group_id")) && (key2 !== "type")) && (key2 !== "business_id")) && (key2 !== "name")) && (key2 !== "status")) && (key2 !== "account_number")){
+const err69 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -30776,39 +29807,14 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data3.account_number !== undefined){
-let data24 = data3.account_number;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err70 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err70 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err70];
 }
 else {
 vErrors.push(err70);
-}
-errors++;
-}
-}
-for(const key2 in data3){
-if(((((((((key2 !== "id") && (key2 !== "created_at")) && (key2 !== "updated_at")) && (key2 !== "account_group_id")) && (key2 !== "type")) && (key2 !== "business_id")) && (key2 !== "name")) && (key2 !== "status")) && (key2 !== "account_number")){
-const err71 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-}
-else {
-const err72 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
 }
 errors++;
 }
@@ -30827,12 +29833,12 @@ props0 = true;
 }
 }
 if(!valid2){
-const err73 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err71 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err71];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err71);
 }
 errors++;
 }
@@ -30849,10 +29855,32 @@ vErrors = null;
 }
 }
 if(data.webhook_id !== undefined){
-let data25 = data.webhook_id;
-if(typeof data25 === "string"){
-if(!(formats0.test(data25))){
-const err74 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.webhook_id !== "string"){
+const err72 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+}
+else {
+const err73 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined){
+if("ACCOUNT.ACTIVATED" !== data.type){
+const err74 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT.ACTIVATED"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -30862,8 +29890,9 @@ vErrors.push(err74);
 errors++;
 }
 }
-else {
-const err75 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key3 in data){
+if(((((key3 !== "type") && (key3 !== "id")) && (key3 !== "created_at")) && (key3 !== "object")) && (key3 !== "webhook_id")){
+const err75 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -30875,48 +29904,12 @@ errors++;
 }
 }
 else {
-const err76 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err76 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err76];
 }
 else {
 vErrors.push(err76);
-}
-errors++;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type !== undefined){
-if("ACCOUNT.ACTIVATED" !== data.type){
-const err77 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT.ACTIVATED"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-for(const key3 in data){
-if(((((key3 !== "type") && (key3 !== "id")) && (key3 !== "created_at")) && (key3 !== "object")) && (key3 !== "webhook_id")){
-const err78 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-}
-else {
-const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
 }
 errors++;
 }
@@ -31018,7 +30011,7 @@ errors++;
 if(data.created_at !== undefined){
 let data1 = data.created_at;
 if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
+if(!(formats8.validate(data1))){
 const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -31237,7 +30230,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data5 = data3.created_at;
 if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
+if(!(formats8.validate(data5))){
 const err25 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err25];
@@ -31262,7 +30255,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data6 = data3.updated_at;
 if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
+if(!(formats8.validate(data6))){
 const err27 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -31605,7 +30598,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data17 = data3.created_at;
 if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
+if(!(formats8.validate(data17))){
 const err55 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err55];
@@ -31630,7 +30623,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data18 = data3.updated_at;
 if(typeof data18 === "string"){
-if(!(formats10.validate(data18))){
+if(!(formats8.validate(data18))){
 const err57 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err57];
@@ -31895,7 +30888,7 @@ return errors === 0;
 validate137.evaluated = {"props":{"type":true,"id":true,"created_at":true,"object":true,"webhook_id":true},"dynamicProps":false,"dynamicItems":false};
 
 export const event_ACCOUNT_CLOSING_INITIATED_closed = validate138;
-const schema149 = {"type":"object","allOf":[{"title":"Account event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","format":"uuid","description":"Event unique identifier"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT.CREATED","ACCOUNT.ACTIVATED","ACCOUNT.CLOSING_INITIATED","ACCOUNT.CLOSED","ACCOUNT.LOCKED","ACCOUNT.UPDATED"]},"object":{"oneOf":[{"title":"Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","users","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"users":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","format":"uuid","description":"User unique identifier."},"type":{"type":"string","description":"Relation type","enum":["OWNER","GUARDIAN","CHILD"]}},"unevaluatedProperties":false}},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"not":{"type":"object","required":["business_id"]},"unevaluatedProperties":false},{"title":"Business Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","business_id","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"business_id":{"type":"string","format":"uuid","description":"Unique identifier for the business."},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"unevaluatedProperties":false}]},"webhook_id":{"type":"string","format":"uuid","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT.CLOSING_INITIATED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_CLOSING_INITIATED_closed"};
+const schema149 = {"type":"object","allOf":[{"title":"Account event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","description":"Event unique identifier"},"created_at":{"type":"string","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT.CREATED","ACCOUNT.ACTIVATED","ACCOUNT.CLOSING_INITIATED","ACCOUNT.CLOSED","ACCOUNT.LOCKED","ACCOUNT.UPDATED"]},"object":{"oneOf":[{"title":"Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","users","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"users":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","format":"uuid","description":"User unique identifier."},"type":{"type":"string","description":"Relation type","enum":["OWNER","GUARDIAN","CHILD"]}},"unevaluatedProperties":false}},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"not":{"type":"object","required":["business_id"]},"unevaluatedProperties":false},{"title":"Business Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","business_id","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"business_id":{"type":"string","format":"uuid","description":"Unique identifier for the business."},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"unevaluatedProperties":false}]},"webhook_id":{"type":"string","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT.CLOSING_INITIATED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_CLOSING_INITIATED_closed"};
 
 function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:event_ACCOUNT_CLOSING_INITIATED_closed" */;
@@ -31960,10 +30953,8 @@ vErrors.push(err4);
 errors++;
 }
 if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -31973,8 +30964,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err6 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -31984,11 +30976,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data1 = data.created_at;
-if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
-const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.type !== undefined){
+let data2 = data.type;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -31997,37 +30988,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((((data2 === "ACCOUNT.CREATED") || (data2 === "ACCOUNT.ACTIVATED")) || (data2 === "ACCOUNT.CLOSING_INITIATED")) || (data2 === "ACCOUNT.CLOSED")) || (data2 === "ACCOUNT.LOCKED")) || (data2 === "ACCOUNT.UPDATED"))){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema149.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data2 = data.type;
-if(typeof data2 !== "string"){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!((((((data2 === "ACCOUNT.CREATED") || (data2 === "ACCOUNT.ACTIVATED")) || (data2 === "ACCOUNT.CLOSING_INITIATED")) || (data2 === "ACCOUNT.CLOSED")) || (data2 === "ACCOUNT.LOCKED")) || (data2 === "ACCOUNT.UPDATED"))){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema149.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -32044,35 +31011,35 @@ if(errors === _errs14){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing0;
 if((data3.business_id === undefined) && (missing0 = "business_id")){
-const err11 = {};
+const err9 = {};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err9];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err9);
 }
 errors++;
 }
 }
 else {
-const err12 = {};
+const err10 = {};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err10];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid3 = _errs14 === errors;
 if(valid3){
-const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err11 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err11];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err11);
 }
 errors++;
 }
@@ -32089,7 +31056,27 @@ vErrors = null;
 }
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id === undefined){
-const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err12 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data3.created_at === undefined){
+const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data3.updated_at === undefined){
+const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -32098,8 +31085,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_group_id === undefined){
+const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -32108,8 +31095,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.type === undefined){
+const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -32118,8 +31105,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data3.account_group_id === undefined){
-const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
+if(data3.users === undefined){
+const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -32128,8 +31115,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data3.type === undefined){
-const err18 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data3.name === undefined){
+const err18 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -32138,8 +31125,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data3.users === undefined){
-const err19 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
+if(data3.status === undefined){
+const err19 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -32148,8 +31135,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data3.name === undefined){
-const err20 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data3.account_number === undefined){
+const err20 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -32158,8 +31145,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data3.status === undefined){
-const err21 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data3.id !== undefined){
+let data4 = data3.id;
+if(typeof data4 === "string"){
+if(!(formats0.test(data4))){
+const err21 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -32168,8 +31158,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data3.account_number === undefined){
-const err22 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
+}
+else {
+const err22 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -32178,11 +31169,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data4 = data3.id;
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err23 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.created_at !== undefined){
+let data5 = data3.created_at;
+if(typeof data5 === "string"){
+if(!(formats8.validate(data5))){
+const err23 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -32193,7 +31185,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err24 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -32203,11 +31195,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data5 = data3.created_at;
-if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
-const err25 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.updated_at !== undefined){
+let data6 = data3.updated_at;
+if(typeof data6 === "string"){
+if(!(formats8.validate(data6))){
+const err25 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -32218,7 +31210,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err26 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -32228,11 +31220,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data3.updated_at !== undefined){
-let data6 = data3.updated_at;
-if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
-const err27 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.account_group_id !== undefined){
+let data7 = data3.account_group_id;
+if(typeof data7 === "string"){
+if(!(formats0.test(data7))){
+const err27 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -32243,7 +31235,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err28 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -32253,11 +31245,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data3.account_group_id !== undefined){
-let data7 = data3.account_group_id;
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err29 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.type !== undefined){
+let data8 = data3.type;
+if(typeof data8 !== "string"){
+const err29 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -32266,37 +31257,13 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data8 === "TRADING") || (data8 === "PORTFOLIO"))){
+const err30 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema149.allOf[0].properties.object.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err30];
 }
 else {
 vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data3.type !== undefined){
-let data8 = data3.type;
-if(typeof data8 !== "string"){
-const err31 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-if(!((data8 === "TRADING") || (data8 === "PORTFOLIO"))){
-const err32 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema149.allOf[0].properties.object.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
 }
 errors++;
 }
@@ -32312,7 +31279,31 @@ if(data10.id !== undefined){
 let data11 = data10.id;
 if(typeof data11 === "string"){
 if(!(formats0.test(data11))){
-const err33 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+const err31 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data10.type !== undefined){
+let data12 = data10.type;
+if(typeof data12 !== "string"){
+const err33 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -32321,9 +31312,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data12 === "OWNER") || (data12 === "GUARDIAN")) || (data12 === "CHILD"))){
+const err34 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema149.allOf[0].properties.object.oneOf[0].properties.users.items.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -32333,10 +31323,9 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data10.type !== undefined){
-let data12 = data10.type;
-if(typeof data12 !== "string"){
-const err35 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key0 in data10){
+if((key0 !== "id") && (key0 !== "type")){
+const err35 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -32345,8 +31334,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!(((data12 === "OWNER") || (data12 === "GUARDIAN")) || (data12 === "CHILD"))){
-const err36 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema149.allOf[0].properties.object.oneOf[0].properties.users.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -32356,9 +31347,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-for(const key0 in data10){
-if((key0 !== "id") && (key0 !== "type")){
-const err37 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+}
+else {
+const err37 = {instancePath:instancePath+"/object/users",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -32368,9 +31359,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.name !== undefined){
+if(typeof data3.name !== "string"){
+const err38 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -32380,9 +31371,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/object/users",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data3.status !== undefined){
+let data14 = data3.status;
+if(typeof data14 !== "string"){
+const err39 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -32391,10 +31383,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-if(data3.name !== undefined){
-if(typeof data3.name !== "string"){
-const err40 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data14 === "PENDING_APPROVAL") || (data14 === "ACTIVE")) || (data14 === "CLOSING")) || (data14 === "CLOSED")) || (data14 === "LOCKED"))){
+const err40 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/enum",keyword:"enum",params:{allowedValues: schema149.allOf[0].properties.object.oneOf[0].properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -32404,10 +31394,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data3.status !== undefined){
-let data14 = data3.status;
-if(typeof data14 !== "string"){
-const err41 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_number !== undefined){
+let data15 = data3.account_number;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err41 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -32416,8 +31406,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(!(((((data14 === "PENDING_APPROVAL") || (data14 === "ACTIVE")) || (data14 === "CLOSING")) || (data14 === "CLOSED")) || (data14 === "LOCKED"))){
-const err42 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/enum",keyword:"enum",params:{allowedValues: schema149.allOf[0].properties.object.oneOf[0].properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key1 in data3){
+if(((((((((key1 !== "id") && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "account_group_id")) && (key1 !== "type")) && (key1 !== "users")) && (key1 !== "name")) && (key1 !== "status")) && (key1 !== "account_number")){
+const err42 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -32427,39 +31419,14 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data3.account_number !== undefined){
-let data15 = data3.account_number;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err43 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err43 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err43];
 }
 else {
 vErrors.push(err43);
-}
-errors++;
-}
-}
-for(const key1 in data3){
-if(((((((((key1 !== "id") && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "account_group_id")) && (key1 !== "type")) && (key1 !== "users")) && (key1 !== "name")) && (key1 !== "status")) && (key1 !== "account_number")){
-const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
 }
 errors++;
 }
@@ -32472,7 +31439,27 @@ var props0 = true;
 const _errs42 = errors;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id === undefined){
-const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(data3.created_at === undefined){
+const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data3.updated_at === undefined){
+const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -32481,8 +31468,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_group_id === undefined){
+const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -32491,8 +31478,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.type === undefined){
+const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -32501,8 +31488,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data3.account_group_id === undefined){
-const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
+if(data3.business_id === undefined){
+const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "business_id"},message:"must have required property '"+"business_id"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -32511,8 +31498,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data3.type === undefined){
-const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data3.name === undefined){
+const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -32521,8 +31508,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data3.business_id === undefined){
-const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "business_id"},message:"must have required property '"+"business_id"+"'"};
+if(data3.status === undefined){
+const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -32531,8 +31518,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data3.name === undefined){
-const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data3.account_number === undefined){
+const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -32541,8 +31528,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data3.status === undefined){
-const err53 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data3.id !== undefined){
+let data16 = data3.id;
+if(typeof data16 === "string"){
+if(!(formats0.test(data16))){
+const err53 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -32551,8 +31541,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data3.account_number === undefined){
-const err54 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
+}
+else {
+const err54 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -32561,11 +31552,12 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data16 = data3.id;
-if(typeof data16 === "string"){
-if(!(formats0.test(data16))){
-const err55 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.created_at !== undefined){
+let data17 = data3.created_at;
+if(typeof data17 === "string"){
+if(!(formats8.validate(data17))){
+const err55 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -32576,7 +31568,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err56 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -32586,11 +31578,11 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data17 = data3.created_at;
-if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
-const err57 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.updated_at !== undefined){
+let data18 = data3.updated_at;
+if(typeof data18 === "string"){
+if(!(formats8.validate(data18))){
+const err57 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -32601,7 +31593,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err58 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -32611,11 +31603,11 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data3.updated_at !== undefined){
-let data18 = data3.updated_at;
-if(typeof data18 === "string"){
-if(!(formats10.validate(data18))){
-const err59 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.account_group_id !== undefined){
+let data19 = data3.account_group_id;
+if(typeof data19 === "string"){
+if(!(formats0.test(data19))){
+const err59 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -32626,7 +31618,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err60 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -32636,11 +31628,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data3.account_group_id !== undefined){
-let data19 = data3.account_group_id;
-if(typeof data19 === "string"){
-if(!(formats0.test(data19))){
-const err61 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.type !== undefined){
+let data20 = data3.type;
+if(typeof data20 !== "string"){
+const err61 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -32649,9 +31640,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data20 === "TRADING") || (data20 === "PORTFOLIO"))){
+const err62 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/enum",keyword:"enum",params:{allowedValues: schema149.allOf[0].properties.object.oneOf[1].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -32661,10 +31651,11 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data3.type !== undefined){
-let data20 = data3.type;
-if(typeof data20 !== "string"){
-const err63 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.business_id !== undefined){
+let data21 = data3.business_id;
+if(typeof data21 === "string"){
+if(!(formats0.test(data21))){
+const err63 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -32673,8 +31664,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!((data20 === "TRADING") || (data20 === "PORTFOLIO"))){
-const err64 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/enum",keyword:"enum",params:{allowedValues: schema149.allOf[0].properties.object.oneOf[1].properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err64 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -32684,11 +31676,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data3.business_id !== undefined){
-let data21 = data3.business_id;
-if(typeof data21 === "string"){
-if(!(formats0.test(data21))){
-const err65 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.name !== undefined){
+if(typeof data3.name !== "string"){
+const err65 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -32698,8 +31688,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.status !== undefined){
+let data23 = data3.status;
+if(typeof data23 !== "string"){
+const err66 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -32708,10 +31700,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data3.name !== undefined){
-if(typeof data3.name !== "string"){
-const err67 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data23 === "PENDING_APPROVAL") || (data23 === "ACTIVE")) || (data23 === "CLOSING")) || (data23 === "CLOSED")) || (data23 === "LOCKED"))){
+const err67 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema149.allOf[0].properties.object.oneOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -32721,10 +31711,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data3.status !== undefined){
-let data23 = data3.status;
-if(typeof data23 !== "string"){
-const err68 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_number !== undefined){
+let data24 = data3.account_number;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err68 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -32733,8 +31723,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(!(((((data23 === "PENDING_APPROVAL") || (data23 === "ACTIVE")) || (data23 === "CLOSING")) || (data23 === "CLOSED")) || (data23 === "LOCKED"))){
-const err69 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema149.allOf[0].properties.object.oneOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key2 in data3){
+if(((((((((key2 !== "id") && (key2 !== "created_at")) && (key2 !== "updated_at")) && (key2 !== "account_group_id")) && (key2 !== "type")) && (key2 !== "business_id")) && (key2 !== "name")) && (key2 !== "status")) && (key2 !== "account_number")){
+const err69 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -32744,39 +31736,14 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data3.account_number !== undefined){
-let data24 = data3.account_number;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err70 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err70 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err70];
 }
 else {
 vErrors.push(err70);
-}
-errors++;
-}
-}
-for(const key2 in data3){
-if(((((((((key2 !== "id") && (key2 !== "created_at")) && (key2 !== "updated_at")) && (key2 !== "account_group_id")) && (key2 !== "type")) && (key2 !== "business_id")) && (key2 !== "name")) && (key2 !== "status")) && (key2 !== "account_number")){
-const err71 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-}
-else {
-const err72 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
 }
 errors++;
 }
@@ -32795,12 +31762,12 @@ props0 = true;
 }
 }
 if(!valid2){
-const err73 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err71 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err71];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err71);
 }
 errors++;
 }
@@ -32817,10 +31784,32 @@ vErrors = null;
 }
 }
 if(data.webhook_id !== undefined){
-let data25 = data.webhook_id;
-if(typeof data25 === "string"){
-if(!(formats0.test(data25))){
-const err74 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.webhook_id !== "string"){
+const err72 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+}
+else {
+const err73 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined){
+if("ACCOUNT.CLOSING_INITIATED" !== data.type){
+const err74 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT.CLOSING_INITIATED"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -32830,8 +31819,9 @@ vErrors.push(err74);
 errors++;
 }
 }
-else {
-const err75 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key3 in data){
+if(((((key3 !== "type") && (key3 !== "id")) && (key3 !== "created_at")) && (key3 !== "object")) && (key3 !== "webhook_id")){
+const err75 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -32843,48 +31833,12 @@ errors++;
 }
 }
 else {
-const err76 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err76 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err76];
 }
 else {
 vErrors.push(err76);
-}
-errors++;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type !== undefined){
-if("ACCOUNT.CLOSING_INITIATED" !== data.type){
-const err77 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT.CLOSING_INITIATED"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-for(const key3 in data){
-if(((((key3 !== "type") && (key3 !== "id")) && (key3 !== "created_at")) && (key3 !== "object")) && (key3 !== "webhook_id")){
-const err78 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-}
-else {
-const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
 }
 errors++;
 }
@@ -32986,7 +31940,7 @@ errors++;
 if(data.created_at !== undefined){
 let data1 = data.created_at;
 if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
+if(!(formats8.validate(data1))){
 const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -33205,7 +32159,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data5 = data3.created_at;
 if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
+if(!(formats8.validate(data5))){
 const err25 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err25];
@@ -33230,7 +32184,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data6 = data3.updated_at;
 if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
+if(!(formats8.validate(data6))){
 const err27 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -33573,7 +32527,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data17 = data3.created_at;
 if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
+if(!(formats8.validate(data17))){
 const err55 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err55];
@@ -33598,7 +32552,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data18 = data3.updated_at;
 if(typeof data18 === "string"){
-if(!(formats10.validate(data18))){
+if(!(formats8.validate(data18))){
 const err57 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err57];
@@ -33863,7 +32817,7 @@ return errors === 0;
 validate139.evaluated = {"props":{"type":true,"id":true,"created_at":true,"object":true,"webhook_id":true},"dynamicProps":false,"dynamicItems":false};
 
 export const event_ACCOUNT_CLOSED_closed = validate140;
-const schema151 = {"type":"object","allOf":[{"title":"Account event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","format":"uuid","description":"Event unique identifier"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT.CREATED","ACCOUNT.ACTIVATED","ACCOUNT.CLOSING_INITIATED","ACCOUNT.CLOSED","ACCOUNT.LOCKED","ACCOUNT.UPDATED"]},"object":{"oneOf":[{"title":"Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","users","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"users":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","format":"uuid","description":"User unique identifier."},"type":{"type":"string","description":"Relation type","enum":["OWNER","GUARDIAN","CHILD"]}},"unevaluatedProperties":false}},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"not":{"type":"object","required":["business_id"]},"unevaluatedProperties":false},{"title":"Business Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","business_id","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"business_id":{"type":"string","format":"uuid","description":"Unique identifier for the business."},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"unevaluatedProperties":false}]},"webhook_id":{"type":"string","format":"uuid","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT.CLOSED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_CLOSED_closed"};
+const schema151 = {"type":"object","allOf":[{"title":"Account event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","description":"Event unique identifier"},"created_at":{"type":"string","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT.CREATED","ACCOUNT.ACTIVATED","ACCOUNT.CLOSING_INITIATED","ACCOUNT.CLOSED","ACCOUNT.LOCKED","ACCOUNT.UPDATED"]},"object":{"oneOf":[{"title":"Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","users","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"users":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","format":"uuid","description":"User unique identifier."},"type":{"type":"string","description":"Relation type","enum":["OWNER","GUARDIAN","CHILD"]}},"unevaluatedProperties":false}},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"not":{"type":"object","required":["business_id"]},"unevaluatedProperties":false},{"title":"Business Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","business_id","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"business_id":{"type":"string","format":"uuid","description":"Unique identifier for the business."},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"unevaluatedProperties":false}]},"webhook_id":{"type":"string","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT.CLOSED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_CLOSED_closed"};
 
 function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:event_ACCOUNT_CLOSED_closed" */;
@@ -33928,10 +32882,8 @@ vErrors.push(err4);
 errors++;
 }
 if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -33941,8 +32893,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err6 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -33952,11 +32905,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data1 = data.created_at;
-if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
-const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.type !== undefined){
+let data2 = data.type;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -33965,37 +32917,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((((data2 === "ACCOUNT.CREATED") || (data2 === "ACCOUNT.ACTIVATED")) || (data2 === "ACCOUNT.CLOSING_INITIATED")) || (data2 === "ACCOUNT.CLOSED")) || (data2 === "ACCOUNT.LOCKED")) || (data2 === "ACCOUNT.UPDATED"))){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema151.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data2 = data.type;
-if(typeof data2 !== "string"){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!((((((data2 === "ACCOUNT.CREATED") || (data2 === "ACCOUNT.ACTIVATED")) || (data2 === "ACCOUNT.CLOSING_INITIATED")) || (data2 === "ACCOUNT.CLOSED")) || (data2 === "ACCOUNT.LOCKED")) || (data2 === "ACCOUNT.UPDATED"))){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema151.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -34012,35 +32940,35 @@ if(errors === _errs14){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing0;
 if((data3.business_id === undefined) && (missing0 = "business_id")){
-const err11 = {};
+const err9 = {};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err9];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err9);
 }
 errors++;
 }
 }
 else {
-const err12 = {};
+const err10 = {};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err10];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid3 = _errs14 === errors;
 if(valid3){
-const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err11 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err11];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err11);
 }
 errors++;
 }
@@ -34057,7 +32985,27 @@ vErrors = null;
 }
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id === undefined){
-const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err12 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data3.created_at === undefined){
+const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data3.updated_at === undefined){
+const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -34066,8 +33014,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_group_id === undefined){
+const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -34076,8 +33024,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.type === undefined){
+const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -34086,8 +33034,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data3.account_group_id === undefined){
-const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
+if(data3.users === undefined){
+const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -34096,8 +33044,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data3.type === undefined){
-const err18 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data3.name === undefined){
+const err18 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -34106,8 +33054,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data3.users === undefined){
-const err19 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
+if(data3.status === undefined){
+const err19 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -34116,8 +33064,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data3.name === undefined){
-const err20 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data3.account_number === undefined){
+const err20 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -34126,8 +33074,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data3.status === undefined){
-const err21 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data3.id !== undefined){
+let data4 = data3.id;
+if(typeof data4 === "string"){
+if(!(formats0.test(data4))){
+const err21 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -34136,8 +33087,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data3.account_number === undefined){
-const err22 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
+}
+else {
+const err22 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -34146,11 +33098,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data4 = data3.id;
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err23 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.created_at !== undefined){
+let data5 = data3.created_at;
+if(typeof data5 === "string"){
+if(!(formats8.validate(data5))){
+const err23 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -34161,7 +33114,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err24 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -34171,11 +33124,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data5 = data3.created_at;
-if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
-const err25 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.updated_at !== undefined){
+let data6 = data3.updated_at;
+if(typeof data6 === "string"){
+if(!(formats8.validate(data6))){
+const err25 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -34186,7 +33139,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err26 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -34196,11 +33149,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data3.updated_at !== undefined){
-let data6 = data3.updated_at;
-if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
-const err27 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.account_group_id !== undefined){
+let data7 = data3.account_group_id;
+if(typeof data7 === "string"){
+if(!(formats0.test(data7))){
+const err27 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -34211,7 +33164,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err28 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -34221,11 +33174,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data3.account_group_id !== undefined){
-let data7 = data3.account_group_id;
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err29 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.type !== undefined){
+let data8 = data3.type;
+if(typeof data8 !== "string"){
+const err29 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -34234,37 +33186,13 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data8 === "TRADING") || (data8 === "PORTFOLIO"))){
+const err30 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema151.allOf[0].properties.object.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err30];
 }
 else {
 vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data3.type !== undefined){
-let data8 = data3.type;
-if(typeof data8 !== "string"){
-const err31 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-if(!((data8 === "TRADING") || (data8 === "PORTFOLIO"))){
-const err32 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema151.allOf[0].properties.object.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
 }
 errors++;
 }
@@ -34280,7 +33208,31 @@ if(data10.id !== undefined){
 let data11 = data10.id;
 if(typeof data11 === "string"){
 if(!(formats0.test(data11))){
-const err33 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+const err31 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data10.type !== undefined){
+let data12 = data10.type;
+if(typeof data12 !== "string"){
+const err33 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -34289,9 +33241,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data12 === "OWNER") || (data12 === "GUARDIAN")) || (data12 === "CHILD"))){
+const err34 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema151.allOf[0].properties.object.oneOf[0].properties.users.items.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -34301,10 +33252,9 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data10.type !== undefined){
-let data12 = data10.type;
-if(typeof data12 !== "string"){
-const err35 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key0 in data10){
+if((key0 !== "id") && (key0 !== "type")){
+const err35 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -34313,8 +33263,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!(((data12 === "OWNER") || (data12 === "GUARDIAN")) || (data12 === "CHILD"))){
-const err36 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema151.allOf[0].properties.object.oneOf[0].properties.users.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -34324,9 +33276,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-for(const key0 in data10){
-if((key0 !== "id") && (key0 !== "type")){
-const err37 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+}
+else {
+const err37 = {instancePath:instancePath+"/object/users",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -34336,9 +33288,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.name !== undefined){
+if(typeof data3.name !== "string"){
+const err38 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -34348,9 +33300,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/object/users",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data3.status !== undefined){
+let data14 = data3.status;
+if(typeof data14 !== "string"){
+const err39 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -34359,10 +33312,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-if(data3.name !== undefined){
-if(typeof data3.name !== "string"){
-const err40 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data14 === "PENDING_APPROVAL") || (data14 === "ACTIVE")) || (data14 === "CLOSING")) || (data14 === "CLOSED")) || (data14 === "LOCKED"))){
+const err40 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/enum",keyword:"enum",params:{allowedValues: schema151.allOf[0].properties.object.oneOf[0].properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -34372,10 +33323,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data3.status !== undefined){
-let data14 = data3.status;
-if(typeof data14 !== "string"){
-const err41 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_number !== undefined){
+let data15 = data3.account_number;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err41 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -34384,8 +33335,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(!(((((data14 === "PENDING_APPROVAL") || (data14 === "ACTIVE")) || (data14 === "CLOSING")) || (data14 === "CLOSED")) || (data14 === "LOCKED"))){
-const err42 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/enum",keyword:"enum",params:{allowedValues: schema151.allOf[0].properties.object.oneOf[0].properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key1 in data3){
+if(((((((((key1 !== "id") && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "account_group_id")) && (key1 !== "type")) && (key1 !== "users")) && (key1 !== "name")) && (key1 !== "status")) && (key1 !== "account_number")){
+const err42 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -34395,39 +33348,14 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data3.account_number !== undefined){
-let data15 = data3.account_number;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err43 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err43 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err43];
 }
 else {
 vErrors.push(err43);
-}
-errors++;
-}
-}
-for(const key1 in data3){
-if(((((((((key1 !== "id") && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "account_group_id")) && (key1 !== "type")) && (key1 !== "users")) && (key1 !== "name")) && (key1 !== "status")) && (key1 !== "account_number")){
-const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
 }
 errors++;
 }
@@ -34440,7 +33368,27 @@ var props0 = true;
 const _errs42 = errors;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id === undefined){
-const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(data3.created_at === undefined){
+const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data3.updated_at === undefined){
+const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -34449,8 +33397,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_group_id === undefined){
+const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -34459,8 +33407,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.type === undefined){
+const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -34469,8 +33417,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data3.account_group_id === undefined){
-const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
+if(data3.business_id === undefined){
+const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "business_id"},message:"must have required property '"+"business_id"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -34479,8 +33427,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data3.type === undefined){
-const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data3.name === undefined){
+const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -34489,8 +33437,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data3.business_id === undefined){
-const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "business_id"},message:"must have required property '"+"business_id"+"'"};
+if(data3.status === undefined){
+const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -34499,8 +33447,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data3.name === undefined){
-const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data3.account_number === undefined){
+const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -34509,8 +33457,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data3.status === undefined){
-const err53 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data3.id !== undefined){
+let data16 = data3.id;
+if(typeof data16 === "string"){
+if(!(formats0.test(data16))){
+const err53 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -34519,8 +33470,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data3.account_number === undefined){
-const err54 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
+}
+else {
+const err54 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -34529,11 +33481,12 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data16 = data3.id;
-if(typeof data16 === "string"){
-if(!(formats0.test(data16))){
-const err55 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.created_at !== undefined){
+let data17 = data3.created_at;
+if(typeof data17 === "string"){
+if(!(formats8.validate(data17))){
+const err55 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -34544,7 +33497,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err56 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -34554,11 +33507,11 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data17 = data3.created_at;
-if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
-const err57 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.updated_at !== undefined){
+let data18 = data3.updated_at;
+if(typeof data18 === "string"){
+if(!(formats8.validate(data18))){
+const err57 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -34569,7 +33522,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err58 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -34579,11 +33532,11 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data3.updated_at !== undefined){
-let data18 = data3.updated_at;
-if(typeof data18 === "string"){
-if(!(formats10.validate(data18))){
-const err59 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.account_group_id !== undefined){
+let data19 = data3.account_group_id;
+if(typeof data19 === "string"){
+if(!(formats0.test(data19))){
+const err59 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -34594,7 +33547,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err60 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -34604,11 +33557,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data3.account_group_id !== undefined){
-let data19 = data3.account_group_id;
-if(typeof data19 === "string"){
-if(!(formats0.test(data19))){
-const err61 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.type !== undefined){
+let data20 = data3.type;
+if(typeof data20 !== "string"){
+const err61 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -34617,9 +33569,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data20 === "TRADING") || (data20 === "PORTFOLIO"))){
+const err62 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/enum",keyword:"enum",params:{allowedValues: schema151.allOf[0].properties.object.oneOf[1].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -34629,10 +33580,11 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data3.type !== undefined){
-let data20 = data3.type;
-if(typeof data20 !== "string"){
-const err63 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.business_id !== undefined){
+let data21 = data3.business_id;
+if(typeof data21 === "string"){
+if(!(formats0.test(data21))){
+const err63 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -34641,8 +33593,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!((data20 === "TRADING") || (data20 === "PORTFOLIO"))){
-const err64 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/enum",keyword:"enum",params:{allowedValues: schema151.allOf[0].properties.object.oneOf[1].properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err64 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -34652,11 +33605,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data3.business_id !== undefined){
-let data21 = data3.business_id;
-if(typeof data21 === "string"){
-if(!(formats0.test(data21))){
-const err65 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.name !== undefined){
+if(typeof data3.name !== "string"){
+const err65 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -34666,8 +33617,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.status !== undefined){
+let data23 = data3.status;
+if(typeof data23 !== "string"){
+const err66 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -34676,10 +33629,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data3.name !== undefined){
-if(typeof data3.name !== "string"){
-const err67 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data23 === "PENDING_APPROVAL") || (data23 === "ACTIVE")) || (data23 === "CLOSING")) || (data23 === "CLOSED")) || (data23 === "LOCKED"))){
+const err67 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema151.allOf[0].properties.object.oneOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -34689,10 +33640,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data3.status !== undefined){
-let data23 = data3.status;
-if(typeof data23 !== "string"){
-const err68 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_number !== undefined){
+let data24 = data3.account_number;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err68 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -34701,8 +33652,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(!(((((data23 === "PENDING_APPROVAL") || (data23 === "ACTIVE")) || (data23 === "CLOSING")) || (data23 === "CLOSED")) || (data23 === "LOCKED"))){
-const err69 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema151.allOf[0].properties.object.oneOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key2 in data3){
+if(((((((((key2 !== "id") && (key2 !== "created_at")) && (key2 !== "updated_at")) && (key2 !== "account_group_id")) && (key2 !== "type")) && (key2 !== "business_id")) && (key2 !== "name")) && (key2 !== "status")) && (key2 !== "account_number")){
+const err69 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -34712,39 +33665,14 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data3.account_number !== undefined){
-let data24 = data3.account_number;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err70 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err70 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err70];
 }
 else {
 vErrors.push(err70);
-}
-errors++;
-}
-}
-for(const key2 in data3){
-if(((((((((key2 !== "id") && (key2 !== "created_at")) && (key2 !== "updated_at")) && (key2 !== "account_group_id")) && (key2 !== "type")) && (key2 !== "business_id")) && (key2 !== "name")) && (key2 !== "status")) && (key2 !== "account_number")){
-const err71 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-}
-else {
-const err72 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
 }
 errors++;
 }
@@ -34763,12 +33691,12 @@ props0 = true;
 }
 }
 if(!valid2){
-const err73 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err71 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err71];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err71);
 }
 errors++;
 }
@@ -34785,10 +33713,32 @@ vErrors = null;
 }
 }
 if(data.webhook_id !== undefined){
-let data25 = data.webhook_id;
-if(typeof data25 === "string"){
-if(!(formats0.test(data25))){
-const err74 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.webhook_id !== "string"){
+const err72 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+}
+else {
+const err73 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined){
+if("ACCOUNT.CLOSED" !== data.type){
+const err74 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT.CLOSED"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -34798,8 +33748,9 @@ vErrors.push(err74);
 errors++;
 }
 }
-else {
-const err75 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key3 in data){
+if(((((key3 !== "type") && (key3 !== "id")) && (key3 !== "created_at")) && (key3 !== "object")) && (key3 !== "webhook_id")){
+const err75 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -34811,48 +33762,12 @@ errors++;
 }
 }
 else {
-const err76 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err76 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err76];
 }
 else {
 vErrors.push(err76);
-}
-errors++;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type !== undefined){
-if("ACCOUNT.CLOSED" !== data.type){
-const err77 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT.CLOSED"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-for(const key3 in data){
-if(((((key3 !== "type") && (key3 !== "id")) && (key3 !== "created_at")) && (key3 !== "object")) && (key3 !== "webhook_id")){
-const err78 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-}
-else {
-const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
 }
 errors++;
 }
@@ -34954,7 +33869,7 @@ errors++;
 if(data.created_at !== undefined){
 let data1 = data.created_at;
 if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
+if(!(formats8.validate(data1))){
 const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -35173,7 +34088,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data5 = data3.created_at;
 if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
+if(!(formats8.validate(data5))){
 const err25 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err25];
@@ -35198,7 +34113,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data6 = data3.updated_at;
 if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
+if(!(formats8.validate(data6))){
 const err27 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -35541,7 +34456,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data17 = data3.created_at;
 if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
+if(!(formats8.validate(data17))){
 const err55 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err55];
@@ -35566,7 +34481,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data18 = data3.updated_at;
 if(typeof data18 === "string"){
-if(!(formats10.validate(data18))){
+if(!(formats8.validate(data18))){
 const err57 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err57];
@@ -35831,7 +34746,7 @@ return errors === 0;
 validate141.evaluated = {"props":{"type":true,"id":true,"created_at":true,"object":true,"webhook_id":true},"dynamicProps":false,"dynamicItems":false};
 
 export const event_ACCOUNT_LOCKED_closed = validate142;
-const schema153 = {"type":"object","allOf":[{"title":"Account event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","format":"uuid","description":"Event unique identifier"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT.CREATED","ACCOUNT.ACTIVATED","ACCOUNT.CLOSING_INITIATED","ACCOUNT.CLOSED","ACCOUNT.LOCKED","ACCOUNT.UPDATED"]},"object":{"oneOf":[{"title":"Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","users","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"users":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","format":"uuid","description":"User unique identifier."},"type":{"type":"string","description":"Relation type","enum":["OWNER","GUARDIAN","CHILD"]}},"unevaluatedProperties":false}},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"not":{"type":"object","required":["business_id"]},"unevaluatedProperties":false},{"title":"Business Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","business_id","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"business_id":{"type":"string","format":"uuid","description":"Unique identifier for the business."},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"unevaluatedProperties":false}]},"webhook_id":{"type":"string","format":"uuid","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT.LOCKED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_LOCKED_closed"};
+const schema153 = {"type":"object","allOf":[{"title":"Account event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","description":"Event unique identifier"},"created_at":{"type":"string","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT.CREATED","ACCOUNT.ACTIVATED","ACCOUNT.CLOSING_INITIATED","ACCOUNT.CLOSED","ACCOUNT.LOCKED","ACCOUNT.UPDATED"]},"object":{"oneOf":[{"title":"Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","users","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"users":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","format":"uuid","description":"User unique identifier."},"type":{"type":"string","description":"Relation type","enum":["OWNER","GUARDIAN","CHILD"]}},"unevaluatedProperties":false}},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"not":{"type":"object","required":["business_id"]},"unevaluatedProperties":false},{"title":"Business Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","business_id","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"business_id":{"type":"string","format":"uuid","description":"Unique identifier for the business."},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"unevaluatedProperties":false}]},"webhook_id":{"type":"string","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT.LOCKED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_LOCKED_closed"};
 
 function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:event_ACCOUNT_LOCKED_closed" */;
@@ -35896,10 +34811,8 @@ vErrors.push(err4);
 errors++;
 }
 if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -35909,8 +34822,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err6 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -35920,11 +34834,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data1 = data.created_at;
-if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
-const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.type !== undefined){
+let data2 = data.type;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -35933,37 +34846,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((((data2 === "ACCOUNT.CREATED") || (data2 === "ACCOUNT.ACTIVATED")) || (data2 === "ACCOUNT.CLOSING_INITIATED")) || (data2 === "ACCOUNT.CLOSED")) || (data2 === "ACCOUNT.LOCKED")) || (data2 === "ACCOUNT.UPDATED"))){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema153.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data2 = data.type;
-if(typeof data2 !== "string"){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!((((((data2 === "ACCOUNT.CREATED") || (data2 === "ACCOUNT.ACTIVATED")) || (data2 === "ACCOUNT.CLOSING_INITIATED")) || (data2 === "ACCOUNT.CLOSED")) || (data2 === "ACCOUNT.LOCKED")) || (data2 === "ACCOUNT.UPDATED"))){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema153.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -35980,35 +34869,35 @@ if(errors === _errs14){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing0;
 if((data3.business_id === undefined) && (missing0 = "business_id")){
-const err11 = {};
+const err9 = {};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err9];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err9);
 }
 errors++;
 }
 }
 else {
-const err12 = {};
+const err10 = {};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err10];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid3 = _errs14 === errors;
 if(valid3){
-const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err11 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err11];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err11);
 }
 errors++;
 }
@@ -36025,7 +34914,27 @@ vErrors = null;
 }
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id === undefined){
-const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err12 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data3.created_at === undefined){
+const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data3.updated_at === undefined){
+const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -36034,8 +34943,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_group_id === undefined){
+const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -36044,8 +34953,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.type === undefined){
+const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -36054,8 +34963,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data3.account_group_id === undefined){
-const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
+if(data3.users === undefined){
+const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -36064,8 +34973,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data3.type === undefined){
-const err18 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data3.name === undefined){
+const err18 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -36074,8 +34983,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data3.users === undefined){
-const err19 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
+if(data3.status === undefined){
+const err19 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -36084,8 +34993,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data3.name === undefined){
-const err20 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data3.account_number === undefined){
+const err20 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -36094,8 +35003,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data3.status === undefined){
-const err21 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data3.id !== undefined){
+let data4 = data3.id;
+if(typeof data4 === "string"){
+if(!(formats0.test(data4))){
+const err21 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -36104,8 +35016,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data3.account_number === undefined){
-const err22 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
+}
+else {
+const err22 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -36114,11 +35027,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data4 = data3.id;
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err23 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.created_at !== undefined){
+let data5 = data3.created_at;
+if(typeof data5 === "string"){
+if(!(formats8.validate(data5))){
+const err23 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -36129,7 +35043,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err24 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -36139,11 +35053,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data5 = data3.created_at;
-if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
-const err25 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.updated_at !== undefined){
+let data6 = data3.updated_at;
+if(typeof data6 === "string"){
+if(!(formats8.validate(data6))){
+const err25 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -36154,7 +35068,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err26 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -36164,11 +35078,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data3.updated_at !== undefined){
-let data6 = data3.updated_at;
-if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
-const err27 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.account_group_id !== undefined){
+let data7 = data3.account_group_id;
+if(typeof data7 === "string"){
+if(!(formats0.test(data7))){
+const err27 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -36179,7 +35093,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err28 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -36189,11 +35103,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data3.account_group_id !== undefined){
-let data7 = data3.account_group_id;
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err29 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.type !== undefined){
+let data8 = data3.type;
+if(typeof data8 !== "string"){
+const err29 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -36202,37 +35115,13 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data8 === "TRADING") || (data8 === "PORTFOLIO"))){
+const err30 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema153.allOf[0].properties.object.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err30];
 }
 else {
 vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data3.type !== undefined){
-let data8 = data3.type;
-if(typeof data8 !== "string"){
-const err31 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-if(!((data8 === "TRADING") || (data8 === "PORTFOLIO"))){
-const err32 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema153.allOf[0].properties.object.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
 }
 errors++;
 }
@@ -36248,7 +35137,31 @@ if(data10.id !== undefined){
 let data11 = data10.id;
 if(typeof data11 === "string"){
 if(!(formats0.test(data11))){
-const err33 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+const err31 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data10.type !== undefined){
+let data12 = data10.type;
+if(typeof data12 !== "string"){
+const err33 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -36257,9 +35170,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data12 === "OWNER") || (data12 === "GUARDIAN")) || (data12 === "CHILD"))){
+const err34 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema153.allOf[0].properties.object.oneOf[0].properties.users.items.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -36269,10 +35181,9 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data10.type !== undefined){
-let data12 = data10.type;
-if(typeof data12 !== "string"){
-const err35 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key0 in data10){
+if((key0 !== "id") && (key0 !== "type")){
+const err35 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -36281,8 +35192,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!(((data12 === "OWNER") || (data12 === "GUARDIAN")) || (data12 === "CHILD"))){
-const err36 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema153.allOf[0].properties.object.oneOf[0].properties.users.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -36292,9 +35205,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-for(const key0 in data10){
-if((key0 !== "id") && (key0 !== "type")){
-const err37 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+}
+else {
+const err37 = {instancePath:instancePath+"/object/users",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -36304,9 +35217,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.name !== undefined){
+if(typeof data3.name !== "string"){
+const err38 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -36316,9 +35229,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/object/users",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data3.status !== undefined){
+let data14 = data3.status;
+if(typeof data14 !== "string"){
+const err39 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -36327,10 +35241,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-if(data3.name !== undefined){
-if(typeof data3.name !== "string"){
-const err40 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data14 === "PENDING_APPROVAL") || (data14 === "ACTIVE")) || (data14 === "CLOSING")) || (data14 === "CLOSED")) || (data14 === "LOCKED"))){
+const err40 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/enum",keyword:"enum",params:{allowedValues: schema153.allOf[0].properties.object.oneOf[0].properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -36340,10 +35252,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data3.status !== undefined){
-let data14 = data3.status;
-if(typeof data14 !== "string"){
-const err41 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_number !== undefined){
+let data15 = data3.account_number;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err41 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -36352,8 +35264,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(!(((((data14 === "PENDING_APPROVAL") || (data14 === "ACTIVE")) || (data14 === "CLOSING")) || (data14 === "CLOSED")) || (data14 === "LOCKED"))){
-const err42 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/enum",keyword:"enum",params:{allowedValues: schema153.allOf[0].properties.object.oneOf[0].properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key1 in data3){
+if(((((((((key1 !== "id") && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "account_group_id")) && (key1 !== "type")) && (key1 !== "users")) && (key1 !== "name")) && (key1 !== "status")) && (key1 !== "account_number")){
+const err42 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -36363,39 +35277,14 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data3.account_number !== undefined){
-let data15 = data3.account_number;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err43 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err43 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err43];
 }
 else {
 vErrors.push(err43);
-}
-errors++;
-}
-}
-for(const key1 in data3){
-if(((((((((key1 !== "id") && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "account_group_id")) && (key1 !== "type")) && (key1 !== "users")) && (key1 !== "name")) && (key1 !== "status")) && (key1 !== "account_number")){
-const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
 }
 errors++;
 }
@@ -36408,7 +35297,27 @@ var props0 = true;
 const _errs42 = errors;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id === undefined){
-const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(data3.created_at === undefined){
+const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data3.updated_at === undefined){
+const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -36417,8 +35326,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_group_id === undefined){
+const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -36427,8 +35336,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.type === undefined){
+const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -36437,8 +35346,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data3.account_group_id === undefined){
-const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
+if(data3.business_id === undefined){
+const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "business_id"},message:"must have required property '"+"business_id"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -36447,8 +35356,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data3.type === undefined){
-const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data3.name === undefined){
+const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -36457,8 +35366,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data3.business_id === undefined){
-const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "business_id"},message:"must have required property '"+"business_id"+"'"};
+if(data3.status === undefined){
+const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -36467,8 +35376,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data3.name === undefined){
-const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data3.account_number === undefined){
+const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -36477,8 +35386,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data3.status === undefined){
-const err53 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data3.id !== undefined){
+let data16 = data3.id;
+if(typeof data16 === "string"){
+if(!(formats0.test(data16))){
+const err53 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -36487,8 +35399,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data3.account_number === undefined){
-const err54 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
+}
+else {
+const err54 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -36497,11 +35410,12 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data16 = data3.id;
-if(typeof data16 === "string"){
-if(!(formats0.test(data16))){
-const err55 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.created_at !== undefined){
+let data17 = data3.created_at;
+if(typeof data17 === "string"){
+if(!(formats8.validate(data17))){
+const err55 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -36512,7 +35426,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err56 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -36522,11 +35436,11 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data17 = data3.created_at;
-if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
-const err57 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.updated_at !== undefined){
+let data18 = data3.updated_at;
+if(typeof data18 === "string"){
+if(!(formats8.validate(data18))){
+const err57 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -36537,7 +35451,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err58 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -36547,11 +35461,11 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data3.updated_at !== undefined){
-let data18 = data3.updated_at;
-if(typeof data18 === "string"){
-if(!(formats10.validate(data18))){
-const err59 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.account_group_id !== undefined){
+let data19 = data3.account_group_id;
+if(typeof data19 === "string"){
+if(!(formats0.test(data19))){
+const err59 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -36562,7 +35476,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err60 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -36572,11 +35486,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data3.account_group_id !== undefined){
-let data19 = data3.account_group_id;
-if(typeof data19 === "string"){
-if(!(formats0.test(data19))){
-const err61 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.type !== undefined){
+let data20 = data3.type;
+if(typeof data20 !== "string"){
+const err61 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -36585,9 +35498,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data20 === "TRADING") || (data20 === "PORTFOLIO"))){
+const err62 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/enum",keyword:"enum",params:{allowedValues: schema153.allOf[0].properties.object.oneOf[1].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -36597,10 +35509,11 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data3.type !== undefined){
-let data20 = data3.type;
-if(typeof data20 !== "string"){
-const err63 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.business_id !== undefined){
+let data21 = data3.business_id;
+if(typeof data21 === "string"){
+if(!(formats0.test(data21))){
+const err63 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -36609,8 +35522,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!((data20 === "TRADING") || (data20 === "PORTFOLIO"))){
-const err64 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/enum",keyword:"enum",params:{allowedValues: schema153.allOf[0].properties.object.oneOf[1].properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err64 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -36620,11 +35534,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data3.business_id !== undefined){
-let data21 = data3.business_id;
-if(typeof data21 === "string"){
-if(!(formats0.test(data21))){
-const err65 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.name !== undefined){
+if(typeof data3.name !== "string"){
+const err65 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -36634,8 +35546,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.status !== undefined){
+let data23 = data3.status;
+if(typeof data23 !== "string"){
+const err66 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -36644,10 +35558,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data3.name !== undefined){
-if(typeof data3.name !== "string"){
-const err67 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data23 === "PENDING_APPROVAL") || (data23 === "ACTIVE")) || (data23 === "CLOSING")) || (data23 === "CLOSED")) || (data23 === "LOCKED"))){
+const err67 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema153.allOf[0].properties.object.oneOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -36657,10 +35569,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data3.status !== undefined){
-let data23 = data3.status;
-if(typeof data23 !== "string"){
-const err68 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_number !== undefined){
+let data24 = data3.account_number;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err68 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -36669,8 +35581,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(!(((((data23 === "PENDING_APPROVAL") || (data23 === "ACTIVE")) || (data23 === "CLOSING")) || (data23 === "CLOSED")) || (data23 === "LOCKED"))){
-const err69 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema153.allOf[0].properties.object.oneOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key2 in data3){
+if(((((((((key2 !== "id") && (key2 !== "created_at")) && (key2 !== "updated_at")) && (key2 !== "account_group_id")) && (key2 !== "type")) && (key2 !== "business_id")) && (key2 !== "name")) && (key2 !== "status")) && (key2 !== "account_number")){
+const err69 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -36680,39 +35594,14 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data3.account_number !== undefined){
-let data24 = data3.account_number;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err70 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err70 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err70];
 }
 else {
 vErrors.push(err70);
-}
-errors++;
-}
-}
-for(const key2 in data3){
-if(((((((((key2 !== "id") && (key2 !== "created_at")) && (key2 !== "updated_at")) && (key2 !== "account_group_id")) && (key2 !== "type")) && (key2 !== "business_id")) && (key2 !== "name")) && (key2 !== "status")) && (key2 !== "account_number")){
-const err71 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-}
-else {
-const err72 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
 }
 errors++;
 }
@@ -36731,12 +35620,12 @@ props0 = true;
 }
 }
 if(!valid2){
-const err73 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err71 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err71];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err71);
 }
 errors++;
 }
@@ -36753,10 +35642,32 @@ vErrors = null;
 }
 }
 if(data.webhook_id !== undefined){
-let data25 = data.webhook_id;
-if(typeof data25 === "string"){
-if(!(formats0.test(data25))){
-const err74 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.webhook_id !== "string"){
+const err72 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+}
+else {
+const err73 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined){
+if("ACCOUNT.LOCKED" !== data.type){
+const err74 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT.LOCKED"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -36766,8 +35677,9 @@ vErrors.push(err74);
 errors++;
 }
 }
-else {
-const err75 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key3 in data){
+if(((((key3 !== "type") && (key3 !== "id")) && (key3 !== "created_at")) && (key3 !== "object")) && (key3 !== "webhook_id")){
+const err75 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -36779,48 +35691,12 @@ errors++;
 }
 }
 else {
-const err76 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err76 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err76];
 }
 else {
 vErrors.push(err76);
-}
-errors++;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type !== undefined){
-if("ACCOUNT.LOCKED" !== data.type){
-const err77 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT.LOCKED"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-for(const key3 in data){
-if(((((key3 !== "type") && (key3 !== "id")) && (key3 !== "created_at")) && (key3 !== "object")) && (key3 !== "webhook_id")){
-const err78 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-}
-else {
-const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
 }
 errors++;
 }
@@ -36922,7 +35798,7 @@ errors++;
 if(data.created_at !== undefined){
 let data1 = data.created_at;
 if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
+if(!(formats8.validate(data1))){
 const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -37141,7 +36017,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data5 = data3.created_at;
 if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
+if(!(formats8.validate(data5))){
 const err25 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err25];
@@ -37166,7 +36042,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data6 = data3.updated_at;
 if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
+if(!(formats8.validate(data6))){
 const err27 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -37509,7 +36385,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data17 = data3.created_at;
 if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
+if(!(formats8.validate(data17))){
 const err55 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err55];
@@ -37534,7 +36410,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data18 = data3.updated_at;
 if(typeof data18 === "string"){
-if(!(formats10.validate(data18))){
+if(!(formats8.validate(data18))){
 const err57 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err57];
@@ -37799,7 +36675,7 @@ return errors === 0;
 validate143.evaluated = {"props":{"type":true,"id":true,"created_at":true,"object":true,"webhook_id":true},"dynamicProps":false,"dynamicItems":false};
 
 export const event_ACCOUNT_UPDATED_closed = validate144;
-const schema155 = {"type":"object","allOf":[{"title":"Account event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","format":"uuid","description":"Event unique identifier"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT.CREATED","ACCOUNT.ACTIVATED","ACCOUNT.CLOSING_INITIATED","ACCOUNT.CLOSED","ACCOUNT.LOCKED","ACCOUNT.UPDATED"]},"object":{"oneOf":[{"title":"Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","users","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"users":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","format":"uuid","description":"User unique identifier."},"type":{"type":"string","description":"Relation type","enum":["OWNER","GUARDIAN","CHILD"]}},"unevaluatedProperties":false}},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"not":{"type":"object","required":["business_id"]},"unevaluatedProperties":false},{"title":"Business Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","business_id","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"business_id":{"type":"string","format":"uuid","description":"Unique identifier for the business."},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"unevaluatedProperties":false}]},"webhook_id":{"type":"string","format":"uuid","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT.UPDATED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_UPDATED_closed"};
+const schema155 = {"type":"object","allOf":[{"title":"Account event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","description":"Event unique identifier"},"created_at":{"type":"string","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT.CREATED","ACCOUNT.ACTIVATED","ACCOUNT.CLOSING_INITIATED","ACCOUNT.CLOSED","ACCOUNT.LOCKED","ACCOUNT.UPDATED"]},"object":{"oneOf":[{"title":"Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","users","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"users":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","format":"uuid","description":"User unique identifier."},"type":{"type":"string","description":"Relation type","enum":["OWNER","GUARDIAN","CHILD"]}},"unevaluatedProperties":false}},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"not":{"type":"object","required":["business_id"]},"unevaluatedProperties":false},{"title":"Business Account","type":"object","required":["id","created_at","updated_at","account_group_id","type","business_id","name","status","account_number"],"properties":{"id":{"type":"string","format":"uuid","description":"Account unique identifier."},"created_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"updated_at":{"type":"string","format":"date-time","description":"RFC 3339-5, ISO8601 UTC"},"account_group_id":{"type":"string","format":"uuid","description":"Account group unique identifier."},"type":{"type":"string","description":"Account type.","enum":["TRADING","PORTFOLIO"]},"business_id":{"type":"string","format":"uuid","description":"Unique identifier for the business."},"name":{"type":"string","description":"The name of the account."},"status":{"type":"string","description":"The status of the account","enum":["PENDING_APPROVAL","ACTIVE","CLOSING","CLOSED","LOCKED"]},"account_number":{"type":"integer","description":"The serial account number of the account in the account group."}},"unevaluatedProperties":false}]},"webhook_id":{"type":"string","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT.UPDATED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_UPDATED_closed"};
 
 function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:event_ACCOUNT_UPDATED_closed" */;
@@ -37864,10 +36740,8 @@ vErrors.push(err4);
 errors++;
 }
 if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -37877,8 +36751,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err6 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -37888,11 +36763,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data1 = data.created_at;
-if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
-const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.type !== undefined){
+let data2 = data.type;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -37901,37 +36775,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((((data2 === "ACCOUNT.CREATED") || (data2 === "ACCOUNT.ACTIVATED")) || (data2 === "ACCOUNT.CLOSING_INITIATED")) || (data2 === "ACCOUNT.CLOSED")) || (data2 === "ACCOUNT.LOCKED")) || (data2 === "ACCOUNT.UPDATED"))){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema155.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data2 = data.type;
-if(typeof data2 !== "string"){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!((((((data2 === "ACCOUNT.CREATED") || (data2 === "ACCOUNT.ACTIVATED")) || (data2 === "ACCOUNT.CLOSING_INITIATED")) || (data2 === "ACCOUNT.CLOSED")) || (data2 === "ACCOUNT.LOCKED")) || (data2 === "ACCOUNT.UPDATED"))){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema155.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -37948,35 +36798,35 @@ if(errors === _errs14){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing0;
 if((data3.business_id === undefined) && (missing0 = "business_id")){
-const err11 = {};
+const err9 = {};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err9];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err9);
 }
 errors++;
 }
 }
 else {
-const err12 = {};
+const err10 = {};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err10];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid3 = _errs14 === errors;
 if(valid3){
-const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
+const err11 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err11];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err11);
 }
 errors++;
 }
@@ -37993,7 +36843,27 @@ vErrors = null;
 }
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id === undefined){
-const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err12 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data3.created_at === undefined){
+const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data3.updated_at === undefined){
+const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -38002,8 +36872,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_group_id === undefined){
+const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -38012,8 +36882,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.type === undefined){
+const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -38022,8 +36892,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data3.account_group_id === undefined){
-const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
+if(data3.users === undefined){
+const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -38032,8 +36902,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data3.type === undefined){
-const err18 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data3.name === undefined){
+const err18 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -38042,8 +36912,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data3.users === undefined){
-const err19 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
+if(data3.status === undefined){
+const err19 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -38052,8 +36922,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data3.name === undefined){
-const err20 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data3.account_number === undefined){
+const err20 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -38062,8 +36932,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data3.status === undefined){
-const err21 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data3.id !== undefined){
+let data4 = data3.id;
+if(typeof data4 === "string"){
+if(!(formats0.test(data4))){
+const err21 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -38072,8 +36945,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data3.account_number === undefined){
-const err22 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
+}
+else {
+const err22 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -38082,11 +36956,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data4 = data3.id;
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err23 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.created_at !== undefined){
+let data5 = data3.created_at;
+if(typeof data5 === "string"){
+if(!(formats8.validate(data5))){
+const err23 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -38097,7 +36972,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err24 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -38107,11 +36982,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data5 = data3.created_at;
-if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
-const err25 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.updated_at !== undefined){
+let data6 = data3.updated_at;
+if(typeof data6 === "string"){
+if(!(formats8.validate(data6))){
+const err25 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -38122,7 +36997,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err26 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -38132,11 +37007,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data3.updated_at !== undefined){
-let data6 = data3.updated_at;
-if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
-const err27 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.account_group_id !== undefined){
+let data7 = data3.account_group_id;
+if(typeof data7 === "string"){
+if(!(formats0.test(data7))){
+const err27 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -38147,7 +37022,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err28 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -38157,11 +37032,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data3.account_group_id !== undefined){
-let data7 = data3.account_group_id;
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err29 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.type !== undefined){
+let data8 = data3.type;
+if(typeof data8 !== "string"){
+const err29 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -38170,37 +37044,13 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data8 === "TRADING") || (data8 === "PORTFOLIO"))){
+const err30 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema155.allOf[0].properties.object.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err30];
 }
 else {
 vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data3.type !== undefined){
-let data8 = data3.type;
-if(typeof data8 !== "string"){
-const err31 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-if(!((data8 === "TRADING") || (data8 === "PORTFOLIO"))){
-const err32 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema155.allOf[0].properties.object.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
 }
 errors++;
 }
@@ -38216,7 +37066,31 @@ if(data10.id !== undefined){
 let data11 = data10.id;
 if(typeof data11 === "string"){
 if(!(formats0.test(data11))){
-const err33 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+const err31 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data10.type !== undefined){
+let data12 = data10.type;
+if(typeof data12 !== "string"){
+const err33 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -38225,9 +37099,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/object/users/" + i0+"/id",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data12 === "OWNER") || (data12 === "GUARDIAN")) || (data12 === "CHILD"))){
+const err34 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema155.allOf[0].properties.object.oneOf[0].properties.users.items.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -38237,10 +37110,9 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data10.type !== undefined){
-let data12 = data10.type;
-if(typeof data12 !== "string"){
-const err35 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key0 in data10){
+if((key0 !== "id") && (key0 !== "type")){
+const err35 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -38249,8 +37121,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!(((data12 === "OWNER") || (data12 === "GUARDIAN")) || (data12 === "CHILD"))){
-const err36 = {instancePath:instancePath+"/object/users/" + i0+"/type",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema155.allOf[0].properties.object.oneOf[0].properties.users.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -38260,9 +37134,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-for(const key0 in data10){
-if((key0 !== "id") && (key0 !== "type")){
-const err37 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+}
+else {
+const err37 = {instancePath:instancePath+"/object/users",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -38272,9 +37146,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/object/users/" + i0,schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.name !== undefined){
+if(typeof data3.name !== "string"){
+const err38 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -38284,9 +37158,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/object/users",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data3.status !== undefined){
+let data14 = data3.status;
+if(typeof data14 !== "string"){
+const err39 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -38295,10 +37170,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-if(data3.name !== undefined){
-if(typeof data3.name !== "string"){
-const err40 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data14 === "PENDING_APPROVAL") || (data14 === "ACTIVE")) || (data14 === "CLOSING")) || (data14 === "CLOSED")) || (data14 === "LOCKED"))){
+const err40 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/enum",keyword:"enum",params:{allowedValues: schema155.allOf[0].properties.object.oneOf[0].properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -38308,10 +37181,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data3.status !== undefined){
-let data14 = data3.status;
-if(typeof data14 !== "string"){
-const err41 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_number !== undefined){
+let data15 = data3.account_number;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err41 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -38320,8 +37193,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(!(((((data14 === "PENDING_APPROVAL") || (data14 === "ACTIVE")) || (data14 === "CLOSING")) || (data14 === "CLOSED")) || (data14 === "LOCKED"))){
-const err42 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/status/enum",keyword:"enum",params:{allowedValues: schema155.allOf[0].properties.object.oneOf[0].properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key1 in data3){
+if(((((((((key1 !== "id") && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "account_group_id")) && (key1 !== "type")) && (key1 !== "users")) && (key1 !== "name")) && (key1 !== "status")) && (key1 !== "account_number")){
+const err42 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -38331,39 +37206,14 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data3.account_number !== undefined){
-let data15 = data3.account_number;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err43 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/0/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err43 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err43];
 }
 else {
 vErrors.push(err43);
-}
-errors++;
-}
-}
-for(const key1 in data3){
-if(((((((((key1 !== "id") && (key1 !== "created_at")) && (key1 !== "updated_at")) && (key1 !== "account_group_id")) && (key1 !== "type")) && (key1 !== "users")) && (key1 !== "name")) && (key1 !== "status")) && (key1 !== "account_number")){
-const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
 }
 errors++;
 }
@@ -38376,7 +37226,27 @@ var props0 = true;
 const _errs42 = errors;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.id === undefined){
-const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err44 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(data3.created_at === undefined){
+const err45 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data3.updated_at === undefined){
+const err46 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -38385,8 +37255,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_group_id === undefined){
+const err47 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -38395,8 +37265,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.type === undefined){
+const err48 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -38405,8 +37275,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data3.account_group_id === undefined){
-const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_group_id"},message:"must have required property '"+"account_group_id"+"'"};
+if(data3.business_id === undefined){
+const err49 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "business_id"},message:"must have required property '"+"business_id"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -38415,8 +37285,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data3.type === undefined){
-const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data3.name === undefined){
+const err50 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -38425,8 +37295,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data3.business_id === undefined){
-const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "business_id"},message:"must have required property '"+"business_id"+"'"};
+if(data3.status === undefined){
+const err51 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -38435,8 +37305,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data3.name === undefined){
-const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data3.account_number === undefined){
+const err52 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -38445,8 +37315,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data3.status === undefined){
-const err53 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data3.id !== undefined){
+let data16 = data3.id;
+if(typeof data16 === "string"){
+if(!(formats0.test(data16))){
+const err53 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -38455,8 +37328,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data3.account_number === undefined){
-const err54 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/required",keyword:"required",params:{missingProperty: "account_number"},message:"must have required property '"+"account_number"+"'"};
+}
+else {
+const err54 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -38465,11 +37339,12 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data16 = data3.id;
-if(typeof data16 === "string"){
-if(!(formats0.test(data16))){
-const err55 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.created_at !== undefined){
+let data17 = data3.created_at;
+if(typeof data17 === "string"){
+if(!(formats8.validate(data17))){
+const err55 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -38480,7 +37355,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err56 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -38490,11 +37365,11 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data17 = data3.created_at;
-if(typeof data17 === "string"){
-if(!(formats10.validate(data17))){
-const err57 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.updated_at !== undefined){
+let data18 = data3.updated_at;
+if(typeof data18 === "string"){
+if(!(formats8.validate(data18))){
+const err57 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -38505,7 +37380,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err58 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -38515,11 +37390,11 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data3.updated_at !== undefined){
-let data18 = data3.updated_at;
-if(typeof data18 === "string"){
-if(!(formats10.validate(data18))){
-const err59 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.account_group_id !== undefined){
+let data19 = data3.account_group_id;
+if(typeof data19 === "string"){
+if(!(formats0.test(data19))){
+const err59 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -38530,7 +37405,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err60 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -38540,11 +37415,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data3.account_group_id !== undefined){
-let data19 = data3.account_group_id;
-if(typeof data19 === "string"){
-if(!(formats0.test(data19))){
-const err61 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.type !== undefined){
+let data20 = data3.type;
+if(typeof data20 !== "string"){
+const err61 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -38553,9 +37427,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/object/account_group_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_group_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data20 === "TRADING") || (data20 === "PORTFOLIO"))){
+const err62 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/enum",keyword:"enum",params:{allowedValues: schema155.allOf[0].properties.object.oneOf[1].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -38565,10 +37438,11 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data3.type !== undefined){
-let data20 = data3.type;
-if(typeof data20 !== "string"){
-const err63 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.business_id !== undefined){
+let data21 = data3.business_id;
+if(typeof data21 === "string"){
+if(!(formats0.test(data21))){
+const err63 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -38577,8 +37451,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!((data20 === "TRADING") || (data20 === "PORTFOLIO"))){
-const err64 = {instancePath:instancePath+"/object/type",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/type/enum",keyword:"enum",params:{allowedValues: schema155.allOf[0].properties.object.oneOf[1].properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err64 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -38588,11 +37463,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data3.business_id !== undefined){
-let data21 = data3.business_id;
-if(typeof data21 === "string"){
-if(!(formats0.test(data21))){
-const err65 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(data3.name !== undefined){
+if(typeof data3.name !== "string"){
+const err65 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -38602,8 +37475,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/object/business_id",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/business_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.status !== undefined){
+let data23 = data3.status;
+if(typeof data23 !== "string"){
+const err66 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -38612,10 +37487,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data3.name !== undefined){
-if(typeof data3.name !== "string"){
-const err67 = {instancePath:instancePath+"/object/name",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data23 === "PENDING_APPROVAL") || (data23 === "ACTIVE")) || (data23 === "CLOSING")) || (data23 === "CLOSED")) || (data23 === "LOCKED"))){
+const err67 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema155.allOf[0].properties.object.oneOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -38625,10 +37498,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data3.status !== undefined){
-let data23 = data3.status;
-if(typeof data23 !== "string"){
-const err68 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_number !== undefined){
+let data24 = data3.account_number;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err68 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -38637,8 +37510,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(!(((((data23 === "PENDING_APPROVAL") || (data23 === "ACTIVE")) || (data23 === "CLOSING")) || (data23 === "CLOSED")) || (data23 === "LOCKED"))){
-const err69 = {instancePath:instancePath+"/object/status",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema155.allOf[0].properties.object.oneOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key2 in data3){
+if(((((((((key2 !== "id") && (key2 !== "created_at")) && (key2 !== "updated_at")) && (key2 !== "account_group_id")) && (key2 !== "type")) && (key2 !== "business_id")) && (key2 !== "name")) && (key2 !== "status")) && (key2 !== "account_number")){
+const err69 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -38648,39 +37523,14 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data3.account_number !== undefined){
-let data24 = data3.account_number;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err70 = {instancePath:instancePath+"/object/account_number",schemaPath:"#/allOf/0/properties/object/oneOf/1/properties/account_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err70 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err70];
 }
 else {
 vErrors.push(err70);
-}
-errors++;
-}
-}
-for(const key2 in data3){
-if(((((((((key2 !== "id") && (key2 !== "created_at")) && (key2 !== "updated_at")) && (key2 !== "account_group_id")) && (key2 !== "type")) && (key2 !== "business_id")) && (key2 !== "name")) && (key2 !== "status")) && (key2 !== "account_number")){
-const err71 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-}
-else {
-const err72 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
 }
 errors++;
 }
@@ -38699,12 +37549,12 @@ props0 = true;
 }
 }
 if(!valid2){
-const err73 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err71 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err71];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err71);
 }
 errors++;
 }
@@ -38721,10 +37571,32 @@ vErrors = null;
 }
 }
 if(data.webhook_id !== undefined){
-let data25 = data.webhook_id;
-if(typeof data25 === "string"){
-if(!(formats0.test(data25))){
-const err74 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.webhook_id !== "string"){
+const err72 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+}
+else {
+const err73 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined){
+if("ACCOUNT.UPDATED" !== data.type){
+const err74 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT.UPDATED"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -38734,8 +37606,9 @@ vErrors.push(err74);
 errors++;
 }
 }
-else {
-const err75 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key3 in data){
+if(((((key3 !== "type") && (key3 !== "id")) && (key3 !== "created_at")) && (key3 !== "object")) && (key3 !== "webhook_id")){
+const err75 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -38747,48 +37620,12 @@ errors++;
 }
 }
 else {
-const err76 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err76 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err76];
 }
 else {
 vErrors.push(err76);
-}
-errors++;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type !== undefined){
-if("ACCOUNT.UPDATED" !== data.type){
-const err77 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT.UPDATED"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-for(const key3 in data){
-if(((((key3 !== "type") && (key3 !== "id")) && (key3 !== "created_at")) && (key3 !== "object")) && (key3 !== "webhook_id")){
-const err78 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-}
-else {
-const err79 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
 }
 errors++;
 }
@@ -38890,7 +37727,7 @@ errors++;
 if(data.created_at !== undefined){
 let data1 = data.created_at;
 if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
+if(!(formats8.validate(data1))){
 const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -39036,7 +37873,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data5 = data3.created_at;
 if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
+if(!(formats8.validate(data5))){
 const err20 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err20];
@@ -39061,7 +37898,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data6 = data3.updated_at;
 if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
+if(!(formats8.validate(data6))){
 const err22 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err22];
@@ -39449,7 +38286,7 @@ errors++;
 if(data18.price_time !== undefined){
 let data21 = data18.price_time;
 if(typeof data21 === "string"){
-if(!(formats10.validate(data21))){
+if(!(formats8.validate(data21))){
 const err54 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/price_time",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err54];
@@ -39587,7 +38424,7 @@ errors++;
 if(data3.valuation_time !== undefined){
 let data23 = data3.valuation_time;
 if(typeof data23 === "string"){
-if(!(formats10.validate(data23))){
+if(!(formats8.validate(data23))){
 const err63 = {instancePath:instancePath+"/object/valuation_time",schemaPath:"#/allOf/0/properties/object/properties/valuation_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err63];
@@ -39687,7 +38524,7 @@ return errors === 0;
 validate145.evaluated = {"props":{"type":true,"id":true,"created_at":true,"object":true,"webhook_id":true},"dynamicProps":false,"dynamicItems":false};
 
 export const event_ACCOUNT_VALUATION_CREATED_closed = validate146;
-const schema157 = {"type":"object","allOf":[{"title":"Account valuation event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","format":"uuid","description":"Event unique identifier"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT_VALUATION.CREATED"]},"object":{"title":"Account Valuation","type":"object","required":["id","created_at","updated_at","account_id","total_security_value","price_quality","valuation_time"],"properties":{"id":{"type":"string","format":"uuid","description":"Account valuation unique identifier."},"created_at":{"type":"string","format":"date-time","description":"Date and time when the resource was created."},"updated_at":{"type":"string","format":"date-time","description":"Date and time when the resource was last updated."},"account_id":{"type":"string","format":"uuid","description":"Account unique identifier."},"total_security_value":{"title":"total_security_value","type":"object","description":"Entity representing the monetary value by amount and currency.","required":["amount","currency"],"properties":{"amount":{"type":"string","pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"}},"unevaluatedProperties":false},"price_quality":{"type":"string","description":"Price quality used for the calculation of the account valuation.","enum":["EOD"],"default":"EOD"},"security_positions":{"type":"array","description":"Positions associated with this account valuation.","items":{"title":"Account valuation security position","type":"object","required":["instrument","quantity","value","weight"],"properties":{"instrument":{"title":"instrument","type":"object","description":"Entity representing the financial instrument.","required":["uuid"],"properties":{"uuid":{"type":"string","format":"uuid","description":"String representing the instrument internal identifier."},"isin":{"type":"string","pattern":"^[A-Z]{2}[A-Z0-9]{9}[0-9]$","description":"International securities identification number defined by ISO 6166."}},"unevaluatedProperties":false},"quantity":{"type":"string","pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$","description":"A decimal number encoded as a string."},"value":{"oneOf":[{"title":"value","type":"object","required":["amount","currency","price_time"],"properties":{"amount":{"type":"string","pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"},"price_time":{"type":"string","format":"date-time","description":"The date and time of the price used for the calculation."}},"unevaluatedProperties":false},{"type":"null"}]},"weight":{"type":["string","null"],"pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"}},"unevaluatedProperties":false}},"valuation_time":{"type":"string","format":"date-time","description":"Date and time as of which the value was calculated."}},"unevaluatedProperties":false},"webhook_id":{"type":"string","format":"uuid","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT_VALUATION.CREATED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_VALUATION_CREATED_closed"};
+const schema157 = {"type":"object","allOf":[{"title":"Account valuation event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","description":"Event unique identifier"},"created_at":{"type":"string","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["ACCOUNT_VALUATION.CREATED"]},"object":{"title":"Account Valuation","type":"object","required":["id","created_at","updated_at","account_id","total_security_value","price_quality","valuation_time"],"properties":{"id":{"type":"string","description":"Account valuation unique identifier."},"created_at":{"type":"string","description":"Date and time when the resource was created."},"updated_at":{"type":"string","description":"Date and time when the resource was last updated."},"account_id":{"type":"string","description":"Account unique identifier."},"total_security_value":{"title":"total_security_value","type":"object","description":"Entity representing the monetary value by amount and currency.","required":["amount","currency"],"properties":{"amount":{"type":"string","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"}},"unevaluatedProperties":false},"price_quality":{"type":"string","description":"Price quality used for the calculation of the account valuation.","enum":["EOD"],"default":"EOD"},"security_positions":{"type":"array","description":"Positions associated with this account valuation.","items":{"title":"Account valuation security position","type":"object","required":["instrument","quantity","value","weight"],"properties":{"instrument":{"title":"instrument","type":"object","description":"Entity representing the financial instrument.","required":["uuid"],"properties":{"uuid":{"type":"string","description":"String representing the instrument internal identifier."},"isin":{"type":"string","description":"International securities identification number defined by ISO 6166."}},"unevaluatedProperties":false},"quantity":{"type":"string","description":"A decimal number encoded as a string."},"value":{"oneOf":[{"title":"value","type":"object","required":["amount","currency","price_time"],"properties":{"amount":{"type":"string","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"},"price_time":{"type":"string","description":"The date and time of the price used for the calculation."}},"unevaluatedProperties":false},{"type":"null"}]},"weight":{"type":["string","null"]}},"unevaluatedProperties":false}},"valuation_time":{"type":"string","description":"Date and time as of which the value was calculated."}},"unevaluatedProperties":false},"webhook_id":{"type":"string","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"ACCOUNT_VALUATION.CREATED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_ACCOUNT_VALUATION_CREATED_closed"};
 
 function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:event_ACCOUNT_VALUATION_CREATED_closed" */;
@@ -39752,10 +38589,8 @@ vErrors.push(err4);
 errors++;
 }
 if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -39765,8 +38600,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err6 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -39776,11 +38612,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data1 = data.created_at;
-if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
-const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.type !== undefined){
+let data2 = data.type;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -39789,9 +38624,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(data2 === "ACCOUNT_VALUATION.CREATED")){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema157.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -39801,10 +38635,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.type !== undefined){
-let data2 = data.type;
-if(typeof data2 !== "string"){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.object !== undefined){
+let data3 = data.object;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.id === undefined){
+const err9 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -39813,8 +38648,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!(data2 === "ACCOUNT_VALUATION.CREATED")){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema157.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
+if(data3.created_at === undefined){
+const err10 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -39823,12 +38658,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data.object !== undefined){
-let data3 = data.object;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.id === undefined){
-const err11 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(data3.updated_at === undefined){
+const err11 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -39837,8 +38668,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err12 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_id === undefined){
+const err12 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -39847,8 +38678,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.total_security_value === undefined){
+const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "total_security_value"},message:"must have required property '"+"total_security_value"+"'"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -39857,8 +38688,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data3.account_id === undefined){
-const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
+if(data3.price_quality === undefined){
+const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "price_quality"},message:"must have required property '"+"price_quality"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -39867,8 +38698,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data3.total_security_value === undefined){
-const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "total_security_value"},message:"must have required property '"+"total_security_value"+"'"};
+if(data3.valuation_time === undefined){
+const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "valuation_time"},message:"must have required property '"+"valuation_time"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -39877,8 +38708,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data3.price_quality === undefined){
-const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "price_quality"},message:"must have required property '"+"price_quality"+"'"};
+if(data3.id !== undefined){
+if(typeof data3.id !== "string"){
+const err16 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -39887,8 +38719,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data3.valuation_time === undefined){
-const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "valuation_time"},message:"must have required property '"+"valuation_time"+"'"};
+}
+if(data3.created_at !== undefined){
+if(typeof data3.created_at !== "string"){
+const err17 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -39897,11 +38731,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data4 = data3.id;
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err18 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.updated_at !== undefined){
+if(typeof data3.updated_at !== "string"){
+const err18 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -39911,8 +38744,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_id !== undefined){
+if(typeof data3.account_id !== "string"){
+const err19 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -39922,11 +38756,11 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data5 = data3.created_at;
-if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
-const err20 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.total_security_value !== undefined){
+let data8 = data3.total_security_value;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.amount === undefined){
+const err20 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -39935,9 +38769,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data8.currency === undefined){
+const err21 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -39946,12 +38779,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data3.updated_at !== undefined){
-let data6 = data3.updated_at;
-if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
-const err22 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data8.amount !== undefined){
+if(typeof data8.amount !== "string"){
+const err22 = {instancePath:instancePath+"/object/total_security_value/amount",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -39961,8 +38791,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-else {
-const err23 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data8.currency !== undefined){
+let data10 = data8.currency;
+if(typeof data10 !== "string"){
+const err23 = {instancePath:instancePath+"/object/total_security_value/currency",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -39971,12 +38803,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-if(data3.account_id !== undefined){
-let data7 = data3.account_id;
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err24 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(!(data10 === "EUR")){
+const err24 = {instancePath:instancePath+"/object/total_security_value/currency",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/currency/enum",keyword:"enum",params:{allowedValues: schema157.allOf[0].properties.object.properties.total_security_value.properties.currency.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -39986,8 +38814,9 @@ vErrors.push(err24);
 errors++;
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key0 in data8){
+if((key0 !== "amount") && (key0 !== "currency")){
+const err25 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -39997,11 +38826,9 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data3.total_security_value !== undefined){
-let data8 = data3.total_security_value;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.amount === undefined){
-const err26 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+}
+else {
+const err26 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -40010,8 +38837,11 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(data8.currency === undefined){
-const err27 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+}
+if(data3.price_quality !== undefined){
+let data11 = data3.price_quality;
+if(typeof data11 !== "string"){
+const err27 = {instancePath:instancePath+"/object/price_quality",schemaPath:"#/allOf/0/properties/object/properties/price_quality/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -40020,97 +38850,13 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data8.amount !== undefined){
-let data9 = data8.amount;
-if(typeof data9 === "string"){
-if(!pattern4.test(data9)){
-const err28 = {instancePath:instancePath+"/object/total_security_value/amount",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/amount/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
+if(!(data11 === "EOD")){
+const err28 = {instancePath:instancePath+"/object/price_quality",schemaPath:"#/allOf/0/properties/object/properties/price_quality/enum",keyword:"enum",params:{allowedValues: schema157.allOf[0].properties.object.properties.price_quality.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err28];
 }
 else {
 vErrors.push(err28);
-}
-errors++;
-}
-}
-else {
-const err29 = {instancePath:instancePath+"/object/total_security_value/amount",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-if(data8.currency !== undefined){
-let data10 = data8.currency;
-if(typeof data10 !== "string"){
-const err30 = {instancePath:instancePath+"/object/total_security_value/currency",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-if(!(data10 === "EUR")){
-const err31 = {instancePath:instancePath+"/object/total_security_value/currency",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/currency/enum",keyword:"enum",params:{allowedValues: schema157.allOf[0].properties.object.properties.total_security_value.properties.currency.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-for(const key0 in data8){
-if((key0 !== "amount") && (key0 !== "currency")){
-const err32 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-}
-else {
-const err33 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-if(data3.price_quality !== undefined){
-let data11 = data3.price_quality;
-if(typeof data11 !== "string"){
-const err34 = {instancePath:instancePath+"/object/price_quality",schemaPath:"#/allOf/0/properties/object/properties/price_quality/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-if(!(data11 === "EOD")){
-const err35 = {instancePath:instancePath+"/object/price_quality",schemaPath:"#/allOf/0/properties/object/properties/price_quality/enum",keyword:"enum",params:{allowedValues: schema157.allOf[0].properties.object.properties.price_quality.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
 }
 errors++;
 }
@@ -40123,7 +38869,85 @@ for(let i0=0; i0<len0; i0++){
 let data13 = data12[i0];
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 if(data13.instrument === undefined){
-const err36 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "instrument"},message:"must have required property '"+"instrument"+"'"};
+const err29 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "instrument"},message:"must have required property '"+"instrument"+"'"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(data13.quantity === undefined){
+const err30 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(data13.value === undefined){
+const err31 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(data13.weight === undefined){
+const err32 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(data13.instrument !== undefined){
+let data14 = data13.instrument;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.uuid === undefined){
+const err33 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/required",keyword:"required",params:{missingProperty: "uuid"},message:"must have required property '"+"uuid"+"'"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(data14.uuid !== undefined){
+if(typeof data14.uuid !== "string"){
+const err34 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument/uuid",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data14.isin !== undefined){
+if(typeof data14.isin !== "string"){
+const err35 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument/isin",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/properties/isin/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+for(const key1 in data14){
+if((key1 !== "uuid") && (key1 !== "isin")){
+const err36 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -40132,8 +38956,10 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data13.quantity === undefined){
-const err37 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -40142,134 +38968,15 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data13.value === undefined){
-const err38 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+}
+if(data13.quantity !== undefined){
+if(typeof data13.quantity !== "string"){
+const err38 = {instancePath:instancePath+"/object/security_positions/" + i0+"/quantity",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/quantity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
 else {
 vErrors.push(err38);
-}
-errors++;
-}
-if(data13.weight === undefined){
-const err39 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-if(data13.instrument !== undefined){
-let data14 = data13.instrument;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.uuid === undefined){
-const err40 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/required",keyword:"required",params:{missingProperty: "uuid"},message:"must have required property '"+"uuid"+"'"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-if(data14.uuid !== undefined){
-let data15 = data14.uuid;
-if(typeof data15 === "string"){
-if(!(formats0.test(data15))){
-const err41 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument/uuid",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/properties/uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-else {
-const err42 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument/uuid",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-}
-if(data14.isin !== undefined){
-let data16 = data14.isin;
-if(typeof data16 === "string"){
-if(!pattern5.test(data16)){
-const err43 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument/isin",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/properties/isin/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}[A-Z0-9]{9}[0-9]$"},message:"must match pattern \""+"^[A-Z]{2}[A-Z0-9]{9}[0-9]$"+"\""};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument/isin",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/properties/isin/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-for(const key1 in data14){
-if((key1 !== "uuid") && (key1 !== "isin")){
-const err45 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-}
-}
-else {
-const err46 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-if(data13.quantity !== undefined){
-let data17 = data13.quantity;
-if(typeof data17 === "string"){
-if(!pattern4.test(data17)){
-const err47 = {instancePath:instancePath+"/object/security_positions/" + i0+"/quantity",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/quantity/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-}
-else {
-const err48 = {instancePath:instancePath+"/object/security_positions/" + i0+"/quantity",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/quantity/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
 }
 errors++;
 }
@@ -40282,56 +38989,43 @@ let passing0 = null;
 const _errs43 = errors;
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.amount === undefined){
-const err49 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err39 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err39];
 }
 else {
-vErrors.push(err49);
+vErrors.push(err39);
 }
 errors++;
 }
 if(data18.currency === undefined){
-const err50 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err40 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err50];
+vErrors = [err40];
 }
 else {
-vErrors.push(err50);
+vErrors.push(err40);
 }
 errors++;
 }
 if(data18.price_time === undefined){
-const err51 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "price_time"},message:"must have required property '"+"price_time"+"'"};
+const err41 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "price_time"},message:"must have required property '"+"price_time"+"'"};
 if(vErrors === null){
-vErrors = [err51];
+vErrors = [err41];
 }
 else {
-vErrors.push(err51);
+vErrors.push(err41);
 }
 errors++;
 }
 if(data18.amount !== undefined){
-let data19 = data18.amount;
-if(typeof data19 === "string"){
-if(!pattern4.test(data19)){
-const err52 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/amount",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/amount/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
+if(typeof data18.amount !== "string"){
+const err42 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/amount",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err52];
+vErrors = [err42];
 }
 else {
-vErrors.push(err52);
-}
-errors++;
-}
-}
-else {
-const err53 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/amount",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
+vErrors.push(err42);
 }
 errors++;
 }
@@ -40339,71 +39033,58 @@ errors++;
 if(data18.currency !== undefined){
 let data20 = data18.currency;
 if(typeof data20 !== "string"){
-const err54 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/currency",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err43 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/currency",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err54];
+vErrors = [err43];
 }
 else {
-vErrors.push(err54);
+vErrors.push(err43);
 }
 errors++;
 }
 if(!(data20 === "EUR")){
-const err55 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/currency",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/currency/enum",keyword:"enum",params:{allowedValues: schema157.allOf[0].properties.object.properties.security_positions.items.properties.value.oneOf[0].properties.currency.enum},message:"must be equal to one of the allowed values"};
+const err44 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/currency",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/currency/enum",keyword:"enum",params:{allowedValues: schema157.allOf[0].properties.object.properties.security_positions.items.properties.value.oneOf[0].properties.currency.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err44];
 }
 else {
-vErrors.push(err55);
+vErrors.push(err44);
 }
 errors++;
 }
 }
 if(data18.price_time !== undefined){
-let data21 = data18.price_time;
-if(typeof data21 === "string"){
-if(!(formats10.validate(data21))){
-const err56 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/price_time",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(typeof data18.price_time !== "string"){
+const err45 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/price_time",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err56];
+vErrors = [err45];
 }
 else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-else {
-const err57 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/price_time",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
+vErrors.push(err45);
 }
 errors++;
 }
 }
 for(const key2 in data18){
 if(((key2 !== "amount") && (key2 !== "currency")) && (key2 !== "price_time")){
-const err58 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
+const err46 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err46];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err46);
 }
 errors++;
 }
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err47 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err47];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err47);
 }
 errors++;
 }
@@ -40414,12 +39095,12 @@ passing0 = 0;
 }
 const _errs52 = errors;
 if(data18 !== null){
-const err60 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err48 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err60];
+vErrors = [err48];
 }
 else {
-vErrors.push(err60);
+vErrors.push(err48);
 }
 errors++;
 }
@@ -40435,12 +39116,12 @@ passing0 = 1;
 }
 }
 if(!valid8){
-const err61 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err49 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err61];
+vErrors = [err49];
 }
 else {
-vErrors.push(err61);
+vErrors.push(err49);
 }
 errors++;
 }
@@ -40459,182 +39140,144 @@ vErrors = null;
 if(data13.weight !== undefined){
 let data22 = data13.weight;
 if((typeof data22 !== "string") && (data22 !== null)){
-const err62 = {instancePath:instancePath+"/object/security_positions/" + i0+"/weight",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/weight/type",keyword:"type",params:{type: schema157.allOf[0].properties.object.properties.security_positions.items.properties.weight.type},message:"must be string,null"};
+const err50 = {instancePath:instancePath+"/object/security_positions/" + i0+"/weight",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/weight/type",keyword:"type",params:{type: schema157.allOf[0].properties.object.properties.security_positions.items.properties.weight.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err62];
+vErrors = [err50];
 }
 else {
-vErrors.push(err62);
+vErrors.push(err50);
 }
 errors++;
-}
-if(typeof data22 === "string"){
-if(!pattern4.test(data22)){
-const err63 = {instancePath:instancePath+"/object/security_positions/" + i0+"/weight",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/weight/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
 }
 }
 for(const key3 in data13){
 if((((key3 !== "instrument") && (key3 !== "quantity")) && (key3 !== "value")) && (key3 !== "weight")){
-const err64 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
+const err51 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err64];
+vErrors = [err51];
 }
 else {
-vErrors.push(err64);
+vErrors.push(err51);
 }
 errors++;
 }
 }
 }
 else {
-const err65 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err52 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err65];
+vErrors = [err52];
 }
 else {
-vErrors.push(err65);
+vErrors.push(err52);
 }
 errors++;
 }
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/object/security_positions",schemaPath:"#/allOf/0/properties/object/properties/security_positions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err53 = {instancePath:instancePath+"/object/security_positions",schemaPath:"#/allOf/0/properties/object/properties/security_positions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err66];
+vErrors = [err53];
 }
 else {
-vErrors.push(err66);
+vErrors.push(err53);
 }
 errors++;
 }
 }
 if(data3.valuation_time !== undefined){
-let data23 = data3.valuation_time;
-if(typeof data23 === "string"){
-if(!(formats10.validate(data23))){
-const err67 = {instancePath:instancePath+"/object/valuation_time",schemaPath:"#/allOf/0/properties/object/properties/valuation_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(typeof data3.valuation_time !== "string"){
+const err54 = {instancePath:instancePath+"/object/valuation_time",schemaPath:"#/allOf/0/properties/object/properties/valuation_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err67];
+vErrors = [err54];
 }
 else {
-vErrors.push(err67);
-}
-errors++;
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/object/valuation_time",schemaPath:"#/allOf/0/properties/object/properties/valuation_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
+vErrors.push(err54);
 }
 errors++;
 }
 }
 for(const key4 in data3){
 if((((((((key4 !== "id") && (key4 !== "created_at")) && (key4 !== "updated_at")) && (key4 !== "account_id")) && (key4 !== "total_security_value")) && (key4 !== "price_quality")) && (key4 !== "security_positions")) && (key4 !== "valuation_time")){
-const err69 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key4},message:"must NOT have unevaluated properties"};
+const err55 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key4},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err69];
+vErrors = [err55];
 }
 else {
-vErrors.push(err69);
+vErrors.push(err55);
 }
 errors++;
 }
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err56 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err70];
+vErrors = [err56];
 }
 else {
-vErrors.push(err70);
+vErrors.push(err56);
 }
 errors++;
 }
 }
 if(data.webhook_id !== undefined){
-let data24 = data.webhook_id;
-if(typeof data24 === "string"){
-if(!(formats0.test(data24))){
-const err71 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.webhook_id !== "string"){
+const err57 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err71];
+vErrors = [err57];
 }
 else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-else {
-const err72 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
+vErrors.push(err57);
 }
 errors++;
 }
 }
 }
 else {
-const err73 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err58 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err58];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err58);
 }
 errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type !== undefined){
 if("ACCOUNT_VALUATION.CREATED" !== data.type){
-const err74 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT_VALUATION.CREATED"},message:"must be equal to constant"};
+const err59 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ACCOUNT_VALUATION.CREATED"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err74];
+vErrors = [err59];
 }
 else {
-vErrors.push(err74);
+vErrors.push(err59);
 }
 errors++;
 }
 }
 for(const key5 in data){
 if(((((key5 !== "type") && (key5 !== "id")) && (key5 !== "created_at")) && (key5 !== "object")) && (key5 !== "webhook_id")){
-const err75 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key5},message:"must NOT have unevaluated properties"};
+const err60 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key5},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err75];
+vErrors = [err60];
 }
 else {
-vErrors.push(err75);
+vErrors.push(err60);
 }
 errors++;
 }
 }
 }
 else {
-const err76 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err61 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err76];
+vErrors = [err61];
 }
 else {
-vErrors.push(err76);
+vErrors.push(err61);
 }
 errors++;
 }
@@ -40736,7 +39379,7 @@ errors++;
 if(data.created_at !== undefined){
 let data1 = data.created_at;
 if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
+if(!(formats8.validate(data1))){
 const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -40882,7 +39525,7 @@ errors++;
 if(data3.created_at !== undefined){
 let data5 = data3.created_at;
 if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
+if(!(formats8.validate(data5))){
 const err20 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err20];
@@ -40907,7 +39550,7 @@ errors++;
 if(data3.updated_at !== undefined){
 let data6 = data3.updated_at;
 if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
+if(!(formats8.validate(data6))){
 const err22 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err22];
@@ -41295,7 +39938,7 @@ errors++;
 if(data18.price_time !== undefined){
 let data21 = data18.price_time;
 if(typeof data21 === "string"){
-if(!(formats10.validate(data21))){
+if(!(formats8.validate(data21))){
 const err54 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/price_time",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err54];
@@ -41433,7 +40076,7 @@ errors++;
 if(data3.valuation_time !== undefined){
 let data23 = data3.valuation_time;
 if(typeof data23 === "string"){
-if(!(formats10.validate(data23))){
+if(!(formats8.validate(data23))){
 const err63 = {instancePath:instancePath+"/object/valuation_time",schemaPath:"#/allOf/0/properties/object/properties/valuation_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err63];
@@ -41533,7 +40176,7 @@ return errors === 0;
 validate147.evaluated = {"props":{"type":true,"id":true,"created_at":true,"object":true,"webhook_id":true},"dynamicProps":false,"dynamicItems":false};
 
 export const event_INTRADAY_ACCOUNT_VALUATION_CREATED_closed = validate148;
-const schema159 = {"type":"object","allOf":[{"title":"Intraday account valuation event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","format":"uuid","description":"Event unique identifier"},"created_at":{"type":"string","format":"date-time","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["INTRADAY_ACCOUNT_VALUATION.CREATED"]},"object":{"title":"Account Valuation","type":"object","required":["id","created_at","updated_at","account_id","total_security_value","price_quality","valuation_time"],"properties":{"id":{"type":"string","format":"uuid","description":"Account valuation unique identifier."},"created_at":{"type":"string","format":"date-time","description":"Date and time when the resource was created."},"updated_at":{"type":"string","format":"date-time","description":"Date and time when the resource was last updated."},"account_id":{"type":"string","format":"uuid","description":"Account unique identifier."},"total_security_value":{"title":"total_security_value","type":"object","description":"Entity representing the monetary value by amount and currency.","required":["amount","currency"],"properties":{"amount":{"type":"string","pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"}},"unevaluatedProperties":false},"price_quality":{"type":"string","description":"Price quality used for the calculation of the account valuation.","enum":["EOD"],"default":"EOD"},"security_positions":{"type":"array","description":"Positions associated with this account valuation.","items":{"title":"Account valuation security position","type":"object","required":["instrument","quantity","value","weight"],"properties":{"instrument":{"title":"instrument","type":"object","description":"Entity representing the financial instrument.","required":["uuid"],"properties":{"uuid":{"type":"string","format":"uuid","description":"String representing the instrument internal identifier."},"isin":{"type":"string","pattern":"^[A-Z]{2}[A-Z0-9]{9}[0-9]$","description":"International securities identification number defined by ISO 6166."}},"unevaluatedProperties":false},"quantity":{"type":"string","pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$","description":"A decimal number encoded as a string."},"value":{"oneOf":[{"title":"value","type":"object","required":["amount","currency","price_time"],"properties":{"amount":{"type":"string","pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"},"price_time":{"type":"string","format":"date-time","description":"The date and time of the price used for the calculation."}},"unevaluatedProperties":false},{"type":"null"}]},"weight":{"type":["string","null"],"pattern":"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"}},"unevaluatedProperties":false}},"valuation_time":{"type":"string","format":"date-time","description":"Date and time as of which the value was calculated."}},"unevaluatedProperties":false},"webhook_id":{"type":"string","format":"uuid","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"INTRADAY_ACCOUNT_VALUATION.CREATED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_INTRADAY_ACCOUNT_VALUATION_CREATED_closed"};
+const schema159 = {"type":"object","allOf":[{"title":"Intraday account valuation event","type":"object","required":["id","created_at","type","object","webhook_id"],"properties":{"id":{"type":"string","description":"Event unique identifier"},"created_at":{"type":"string","description":"Date and time when the event was created."},"type":{"type":"string","description":"Event type","enum":["INTRADAY_ACCOUNT_VALUATION.CREATED"]},"object":{"title":"Account Valuation","type":"object","required":["id","created_at","updated_at","account_id","total_security_value","price_quality","valuation_time"],"properties":{"id":{"type":"string","description":"Account valuation unique identifier."},"created_at":{"type":"string","description":"Date and time when the resource was created."},"updated_at":{"type":"string","description":"Date and time when the resource was last updated."},"account_id":{"type":"string","description":"Account unique identifier."},"total_security_value":{"title":"total_security_value","type":"object","description":"Entity representing the monetary value by amount and currency.","required":["amount","currency"],"properties":{"amount":{"type":"string","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"}},"unevaluatedProperties":false},"price_quality":{"type":"string","description":"Price quality used for the calculation of the account valuation.","enum":["EOD"],"default":"EOD"},"security_positions":{"type":"array","description":"Positions associated with this account valuation.","items":{"title":"Account valuation security position","type":"object","required":["instrument","quantity","value","weight"],"properties":{"instrument":{"title":"instrument","type":"object","description":"Entity representing the financial instrument.","required":["uuid"],"properties":{"uuid":{"type":"string","description":"String representing the instrument internal identifier."},"isin":{"type":"string","description":"International securities identification number defined by ISO 6166."}},"unevaluatedProperties":false},"quantity":{"type":"string","description":"A decimal number encoded as a string."},"value":{"oneOf":[{"title":"value","type":"object","required":["amount","currency","price_time"],"properties":{"amount":{"type":"string","description":"A decimal number encoded as a string."},"currency":{"type":"string","description":"Alphabetic three-letter ISO 4217 currency code.","enum":["EUR"],"default":"EUR"},"price_time":{"type":"string","description":"The date and time of the price used for the calculation."}},"unevaluatedProperties":false},{"type":"null"}]},"weight":{"type":["string","null"]}},"unevaluatedProperties":false}},"valuation_time":{"type":"string","description":"Date and time as of which the value was calculated."}},"unevaluatedProperties":false},"webhook_id":{"type":"string","description":"Webhook unique identifier."}}}],"properties":{"type":{"const":"INTRADAY_ACCOUNT_VALUATION.CREATED"}},"unevaluatedProperties":false,"$id":"urn:upvest-conformance:event_INTRADAY_ACCOUNT_VALUATION_CREATED_closed"};
 
 function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:upvest-conformance:event_INTRADAY_ACCOUNT_VALUATION_CREATED_closed" */;
@@ -41598,10 +40241,8 @@ vErrors.push(err4);
 errors++;
 }
 if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.id !== "string"){
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -41611,8 +40252,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"#/allOf/0/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+if(typeof data.created_at !== "string"){
+const err6 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -41622,11 +40264,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data1 = data.created_at;
-if(typeof data1 === "string"){
-if(!(formats10.validate(data1))){
-const err7 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.type !== undefined){
+let data2 = data.type;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -41635,9 +40276,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/created_at",schemaPath:"#/allOf/0/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(data2 === "INTRADAY_ACCOUNT_VALUATION.CREATED")){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema159.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -41647,10 +40287,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.type !== undefined){
-let data2 = data.type;
-if(typeof data2 !== "string"){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.object !== undefined){
+let data3 = data.object;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.id === undefined){
+const err9 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -41659,8 +40300,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!(data2 === "INTRADAY_ACCOUNT_VALUATION.CREATED")){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema159.allOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
+if(data3.created_at === undefined){
+const err10 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -41669,12 +40310,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data.object !== undefined){
-let data3 = data.object;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.id === undefined){
-const err11 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(data3.updated_at === undefined){
+const err11 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -41683,8 +40320,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data3.created_at === undefined){
-const err12 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data3.account_id === undefined){
+const err12 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -41693,8 +40330,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data3.updated_at === undefined){
-const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data3.total_security_value === undefined){
+const err13 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "total_security_value"},message:"must have required property '"+"total_security_value"+"'"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -41703,8 +40340,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data3.account_id === undefined){
-const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
+if(data3.price_quality === undefined){
+const err14 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "price_quality"},message:"must have required property '"+"price_quality"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -41713,8 +40350,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data3.total_security_value === undefined){
-const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "total_security_value"},message:"must have required property '"+"total_security_value"+"'"};
+if(data3.valuation_time === undefined){
+const err15 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "valuation_time"},message:"must have required property '"+"valuation_time"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -41723,8 +40360,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data3.price_quality === undefined){
-const err16 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "price_quality"},message:"must have required property '"+"price_quality"+"'"};
+if(data3.id !== undefined){
+if(typeof data3.id !== "string"){
+const err16 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -41733,8 +40371,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data3.valuation_time === undefined){
-const err17 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/required",keyword:"required",params:{missingProperty: "valuation_time"},message:"must have required property '"+"valuation_time"+"'"};
+}
+if(data3.created_at !== undefined){
+if(typeof data3.created_at !== "string"){
+const err17 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -41743,11 +40383,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data3.id !== undefined){
-let data4 = data3.id;
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err18 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+}
+if(data3.updated_at !== undefined){
+if(typeof data3.updated_at !== "string"){
+const err18 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -41757,8 +40396,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/object/id",schemaPath:"#/allOf/0/properties/object/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.account_id !== undefined){
+if(typeof data3.account_id !== "string"){
+const err19 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -41768,11 +40408,11 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data3.created_at !== undefined){
-let data5 = data3.created_at;
-if(typeof data5 === "string"){
-if(!(formats10.validate(data5))){
-const err20 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data3.total_security_value !== undefined){
+let data8 = data3.total_security_value;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.amount === undefined){
+const err20 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -41781,9 +40421,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/object/created_at",schemaPath:"#/allOf/0/properties/object/properties/created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data8.currency === undefined){
+const err21 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -41792,12 +40431,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data3.updated_at !== undefined){
-let data6 = data3.updated_at;
-if(typeof data6 === "string"){
-if(!(formats10.validate(data6))){
-const err22 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data8.amount !== undefined){
+if(typeof data8.amount !== "string"){
+const err22 = {instancePath:instancePath+"/object/total_security_value/amount",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -41807,8 +40443,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-else {
-const err23 = {instancePath:instancePath+"/object/updated_at",schemaPath:"#/allOf/0/properties/object/properties/updated_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data8.currency !== undefined){
+let data10 = data8.currency;
+if(typeof data10 !== "string"){
+const err23 = {instancePath:instancePath+"/object/total_security_value/currency",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -41817,12 +40455,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-if(data3.account_id !== undefined){
-let data7 = data3.account_id;
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err24 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(!(data10 === "EUR")){
+const err24 = {instancePath:instancePath+"/object/total_security_value/currency",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/currency/enum",keyword:"enum",params:{allowedValues: schema159.allOf[0].properties.object.properties.total_security_value.properties.currency.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -41832,8 +40466,9 @@ vErrors.push(err24);
 errors++;
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/object/account_id",schemaPath:"#/allOf/0/properties/object/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key0 in data8){
+if((key0 !== "amount") && (key0 !== "currency")){
+const err25 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -41843,11 +40478,9 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data3.total_security_value !== undefined){
-let data8 = data3.total_security_value;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.amount === undefined){
-const err26 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+}
+else {
+const err26 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -41856,8 +40489,11 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(data8.currency === undefined){
-const err27 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+}
+if(data3.price_quality !== undefined){
+let data11 = data3.price_quality;
+if(typeof data11 !== "string"){
+const err27 = {instancePath:instancePath+"/object/price_quality",schemaPath:"#/allOf/0/properties/object/properties/price_quality/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -41866,97 +40502,13 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data8.amount !== undefined){
-let data9 = data8.amount;
-if(typeof data9 === "string"){
-if(!pattern4.test(data9)){
-const err28 = {instancePath:instancePath+"/object/total_security_value/amount",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/amount/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
+if(!(data11 === "EOD")){
+const err28 = {instancePath:instancePath+"/object/price_quality",schemaPath:"#/allOf/0/properties/object/properties/price_quality/enum",keyword:"enum",params:{allowedValues: schema159.allOf[0].properties.object.properties.price_quality.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err28];
 }
 else {
 vErrors.push(err28);
-}
-errors++;
-}
-}
-else {
-const err29 = {instancePath:instancePath+"/object/total_security_value/amount",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-if(data8.currency !== undefined){
-let data10 = data8.currency;
-if(typeof data10 !== "string"){
-const err30 = {instancePath:instancePath+"/object/total_security_value/currency",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-if(!(data10 === "EUR")){
-const err31 = {instancePath:instancePath+"/object/total_security_value/currency",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/properties/currency/enum",keyword:"enum",params:{allowedValues: schema159.allOf[0].properties.object.properties.total_security_value.properties.currency.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-for(const key0 in data8){
-if((key0 !== "amount") && (key0 !== "currency")){
-const err32 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-}
-else {
-const err33 = {instancePath:instancePath+"/object/total_security_value",schemaPath:"#/allOf/0/properties/object/properties/total_security_value/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-if(data3.price_quality !== undefined){
-let data11 = data3.price_quality;
-if(typeof data11 !== "string"){
-const err34 = {instancePath:instancePath+"/object/price_quality",schemaPath:"#/allOf/0/properties/object/properties/price_quality/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-if(!(data11 === "EOD")){
-const err35 = {instancePath:instancePath+"/object/price_quality",schemaPath:"#/allOf/0/properties/object/properties/price_quality/enum",keyword:"enum",params:{allowedValues: schema159.allOf[0].properties.object.properties.price_quality.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
 }
 errors++;
 }
@@ -41969,7 +40521,85 @@ for(let i0=0; i0<len0; i0++){
 let data13 = data12[i0];
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 if(data13.instrument === undefined){
-const err36 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "instrument"},message:"must have required property '"+"instrument"+"'"};
+const err29 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "instrument"},message:"must have required property '"+"instrument"+"'"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(data13.quantity === undefined){
+const err30 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(data13.value === undefined){
+const err31 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(data13.weight === undefined){
+const err32 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(data13.instrument !== undefined){
+let data14 = data13.instrument;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.uuid === undefined){
+const err33 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/required",keyword:"required",params:{missingProperty: "uuid"},message:"must have required property '"+"uuid"+"'"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(data14.uuid !== undefined){
+if(typeof data14.uuid !== "string"){
+const err34 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument/uuid",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data14.isin !== undefined){
+if(typeof data14.isin !== "string"){
+const err35 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument/isin",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/properties/isin/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+for(const key1 in data14){
+if((key1 !== "uuid") && (key1 !== "isin")){
+const err36 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -41978,8 +40608,10 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data13.quantity === undefined){
-const err37 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -41988,134 +40620,15 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data13.value === undefined){
-const err38 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+}
+if(data13.quantity !== undefined){
+if(typeof data13.quantity !== "string"){
+const err38 = {instancePath:instancePath+"/object/security_positions/" + i0+"/quantity",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/quantity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
 else {
 vErrors.push(err38);
-}
-errors++;
-}
-if(data13.weight === undefined){
-const err39 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-if(data13.instrument !== undefined){
-let data14 = data13.instrument;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.uuid === undefined){
-const err40 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/required",keyword:"required",params:{missingProperty: "uuid"},message:"must have required property '"+"uuid"+"'"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-if(data14.uuid !== undefined){
-let data15 = data14.uuid;
-if(typeof data15 === "string"){
-if(!(formats0.test(data15))){
-const err41 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument/uuid",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/properties/uuid/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-else {
-const err42 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument/uuid",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-}
-if(data14.isin !== undefined){
-let data16 = data14.isin;
-if(typeof data16 === "string"){
-if(!pattern5.test(data16)){
-const err43 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument/isin",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/properties/isin/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}[A-Z0-9]{9}[0-9]$"},message:"must match pattern \""+"^[A-Z]{2}[A-Z0-9]{9}[0-9]$"+"\""};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument/isin",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/properties/isin/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-for(const key1 in data14){
-if((key1 !== "uuid") && (key1 !== "isin")){
-const err45 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key1},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-}
-}
-else {
-const err46 = {instancePath:instancePath+"/object/security_positions/" + i0+"/instrument",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/instrument/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-if(data13.quantity !== undefined){
-let data17 = data13.quantity;
-if(typeof data17 === "string"){
-if(!pattern4.test(data17)){
-const err47 = {instancePath:instancePath+"/object/security_positions/" + i0+"/quantity",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/quantity/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-}
-else {
-const err48 = {instancePath:instancePath+"/object/security_positions/" + i0+"/quantity",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/quantity/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
 }
 errors++;
 }
@@ -42128,56 +40641,43 @@ let passing0 = null;
 const _errs43 = errors;
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.amount === undefined){
-const err49 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err39 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err39];
 }
 else {
-vErrors.push(err49);
+vErrors.push(err39);
 }
 errors++;
 }
 if(data18.currency === undefined){
-const err50 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err40 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
-vErrors = [err50];
+vErrors = [err40];
 }
 else {
-vErrors.push(err50);
+vErrors.push(err40);
 }
 errors++;
 }
 if(data18.price_time === undefined){
-const err51 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "price_time"},message:"must have required property '"+"price_time"+"'"};
+const err41 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/required",keyword:"required",params:{missingProperty: "price_time"},message:"must have required property '"+"price_time"+"'"};
 if(vErrors === null){
-vErrors = [err51];
+vErrors = [err41];
 }
 else {
-vErrors.push(err51);
+vErrors.push(err41);
 }
 errors++;
 }
 if(data18.amount !== undefined){
-let data19 = data18.amount;
-if(typeof data19 === "string"){
-if(!pattern4.test(data19)){
-const err52 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/amount",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/amount/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
+if(typeof data18.amount !== "string"){
+const err42 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/amount",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err52];
+vErrors = [err42];
 }
 else {
-vErrors.push(err52);
-}
-errors++;
-}
-}
-else {
-const err53 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/amount",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
+vErrors.push(err42);
 }
 errors++;
 }
@@ -42185,71 +40685,58 @@ errors++;
 if(data18.currency !== undefined){
 let data20 = data18.currency;
 if(typeof data20 !== "string"){
-const err54 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/currency",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err43 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/currency",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err54];
+vErrors = [err43];
 }
 else {
-vErrors.push(err54);
+vErrors.push(err43);
 }
 errors++;
 }
 if(!(data20 === "EUR")){
-const err55 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/currency",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/currency/enum",keyword:"enum",params:{allowedValues: schema159.allOf[0].properties.object.properties.security_positions.items.properties.value.oneOf[0].properties.currency.enum},message:"must be equal to one of the allowed values"};
+const err44 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/currency",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/currency/enum",keyword:"enum",params:{allowedValues: schema159.allOf[0].properties.object.properties.security_positions.items.properties.value.oneOf[0].properties.currency.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err44];
 }
 else {
-vErrors.push(err55);
+vErrors.push(err44);
 }
 errors++;
 }
 }
 if(data18.price_time !== undefined){
-let data21 = data18.price_time;
-if(typeof data21 === "string"){
-if(!(formats10.validate(data21))){
-const err56 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/price_time",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(typeof data18.price_time !== "string"){
+const err45 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/price_time",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err56];
+vErrors = [err45];
 }
 else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-else {
-const err57 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value/price_time",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/properties/price_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
+vErrors.push(err45);
 }
 errors++;
 }
 }
 for(const key2 in data18){
 if(((key2 !== "amount") && (key2 !== "currency")) && (key2 !== "price_time")){
-const err58 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
+const err46 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key2},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err46];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err46);
 }
 errors++;
 }
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err47 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err47];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err47);
 }
 errors++;
 }
@@ -42260,12 +40747,12 @@ passing0 = 0;
 }
 const _errs52 = errors;
 if(data18 !== null){
-const err60 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err48 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err60];
+vErrors = [err48];
 }
 else {
-vErrors.push(err60);
+vErrors.push(err48);
 }
 errors++;
 }
@@ -42281,12 +40768,12 @@ passing0 = 1;
 }
 }
 if(!valid8){
-const err61 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err49 = {instancePath:instancePath+"/object/security_positions/" + i0+"/value",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/value/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err61];
+vErrors = [err49];
 }
 else {
-vErrors.push(err61);
+vErrors.push(err49);
 }
 errors++;
 }
@@ -42305,182 +40792,144 @@ vErrors = null;
 if(data13.weight !== undefined){
 let data22 = data13.weight;
 if((typeof data22 !== "string") && (data22 !== null)){
-const err62 = {instancePath:instancePath+"/object/security_positions/" + i0+"/weight",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/weight/type",keyword:"type",params:{type: schema159.allOf[0].properties.object.properties.security_positions.items.properties.weight.type},message:"must be string,null"};
+const err50 = {instancePath:instancePath+"/object/security_positions/" + i0+"/weight",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/weight/type",keyword:"type",params:{type: schema159.allOf[0].properties.object.properties.security_positions.items.properties.weight.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err62];
+vErrors = [err50];
 }
 else {
-vErrors.push(err62);
+vErrors.push(err50);
 }
 errors++;
-}
-if(typeof data22 === "string"){
-if(!pattern4.test(data22)){
-const err63 = {instancePath:instancePath+"/object/security_positions/" + i0+"/weight",schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/properties/weight/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"},message:"must match pattern \""+"^-?[0-9]{0,63}(\\.[0-9]{1,27})?$"+"\""};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
 }
 }
 for(const key3 in data13){
 if((((key3 !== "instrument") && (key3 !== "quantity")) && (key3 !== "value")) && (key3 !== "weight")){
-const err64 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
+const err51 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key3},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err64];
+vErrors = [err51];
 }
 else {
-vErrors.push(err64);
+vErrors.push(err51);
 }
 errors++;
 }
 }
 }
 else {
-const err65 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err52 = {instancePath:instancePath+"/object/security_positions/" + i0,schemaPath:"#/allOf/0/properties/object/properties/security_positions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err65];
+vErrors = [err52];
 }
 else {
-vErrors.push(err65);
+vErrors.push(err52);
 }
 errors++;
 }
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/object/security_positions",schemaPath:"#/allOf/0/properties/object/properties/security_positions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err53 = {instancePath:instancePath+"/object/security_positions",schemaPath:"#/allOf/0/properties/object/properties/security_positions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err66];
+vErrors = [err53];
 }
 else {
-vErrors.push(err66);
+vErrors.push(err53);
 }
 errors++;
 }
 }
 if(data3.valuation_time !== undefined){
-let data23 = data3.valuation_time;
-if(typeof data23 === "string"){
-if(!(formats10.validate(data23))){
-const err67 = {instancePath:instancePath+"/object/valuation_time",schemaPath:"#/allOf/0/properties/object/properties/valuation_time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(typeof data3.valuation_time !== "string"){
+const err54 = {instancePath:instancePath+"/object/valuation_time",schemaPath:"#/allOf/0/properties/object/properties/valuation_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err67];
+vErrors = [err54];
 }
 else {
-vErrors.push(err67);
-}
-errors++;
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/object/valuation_time",schemaPath:"#/allOf/0/properties/object/properties/valuation_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
+vErrors.push(err54);
 }
 errors++;
 }
 }
 for(const key4 in data3){
 if((((((((key4 !== "id") && (key4 !== "created_at")) && (key4 !== "updated_at")) && (key4 !== "account_id")) && (key4 !== "total_security_value")) && (key4 !== "price_quality")) && (key4 !== "security_positions")) && (key4 !== "valuation_time")){
-const err69 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key4},message:"must NOT have unevaluated properties"};
+const err55 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key4},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err69];
+vErrors = [err55];
 }
 else {
-vErrors.push(err69);
+vErrors.push(err55);
 }
 errors++;
 }
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err56 = {instancePath:instancePath+"/object",schemaPath:"#/allOf/0/properties/object/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err70];
+vErrors = [err56];
 }
 else {
-vErrors.push(err70);
+vErrors.push(err56);
 }
 errors++;
 }
 }
 if(data.webhook_id !== undefined){
-let data24 = data.webhook_id;
-if(typeof data24 === "string"){
-if(!(formats0.test(data24))){
-const err71 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
+if(typeof data.webhook_id !== "string"){
+const err57 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err71];
+vErrors = [err57];
 }
 else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-else {
-const err72 = {instancePath:instancePath+"/webhook_id",schemaPath:"#/allOf/0/properties/webhook_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
+vErrors.push(err57);
 }
 errors++;
 }
 }
 }
 else {
-const err73 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err58 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err58];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err58);
 }
 errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type !== undefined){
 if("INTRADAY_ACCOUNT_VALUATION.CREATED" !== data.type){
-const err74 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "INTRADAY_ACCOUNT_VALUATION.CREATED"},message:"must be equal to constant"};
+const err59 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "INTRADAY_ACCOUNT_VALUATION.CREATED"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err74];
+vErrors = [err59];
 }
 else {
-vErrors.push(err74);
+vErrors.push(err59);
 }
 errors++;
 }
 }
 for(const key5 in data){
 if(((((key5 !== "type") && (key5 !== "id")) && (key5 !== "created_at")) && (key5 !== "object")) && (key5 !== "webhook_id")){
-const err75 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key5},message:"must NOT have unevaluated properties"};
+const err60 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key5},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
-vErrors = [err75];
+vErrors = [err60];
 }
 else {
-vErrors.push(err75);
+vErrors.push(err60);
 }
 errors++;
 }
 }
 }
 else {
-const err76 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err61 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err76];
+vErrors = [err61];
 }
 else {
-vErrors.push(err76);
+vErrors.push(err61);
 }
 errors++;
 }

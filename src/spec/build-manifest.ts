@@ -45,21 +45,58 @@ function isAnnotationOnly(key: string): boolean {
   return key === 'example' || key === 'examples' || key.startsWith('x-');
 }
 
+/** Keywords whose subschemas may fail while the whole still passes: the outcome there decides. */
+const DECIDING_KEYWORDS = new Set(['oneOf', 'anyOf', ...CONDITION_KEYWORDS]);
+/** Assertions on a value's content that never change which properties are evaluated. */
+const CONTENT_ASSERTIONS = new Set(['format', 'pattern']);
+
+interface Preparation {
+  /** Add `unevaluatedProperties: false` to object schemas: the "closed" twin. */
+  close: boolean;
+  /**
+   * Drop content assertions where they cannot decide anything: the closed twin only runs on a
+   * body the open validator accepted, so there they would only repeat its work (formats and
+   * patterns are most of a large page's validation time). Kept under oneOf/anyOf/if/not/contains,
+   * where a failing assertion chooses a branch and so which properties count as evaluated.
+   */
+  lean: boolean;
+}
+
 /**
- * Copy an inlined spec schema for AJV without annotation-only keys. When `close` is set every
- * object schema that declares its properties gets `unevaluatedProperties: false`: the "closed"
- * twin that finds undocumented properties. Schemas are inlined (no $ref) so that an AJV
- * `schemaPath` is a pointer into the validator's own schema, as stored in generated/schemas.json.
+ * Whether the branches of a oneOf/anyOf each declare a `type` no other branch shares (the 3.1
+ * nullable style `oneOf: [{type: object …}, {type: 'null'}]`): then the type alone picks the
+ * branch, and content assertions inside cannot change the choice.
  */
-function prepareSchema(schema: unknown, close: boolean, closeSelf = true): unknown {
-  if (Array.isArray(schema)) return schema.map((item) => prepareSchema(item, close));
+function branchesDisjointByType(branches: unknown): boolean {
+  if (!Array.isArray(branches)) return false;
+  const seen = new Set<string>();
+  for (const branch of branches as JsonSchema[]) {
+    const types = typeof branch?.type === 'string' ? [branch.type] : Array.isArray(branch?.type) ? (branch.type as string[]) : undefined;
+    if (!types) return false;
+    // An integer is also a number: the two overlap.
+    for (const type of types.map((t) => (t === 'integer' ? 'number' : t))) {
+      if (seen.has(type)) return false;
+      seen.add(type);
+    }
+  }
+  return true;
+}
+
+/**
+ * Copy an inlined spec schema for AJV without annotation-only keys. Schemas are inlined (no
+ * $ref) so that an AJV `schemaPath` is a pointer into the validator's own schema, as stored in
+ * generated/schemas.json.
+ */
+function prepareSchema(schema: unknown, how: Preparation, closeSelf = true): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => prepareSchema(item, how));
   if (schema === null || typeof schema !== 'object') return schema;
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
     if (isAnnotationOnly(key)) continue;
+    if (how.lean && CONTENT_ASSERTIONS.has(key)) continue;
     if (key === '$ref') throw new Error(`unexpected $ref ${String(value)} after inlining`);
     if (key === 'properties' || key === '$defs' || key === 'patternProperties' || key === 'dependentSchemas') {
-      out[key] = Object.fromEntries(Object.entries(value as JsonSchema).map(([k, v]) => [k, prepareSchema(v, close)]));
+      out[key] = Object.fromEntries(Object.entries(value as JsonSchema).map(([k, v]) => [k, prepareSchema(v, how)]));
       continue;
     }
     if (key === 'default' || key === 'const' || key === 'enum' || key === 'required') {
@@ -69,13 +106,16 @@ function prepareSchema(schema: unknown, close: boolean, closeSelf = true): unkno
     if (key === 'allOf') {
       // unevaluatedProperties inside one allOf member cannot see its siblings' properties:
       // members stay open themselves and the schema holding the allOf is closed instead.
-      out[key] = (value as unknown[]).map((member) => prepareSchema(member, close, false));
+      out[key] = (value as unknown[]).map((member) => prepareSchema(member, how, false));
       continue;
     }
-    // Conditions (if/then/else/not) describe fragments of the instance: closing them would reject the rest.
-    out[key] = prepareSchema(value, close && !CONDITION_KEYWORDS.has(key));
+    out[key] = prepareSchema(value, {
+      // Conditions (if/then/else/not) describe fragments of the instance: closing them would reject the rest.
+      close: how.close && !CONDITION_KEYWORDS.has(key),
+      lean: how.lean && (!DECIDING_KEYWORDS.has(key) || branchesDisjointByType(value)),
+    });
   }
-  if (close && closeSelf && describesObjectProperties(out) && out.additionalProperties === undefined && out.unevaluatedProperties === undefined) {
+  if (how.close && closeSelf && describesObjectProperties(out) && out.additionalProperties === undefined && out.unevaluatedProperties === undefined) {
     out.unevaluatedProperties = false;
   }
   return out;
@@ -252,11 +292,11 @@ export function bodyValidatorSchemas(raw: OpenApiDocument, manifest: Manifest) {
   };
   const add = (name: string, schema: unknown, type: string, withClosedTwin: boolean) => {
     const inlined = inline(schema);
-    validators[name] = prepareSchema(inlined, false);
+    validators[name] = prepareSchema(inlined, { close: false, lean: false });
     typeOf[name] = type;
     dereferenced[name] = validators[name];
     if (withClosedTwin) {
-      validators[closed(name)] = prepareSchema(inlined, true);
+      validators[closed(name)] = prepareSchema(inlined, { close: true, lean: true });
       typeOf[closed(name)] = type;
     }
   };

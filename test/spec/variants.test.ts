@@ -89,6 +89,21 @@ describe('undocumented properties are a separate, lower-severity finding', () =>
     expect(validateBody('event_ACCOUNT_UPDATED', business).undocumented).toEqual([{ instancePath: '/object', property: 'tax_id' }]);
   });
 
+  test('inside a nullable (type-disjoint oneOf) object, extra properties are still found', () => {
+    // The closed twin drops formats and patterns there (the type picks the branch); the
+    // property check itself must stay.
+    const validator = 'response_listAccountValuations_200_json';
+    const body = generateInstance(storedSchema(validator) as Schema, { seed: 2, choices: { '/data/*/security_positions/*/value': { branch: 0 } } }) as {
+      data: { security_positions: { value: Record<string, unknown> | null }[] }[];
+    };
+    const position = body.data[0].security_positions[0];
+    position.value = { ...(position.value ?? { amount: '1.00', currency: 'EUR', price_time: '2024-01-01T00:00:00Z' }), fx_rate: '1.0' };
+    expect(validateBody(validator, body)).toEqual({ valid: true, violations: [], undocumented: [{ instancePath: '/data/0/security_positions/0/value', property: 'fx_rate' }] });
+    // And the open validator still judges the content the twin no longer repeats.
+    position.value.price_time = 'yesterday';
+    expect(validateBody(validator, body).violations.map((v) => [v.instancePath, v.keyword])).toContainEqual(['/data/0/security_positions/0/value/price_time', 'format']);
+  });
+
   test('a valid Business Account never matches the Account branch as well', () => {
     const business = generateInstance(storedSchema('event_ACCOUNT_CREATED') as Schema, { seed: 5, choices: { '/object': { branch: 1 } } }) as { object: Record<string, unknown> };
     // Even carrying an Account-only field, it must match exactly one branch.
