@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import { signRequest, type SigningKey } from '../signing/index.js';
+import { signRequestAsync, type SigningKey } from '../signing/index.js';
 import { TokenProvider } from './oauth.js';
 import { secrets } from './redact.js';
 import type { HttpResponse, Transport } from './transport.js';
@@ -121,7 +121,7 @@ export class UpvestClient {
     let finalHeaders = headers;
     const key = this.options.signingKey;
     if (key && signing !== 'none') {
-      finalHeaders = signRequest({ method, url: url.toString(), headers, body: body ?? null }, key).headers;
+      finalHeaders = (await signRequestAsync({ method, url: url.toString(), headers, body: body ?? null }, key)).headers;
       if (signing === 'tamper') {
         // Flip the signature's first base64 character: a well-formed but invalid signature.
         finalHeaders.signature = finalHeaders.signature.replace(/=:(.)/, (_m, c: string) => `=:${c === 'A' ? 'B' : 'A'}`);

@@ -5,7 +5,7 @@
  */
 export { generateSigningKey, keyResolverFromJwks, loadSigningKey, publicJwk, publicKeyFromJwk, publicKeyFromPem } from './keys.js';
 export type { EcdsaEncoding, Jwk, KeyResolver, SigningAlgorithm, SigningKey, VerifyingKey } from './keys.js';
-export { signRequest, SIGNATURE_LABEL, UPVEST_SIGNATURE_VERSION } from './sign.js';
+export { signRequest, signRequestAsync, SIGNATURE_LABEL, UPVEST_SIGNATURE_VERSION } from './sign.js';
 export type { SignableRequest, SignedRequest, SignOptions } from './sign.js';
 export { verifyRequest } from './verify.js';
 export type { VerifyOptions, VerifyResult, VerifyStep } from './verify.js';

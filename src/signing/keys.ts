@@ -135,6 +135,13 @@ export function signBytes(data: Buffer, key: SigningKey): Buffer {
   return sign(hashOf(key.algorithm), data, { key: key.privateKey, dsaEncoding: DSA_ENCODING[key.ecdsaEncoding] });
 }
 
+/** `signBytes` on libuv's thread pool (the callback form of crypto.sign). */
+export function signBytesAsync(data: Buffer, key: SigningKey): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    sign(hashOf(key.algorithm), data, { key: key.privateKey, dsaEncoding: DSA_ENCODING[key.ecdsaEncoding] }, (error, signature) => (error ? reject(error) : resolve(signature)));
+  });
+}
+
 export function verifyBytes(data: Buffer, signature: Buffer, key: VerifyingKey): boolean {
   // The encoding only matters for ECDSA; Ed25519 ignores it.
   const encodings: EcdsaEncoding[] = key.algorithm === 'ed25519' ? ['der'] : key.ecdsaEncoding ? [key.ecdsaEncoding] : ['der', 'p1363'];

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { buildSignatureBase, checkContentDigest, contentDigest, headerMap, serializeSignatureParams, toBytes, toUrl, type HttpMessage } from './base.js';
-import { signBytes, type SigningKey } from './keys.js';
+import { signBytes, signBytesAsync, type SigningKey } from './keys.js';
 import type { Parameters } from './structured-fields.js';
 
 export const SIGNATURE_LABEL = 'sig1';
@@ -47,7 +47,14 @@ function isCoveredHeader(name: string): boolean {
   return !NEVER_COVERED.has(name) && !UPVEST_IGNORED_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 
-export function signRequest(request: SignableRequest, key: SigningKey, options: SignOptions = {}): SignedRequest {
+interface PreparedSignature {
+  headers: Record<string, string>;
+  coveredComponents: string[];
+  params: Parameters;
+  signatureBase: string;
+}
+
+function prepareSignature(request: SignableRequest, key: SigningKey, options: SignOptions): PreparedSignature {
   const created = options.created ?? Math.floor((options.now ?? Date.now)() / 1000);
   const expiresInSeconds = options.expiresInSeconds === undefined ? 5 : options.expiresInSeconds;
   const headers = headerMap(request.headers);
@@ -77,17 +84,34 @@ export function signRequest(request: SignableRequest, key: SigningKey, options: 
   params.set('created', created);
   if (expiresInSeconds !== null) params.set('expires', created + expiresInSeconds);
   params.set('nonce', options.nonce ?? randomUUID());
+  return { headers: message.headers, coveredComponents, params, signatureBase: buildSignatureBase(message, coveredComponents, params) };
+}
 
-  const signatureBase = buildSignatureBase(message, coveredComponents, params);
-  const signature = signBytes(Buffer.from(signatureBase, 'utf8'), key);
+function signed(prepared: PreparedSignature, signature: Buffer): SignedRequest {
   return {
     headers: {
-      ...message.headers,
-      'signature-input': `${SIGNATURE_LABEL}=${serializeSignatureParams(coveredComponents, params)}`,
+      ...prepared.headers,
+      'signature-input': `${SIGNATURE_LABEL}=${serializeSignatureParams(prepared.coveredComponents, prepared.params)}`,
       signature: `${SIGNATURE_LABEL}=:${signature.toString('base64')}:`,
       'upvest-signature-version': UPVEST_SIGNATURE_VERSION,
     },
-    signatureBase,
-    coveredComponents,
+    signatureBase: prepared.signatureBase,
+    coveredComponents: prepared.coveredComponents,
   };
+}
+
+export function signRequest(request: SignableRequest, key: SigningKey, options: SignOptions = {}): SignedRequest {
+  const prepared = prepareSignature(request, key, options);
+  return signed(prepared, signBytes(Buffer.from(prepared.signatureBase, 'utf8'), key));
+}
+
+/**
+ * The same signature, off the event loop where that pays: a P-521 signature costs about 2 ms
+ * of CPU, which would hold up every other exchange of a concurrent run, so it is computed on
+ * libuv's thread pool. P-256 and Ed25519 take some 0.04 ms, less than the hop to a thread.
+ */
+export async function signRequestAsync(request: SignableRequest, key: SigningKey, options: SignOptions = {}): Promise<SignedRequest> {
+  const prepared = prepareSignature(request, key, options);
+  const data = Buffer.from(prepared.signatureBase, 'utf8');
+  return signed(prepared, key.algorithm === 'ecdsa-p521-sha512' ? await signBytesAsync(data, key) : signBytes(data, key));
 }

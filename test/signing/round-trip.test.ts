@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateSigningKey, loadSigningKey, publicJwk, publicKeyFromJwk, publicKeyFromPem, signRequest, verifyRequest, type EcdsaEncoding, type SigningKey, type VerifyingKey } from '../../src/signing/index.js';
+import { generateSigningKey, loadSigningKey, publicJwk, publicKeyFromJwk, publicKeyFromPem, signRequest, signRequestAsync, verifyRequest, type EcdsaEncoding, type SigningKey, type VerifyingKey } from '../../src/signing/index.js';
 import { generateKeys, resolverOf, type KeyKind } from './keys.js';
 
 const NOW = 1700000000_000;
@@ -33,6 +33,17 @@ describe.each<[KeyKind, SigningKey['algorithm']]>([
     const signing = generateSigningKey(algorithm, 'generated');
     expect(signing).toMatchObject({ keyId: 'generated', algorithm, ecdsaEncoding: 'der' });
     expect(roundTrip(signing, publicKeyFromJwk(publicJwk(signing))).result).toMatchObject({ ok: true, keyId: 'generated' });
+  });
+
+  it('signRequestAsync (what the client uses) signs the same message, as verifiably', async () => {
+    const { signing, verifying } = generateKeys(kind);
+    const options = { now: () => NOW, nonce: 'fixed-nonce' };
+    const [sync, async] = [signRequest(request, signing, options), await signRequestAsync(request, signing, options)];
+    expect(async.signatureBase).toBe(sync.signatureBase);
+    expect(async.headers['signature-input']).toBe(sync.headers['signature-input']);
+    // Ed25519 is deterministic; ECDSA signatures differ per call, both verify.
+    if (algorithm === 'ed25519') expect(async.headers.signature).toBe(sync.headers.signature);
+    expect(verifyRequest({ ...request, url: '/users/u-1?dry_run=true', headers: async.headers }, resolverOf(verifying), { now: () => NOW })).toMatchObject({ ok: true, keyId: 'test-key' });
   });
 
   it('does not verify with another key of the same type', () => {
