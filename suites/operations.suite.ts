@@ -1,6 +1,6 @@
 /**
  * The conformance suite: one describe per operation of generated/manifest.json, one test per
- * check that applies to it. The work of an operation happens once, in beforeAll; each test
+ * check that applies to it. The work of an operation happens once, scheduled by the run; each test
  * hands its check's outcome to the reporters through task meta and fails with the rendered
  * failures. Titles read `GET /accounts/{account_id}/valuations › pagination-meta`.
  */
@@ -21,10 +21,15 @@ class TargetUnusable extends Error {
 const run = ConformanceRun.open(inject('upvestTarget'));
 afterAll(() => run.close());
 
-describe.for(run.plan().map((plan) => [plan.operation.key, plan] as const))('%s', ([, plan]) => {
+const plans = run.plan();
+// Started by the first describe that needs a report; the reading operations then run together.
+let scheduled: Map<(typeof plans)[number], Promise<OperationReport>> | undefined;
+
+describe.for(plans.map((plan) => [plan.operation.key, plan] as const))('%s', ([, plan]) => {
   let report: OperationReport;
   beforeAll(async () => {
-    report = await run.runOperation(plan);
+    scheduled ??= run.schedule(plans);
+    report = await scheduled.get(plan)!;
   });
 
   test.for(plan.checks.map(({ check }) => [`${plan.operation.key} › ${check.name}`, check.name] as const))('%s', ([, name], { task, skip }) => {

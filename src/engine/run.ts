@@ -1,7 +1,7 @@
 /**
  * A run plans every operation's checks up front (vitest collects tests before running them),
- * then runs one operation at a time in manifest order, the trigger first: what it creates is
- * read by the operations after it. Used by the vitest suite (one describe per operation) and,
+ * then runs the trigger first (what it creates is read by the operations after it) and the
+ * reading operations together. Used by the vitest suite (one describe per operation) and,
  * without vitest, by the mutation runner and the benchmarks.
  */
 import { CHECKS } from '../checks/registry.js';
@@ -84,10 +84,38 @@ export class ConformanceRun {
     return report;
   }
 
+  /**
+   * Every planned operation's report, each started once: the creators first, one at a time
+   * (the readers read what they create), then the readers all together, sharing the run's
+   * limiter, so that no operation's slowest check leaves the connections idle. Under --bail
+   * the readers too run one at a time, so that a failure can stop the ones after it.
+   */
+  schedule(plans: OperationPlan[]): Map<OperationPlan, Promise<OperationReport>> {
+    const scheduled = new Map<OperationPlan, Promise<OperationReport>>();
+    /** Starts `plan` once `before` settles; resolves, whatever its own outcome, when it has settled. */
+    const after = (before: Promise<void>, plan: OperationPlan): Promise<void> => {
+      const report = before.then(() => this.runOperation(plan));
+      scheduled.set(plan, report);
+      // Awaited later by whoever asks for it; an early rejection is not "unhandled" meanwhile.
+      return report.then(
+        () => undefined,
+        () => undefined,
+      );
+    };
+    let previous = Promise.resolve();
+    for (const plan of plans.filter((p) => p.operation.method === 'POST')) previous = after(previous, plan);
+    const creatorsDone = previous;
+    for (const plan of plans.filter((p) => p.operation.method !== 'POST')) {
+      const settled = after(this.target.bail ? previous : creatorsDone, plan);
+      if (this.target.bail) previous = settled;
+    }
+    return scheduled;
+  }
+
   async runAll(): Promise<OperationReport[]> {
-    const reports: OperationReport[] = [];
-    for (const plan of this.plan()) reports.push(await this.runOperation(plan));
-    return reports;
+    const plans = this.plan();
+    const scheduled = this.schedule(plans);
+    return Promise.all(plans.map((plan) => scheduled.get(plan)!));
   }
 
   async close(): Promise<void> {
