@@ -25,8 +25,10 @@ export const enumCoverage: Check = {
     return {
       observe(result) {
         if (result.status === undefined || result.json === undefined || result.probe.foreign) return;
+        const status = String(result.status);
+        const contentType = mediaType(result.headers['content-type']);
         for (const e of enums) {
-          if (e.scope.kind !== 'response' || e.scope.status !== String(result.status) || e.scope.contentType !== mediaType(result.headers['content-type'])) continue;
+          if (e.scope.kind !== 'response' || e.scope.status !== status || e.scope.contentType !== contentType) continue;
           for (const value of presentValuesAt(result.json, e.pointer)) if (e.values.includes(value as string)) observed.get(e)!.add(value as string);
         }
       },
