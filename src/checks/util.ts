@@ -92,39 +92,45 @@ export function fieldOf(item: unknown, pointer: string): unknown {
 }
 
 /**
- * Every place a pointer with `*` wildcards reaches, with its concrete pointer. A property that
- * is missing yields `undefined` there (identity checks must see it), an array that is missing
- * yields nothing.
+ * Visit every place a pointer with `*` wildcards reaches. A property that is missing is visited
+ * with `undefined`; an array that is missing yields nothing. `at()` spells the concrete pointer,
+ * built only when asked for (enum coverage walks every value of large pages without it).
  */
-export function valuesAt(json: unknown, pointer: string): { pointer: string; value: unknown }[] {
-  let nodes: { pointer: string; value: unknown }[] = [{ pointer: '', value: json }];
-  for (const part of pointer.split('/').slice(1)) {
-    nodes = nodes.flatMap(({ pointer: at, value }) => {
-      if (part === '*') return Array.isArray(value) ? value.map((v, i) => ({ pointer: `${at}/${i}`, value: v })) : [];
-      return value && typeof value === 'object' && !Array.isArray(value) ? [{ pointer: `${at}/${part}`, value: (value as Record<string, unknown>)[part] }] : [];
-    });
-  }
-  return nodes;
-}
-
-/**
- * The values present at a wildcard pointer (missing properties left out). Walked without
- * building each value's pointer: enum coverage calls it for every enum on every large page.
- */
-export function presentValuesAt(json: unknown, pointer: string): unknown[] {
+function walkPointer(json: unknown, pointer: string, visit: (value: unknown, at: () => string) => void): void {
   const parts = pointer.split('/').slice(1);
-  const out: unknown[] = [];
+  const path: (string | number)[] = [];
+  const at = () => path.map((segment) => `/${segment}`).join('');
   const walk = (value: unknown, depth: number): void => {
-    if (depth === parts.length) {
-      if (value !== undefined) out.push(value);
-      return;
-    }
-    if (parts[depth] === '*') {
-      if (Array.isArray(value)) for (const item of value) walk(item, depth + 1);
+    if (depth === parts.length) return visit(value, at);
+    const part = parts[depth];
+    if (part === '*') {
+      if (!Array.isArray(value)) return;
+      value.forEach((item, i) => {
+        path.push(i);
+        walk(item, depth + 1);
+        path.pop();
+      });
     } else if (value && typeof value === 'object' && !Array.isArray(value)) {
-      walk((value as Record<string, unknown>)[parts[depth]], depth + 1);
+      path.push(part);
+      walk((value as Record<string, unknown>)[part], depth + 1);
+      path.pop();
     }
   };
   walk(json, 0);
+}
+
+/** Every place a wildcard pointer reaches, with its concrete pointer (missing properties as `undefined`: identity checks must see them). */
+export function valuesAt(json: unknown, pointer: string): { pointer: string; value: unknown }[] {
+  const out: { pointer: string; value: unknown }[] = [];
+  walkPointer(json, pointer, (value, at) => out.push({ pointer: at(), value }));
+  return out;
+}
+
+/** The values present at a wildcard pointer (missing properties left out). */
+export function presentValuesAt(json: unknown, pointer: string): unknown[] {
+  const out: unknown[] = [];
+  walkPointer(json, pointer, (value) => {
+    if (value !== undefined) out.push(value);
+  });
   return out;
 }

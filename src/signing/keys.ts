@@ -131,14 +131,16 @@ function hashOf(algorithm: SigningAlgorithm): string | null {
 
 const DSA_ENCODING = { der: 'der', p1363: 'ieee-p1363' } as const;
 
+const signingInput = (key: SigningKey) => ({ key: key.privateKey, dsaEncoding: DSA_ENCODING[key.ecdsaEncoding] });
+
 export function signBytes(data: Buffer, key: SigningKey): Buffer {
-  return sign(hashOf(key.algorithm), data, { key: key.privateKey, dsaEncoding: DSA_ENCODING[key.ecdsaEncoding] });
+  return sign(hashOf(key.algorithm), data, signingInput(key));
 }
 
 /** `signBytes` on libuv's thread pool (the callback form of crypto.sign). */
 export function signBytesAsync(data: Buffer, key: SigningKey): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    sign(hashOf(key.algorithm), data, { key: key.privateKey, dsaEncoding: DSA_ENCODING[key.ecdsaEncoding] }, (error, signature) => (error ? reject(error) : resolve(signature)));
+    sign(hashOf(key.algorithm), data, signingInput(key), (error, signature) => (error ? reject(error) : resolve(signature)));
   });
 }
 
