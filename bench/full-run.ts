@@ -23,10 +23,26 @@ import { fmt, table } from './stats.js';
 
 function target(mock: RunningMock, pem: string, keyId: string): TargetDescription {
   return {
-    baseUrl: mock.url, clientId: mock.clientId, clientSecret: DEFAULT_MOCK_CLIENT_SECRET, signingKey: pem, signingKeyId: keyId,
-    accountIds: mock.accounts, executionId: mock.execution, triggerAccountIds: [mock.account],
-    timeoutMs: 30_000, deadlineMs: 600_000, concurrency: 4, maxResponseBytes: 16 * 1024 * 1024, pageLimit: 2, maxPages: 200, minEnumCoverage: 0,
-    only: [], skip: [], bail: false, embeddedMock: true, mockControl: true,
+    baseUrl: mock.url,
+    clientId: mock.clientId,
+    clientSecret: DEFAULT_MOCK_CLIENT_SECRET,
+    signingKey: pem,
+    signingKeyId: keyId,
+    accountIds: mock.accounts,
+    executionId: mock.execution,
+    triggerAccountIds: [mock.account],
+    timeoutMs: 30_000,
+    deadlineMs: 600_000,
+    concurrency: 4,
+    maxResponseBytes: 16 * 1024 * 1024,
+    pageLimit: 2,
+    maxPages: 200,
+    minEnumCoverage: 0,
+    only: [],
+    skip: [],
+    bail: false,
+    embeddedMock: true,
+    mockControl: true,
   };
 }
 
@@ -88,7 +104,9 @@ async function rounds(algorithm: SigningAlgorithm, count: number): Promise<Round
 
 export async function fullRun(args: string[]): Promise<void> {
   const repeat = Number(args[args.indexOf('--repeat') + 1]) || 7;
-  const rows: (string | number)[][] = [['signing key', 'requests', 'run (engine) ms', 'of which signing ms', 'undici replay ms', 'overhead ×', 'overhead × without signing']];
+  const rows: (string | number)[][] = [
+    ['signing key', 'requests', 'run (engine) ms', 'of which signing ms', 'undici replay ms', 'overhead ×', 'overhead × without signing'],
+  ];
   for (const algorithm of ['ecdsa-p521-sha512', 'ed25519'] as const) {
     // One unmeasured round first, on the same mock process: both sides measured warm (JIT of
     // this process and of the mock, connection pools).
@@ -96,17 +114,33 @@ export async function fullRun(args: string[]): Promise<void> {
     // The median run, so one noisy repetition does not decide the figure.
     results.sort((a, b) => a.runMs / a.replayMs - b.runMs / b.replayMs);
     const m = results[Math.floor(results.length / 2)];
-    rows.push([algorithm, m.requests, fmt(m.runMs, 0), fmt(m.signMs, 0), fmt(m.replayMs, 0), fmt(m.runMs / m.replayMs, 2), fmt((m.runMs - m.signMs) / m.replayMs, 2)]);
+    rows.push([
+      algorithm,
+      m.requests,
+      fmt(m.runMs, 0),
+      fmt(m.signMs, 0),
+      fmt(m.replayMs, 0),
+      fmt(m.runMs / m.replayMs, 2),
+      fmt((m.runMs - m.signMs) / m.replayMs, 2),
+    ]);
   }
   // The command around the engine: tsx, vitest collecting the suites, the mock, the reports.
   const bin = fileURLToPath(new URL('../bin/upvest-conformance.mjs', import.meta.url));
   const cliStarted = performance.now();
-  const cli = spawnSync(process.execPath, [bin, 'run', '--report-dir', '/tmp/upvest-conformance-bench', '--reporter', 'json', '--skip', 'webhooks'], { encoding: 'utf8' });
+  const cli = spawnSync(
+    process.execPath,
+    [bin, 'run', '--report-dir', '/tmp/upvest-conformance-bench', '--reporter', 'json', '--skip', 'webhooks'],
+    { encoding: 'utf8' },
+  );
   const cliMs = performance.now() - cliStarted;
   const helpStarted = performance.now();
   spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
   const helpMs = performance.now() - helpStarted;
-  console.log(`\nfull-run: the bundled mock in its own process, concurrency 4, median of ${repeat} after a warm-up round, Node ${process.version}\n`);
+  console.log(
+    `\nfull-run: the bundled mock in its own process, concurrency 4, median of ${repeat} after a warm-up round, Node ${process.version}\n`,
+  );
   console.log(table(rows));
-  console.log(`\nstart-up: \`upvest-conformance --version\` ${fmt(helpMs, 0)} ms; \`upvest-conformance run\` end to end (exit ${cli.status}) ${fmt(cliMs, 0)} ms, of which the engine's share is the run column above`);
+  console.log(
+    `\nstart-up: \`upvest-conformance --version\` ${fmt(helpMs, 0)} ms; \`upvest-conformance run\` end to end (exit ${cli.status}) ${fmt(cliMs, 0)} ms, of which the engine's share is the run column above`,
+  );
 }

@@ -22,7 +22,12 @@ interface Options {
 }
 
 async function token(url: string, clientId: string, secret: string, key: SigningKey | undefined): Promise<string> {
-  const body = new URLSearchParams({ client_id: clientId, client_secret: secret, grant_type: 'client_credentials', scope: 'portfolios:read valuations:read' }).toString();
+  const body = new URLSearchParams({
+    client_id: clientId,
+    client_secret: secret,
+    grant_type: 'client_credentials',
+    scope: 'portfolios:read valuations:read',
+  }).toString();
   let headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (key) headers = signRequest({ method: 'POST', url: `${url}/auth/token`, headers, body }, key).headers;
   const res = await request(`${url}/auth/token`, { method: 'POST', headers, body });
@@ -52,7 +57,14 @@ export async function spawnMock(extraArgs: string[]): Promise<RunningMock> {
   });
   const grab = (re: RegExp) => (re.exec(out) as RegExpExecArray)[1];
   const accounts = [...out.matchAll(/account:\s+(\S+)/g)].map((m) => m[1]);
-  return { url: grab(/listening on (\S+)/), clientId: grab(/client id:\s+(\S+)/), account: accounts[0], accounts, execution: grab(/execution:\s+(\S+)/), child };
+  return {
+    url: grab(/listening on (\S+)/),
+    clientId: grab(/client id:\s+(\S+)/),
+    account: accounts[0],
+    accounts,
+    execution: grab(/execution:\s+(\S+)/),
+    child,
+  };
 }
 
 async function load(name: string, verify: boolean, options: Options): Promise<(string | number)[]> {
@@ -62,7 +74,10 @@ async function load(name: string, verify: boolean, options: Options): Promise<(s
   writeFileSync(join(dir, 'client.pub.pem'), publicPem);
   const mock = await spawnMock(verify ? ['--signature-key', join(dir, 'client.pub.pem'), '--signature-key-id', 'bench'] : []);
   const bearer = await token(mock.url, mock.clientId, DEFAULT_MOCK_CLIENT_SECRET, key);
-  const paths = [`/portfolios/rebalancings/executions/${mock.execution}/orders?limit=100`, `/accounts/${mock.account}/valuations?limit=100`];
+  const paths = [
+    `/portfolios/rebalancings/executions/${mock.execution}/orders?limit=100`,
+    `/accounts/${mock.account}/valuations?limit=100`,
+  ];
   const pool = new Pool(mock.url, { connections: options.concurrency, pipelining: 1 });
   const latencies: number[] = [];
   let errors = 0;
@@ -70,8 +85,17 @@ async function load(name: string, verify: boolean, options: Options): Promise<(s
   const until = performance.now() + options.seconds * 1000;
   // Signed once per path with a long window: the load generator must not be the bottleneck
   // (a P-521 signature costs it ~2 ms); the mock still verifies every request it gets.
-  const signed = paths.map((path) =>
-    signRequest({ method: 'GET', url: `${mock.url}${path}`, headers: { accept: 'application/json', authorization: `Bearer ${bearer}`, 'upvest-client-id': mock.clientId } }, key, { expiresInSeconds: 3600 }).headers,
+  const signed = paths.map(
+    (path) =>
+      signRequest(
+        {
+          method: 'GET',
+          url: `${mock.url}${path}`,
+          headers: { accept: 'application/json', authorization: `Bearer ${bearer}`, 'upvest-client-id': mock.clientId },
+        },
+        key,
+        { expiresInSeconds: 3600 },
+      ).headers,
   );
   const worker = async (index: number) => {
     let i = index;
@@ -93,7 +117,17 @@ async function load(name: string, verify: boolean, options: Options): Promise<(s
   mock.child.kill('SIGTERM');
   await new Promise((resolve) => mock.child.once('exit', resolve));
   const s = summarize(latencies);
-  return [name, options.concurrency, s.count, fmt(s.count / elapsed, 0), fmt(bytes / elapsed / 1e6, 1), fmt(s.p50, 2), fmt(s.p99, 2), fmt(s.max, 1), errors];
+  return [
+    name,
+    options.concurrency,
+    s.count,
+    fmt(s.count / elapsed, 0),
+    fmt(bytes / elapsed / 1e6, 1),
+    fmt(s.p50, 2),
+    fmt(s.p99, 2),
+    fmt(s.max, 1),
+    errors,
+  ];
 }
 
 export async function mockLoad(args: string[]): Promise<void> {
@@ -102,9 +136,13 @@ export async function mockLoad(args: string[]): Promise<void> {
     return i >= 0 ? Number(args[i + 1]) : fallback;
   };
   const options = { seconds: get('--seconds', 5), concurrency: get('--concurrency', 32) };
-  const rows: (string | number)[][] = [['mock, list endpoints (limit=100)', 'clients', 'requests', 'req/s', 'MB/s', 'p50 ms', 'p99 ms', 'max ms', 'non-200']];
+  const rows: (string | number)[][] = [
+    ['mock, list endpoints (limit=100)', 'clients', 'requests', 'req/s', 'MB/s', 'p50 ms', 'p99 ms', 'max ms', 'non-200'],
+  ];
   rows.push(await load('signatures required', false, options));
   rows.push(await load('signatures verified (P-521)', true, options));
-  console.log(`\nmock-load: ${options.seconds} s per row, ${options.concurrency} concurrent clients on loopback, Node ${process.version}\n`);
+  console.log(
+    `\nmock-load: ${options.seconds} s per row, ${options.concurrency} concurrent clients on loopback, Node ${process.version}\n`,
+  );
   console.log(table(rows));
 }

@@ -32,7 +32,10 @@ function rate(seconds: number, work: () => void): number {
 export async function validation(args: string[]): Promise<void> {
   const seconds = Number(args[args.indexOf('--seconds') + 1]) || 2;
   const world = new World({ seed: 1, start: Date.UTC(2025, 0, 1), valuationDays: 2000, positionsPerValuation: 20 }, 'bench');
-  const history = { meta: { offset: 0, limit: 1000, count: 1000, total_count: 2000, sort: 'valuation_time', order: 'ASC' }, data: Array.from({ length: 1000 }, (_, i) => world.valuation(world.accounts[0], world.firstDay + i)) };
+  const history = {
+    meta: { offset: 0, limit: 1000, count: 1000, total_count: 2000, sort: 'valuation_time', order: 'ASC' },
+    data: Array.from({ length: 1000 }, (_, i) => world.valuation(world.accounts[0], world.firstDay + i)),
+  };
   const ordersValidator = 'response_listPortfolioRebalancingExecutionOrders_200_json';
   const orders = generateInstance(storedSchema(ordersValidator) as Schema, { seed: 3, choices: { '/data': { length: 1000 } } });
   const payloads = [
@@ -53,7 +56,10 @@ export async function validation(args: string[]): Promise<void> {
     const measured: [string, number][] = [
       ['JSON.parse only (floor)', floor],
       ['parse + generated standalone validator', rate(seconds, () => standalone(JSON.parse(p.text)))],
-      ['parse + standalone, open and closed twin (what the suite does)', rate(seconds, () => validateBody(p.validator, JSON.parse(p.text)))],
+      [
+        'parse + standalone, open and closed twin (what the suite does)',
+        rate(seconds, () => validateBody(p.validator, JSON.parse(p.text))),
+      ],
       [`parse + ajv compiled at run time (compile ${fmt(compileMs, 0)} ms, once)`, rate(seconds, () => runtime(JSON.parse(p.text)))],
     ];
     for (const [method, r] of measured) rows.push([p.name, fmt(mb, 2), method, fmt(r, 1), fmt(r * mb, 1), fmt(floor / r, 2)]);

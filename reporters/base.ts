@@ -55,7 +55,9 @@ export abstract class RunReportReporter implements Reporter {
         baseline: this.target?.baseline,
         harnessErrors: [
           // A suite that cannot even be collected must never read as a clean run.
-          ...modules.flatMap((m) => m.errors().map((e) => ({ code: 'CT_ERR_SUITE', message: secrets.scrub(`${m.moduleId}: ${e.message}`) }))),
+          ...modules.flatMap((m) =>
+            m.errors().map((e) => ({ code: 'CT_ERR_SUITE', message: secrets.scrub(`${m.moduleId}: ${e.message}`) })),
+          ),
           ...unhandledErrors.map((e) => ({ code: 'CT_ERR_UNHANDLED', message: secrets.scrub(e.message ?? String(e)) })),
         ],
       },

@@ -11,9 +11,23 @@ import type { UpvestTaskMeta } from '../suites/context.js';
 function outcomeWithoutMeta(test: TestCase): CheckOutcome {
   const result = test.result();
   const crashed = result.state === 'failed';
-  const base = { check: test.name, title: test.name, operation: test.parent.type === 'suite' ? test.parent.name : '(module)', operationId: '', failures: [], warnings: [], probes: 0, stats: {}, durationMs: 0 };
+  const base = {
+    check: test.name,
+    title: test.name,
+    operation: test.parent.type === 'suite' ? test.parent.name : '(module)',
+    operationId: '',
+    failures: [],
+    warnings: [],
+    probes: 0,
+    stats: {},
+    durationMs: 0,
+  };
   return crashed
-    ? { ...base, status: 'error', errors: [{ probe: '(suite)', code: 'CT_ERR_SUITE', message: result.errors?.[0]?.message ?? 'failed without an outcome' }] }
+    ? {
+        ...base,
+        status: 'error',
+        errors: [{ probe: '(suite)', code: 'CT_ERR_SUITE', message: result.errors?.[0]?.message ?? 'failed without an outcome' }],
+      }
     : { ...base, status: 'skipped', skipReason: 'not run (the run was interrupted)', errors: [] };
 }
 
@@ -28,7 +42,18 @@ export function operationReportsFrom(modules: ReadonlyArray<TestModule>): Operat
       if (!report) {
         report = meta
           ? { ...meta.operation, outcomes: [], created: [] }
-          : { operation: key, operationId: '', method: '', path: '', documentedStatuses: [], statusesSeen: {}, outcomes: [], probes: 0, durationMs: 0, created: [] };
+          : {
+              operation: key,
+              operationId: '',
+              method: '',
+              path: '',
+              documentedStatuses: [],
+              statusesSeen: {},
+              outcomes: [],
+              probes: 0,
+              durationMs: 0,
+              created: [],
+            };
         byOperation.set(key, report);
       }
       report.outcomes.push(outcome);

@@ -80,13 +80,17 @@ export function readReport(file: string): RunReport {
   }
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'string' && version !== REPORT_SCHEMA_VERSION) {
-    throw new ReportInputError(`${file} is a report of schema version ${version}; this upvest-conformance reads version ${REPORT_SCHEMA_VERSION}`);
+    throw new ReportInputError(
+      `${file} is a report of schema version ${version}; this upvest-conformance reads version ${REPORT_SCHEMA_VERSION}`,
+    );
   }
   const validate = schemaValidator();
   if (!validate(data)) {
     const errors = validate.errors ?? [];
     const shown = errors.slice(0, 5).map(describeError);
-    throw new ReportInputError(`${file} is not a report.json of schema version ${REPORT_SCHEMA_VERSION}: ${shown.join('; ')}${errors.length > shown.length ? `; and ${errors.length - shown.length} more` : ''}`);
+    throw new ReportInputError(
+      `${file} is not a report.json of schema version ${REPORT_SCHEMA_VERSION}: ${shown.join('; ')}${errors.length > shown.length ? `; and ${errors.length - shown.length} more` : ''}`,
+    );
   }
   return data as RunReport;
 }
@@ -98,7 +102,8 @@ function failureKey(f: Failure): string {
 /** Open failures (baselined ones excepted) by identity; the first of equal ones stands for all. */
 function openFailures(outcomes: CheckOutcome[]): Map<string, Failure> {
   const byKey = new Map<string, Failure>();
-  for (const failure of outcomes.flatMap((o) => o.failures)) if (!failure.baselined && !byKey.has(failureKey(failure))) byKey.set(failureKey(failure), failure);
+  for (const failure of outcomes.flatMap((o) => o.failures))
+    if (!failure.baselined && !byKey.has(failureKey(failure))) byKey.set(failureKey(failure), failure);
   return byKey;
 }
 
@@ -115,9 +120,11 @@ function coverageChanges(before: EnumCoverageEntry[], after: EnumCoverageEntry[]
     const previous = oldByKey.get(k);
     const gained = e.observed.filter((v) => !previous?.observed.includes(v));
     const lost = previous ? previous.observed.filter((v) => !e.observed.includes(v)) : [];
-    if (!previous || gained.length > 0 || lost.length > 0) changes.push({ scope: e.scope, pointer: e.pointer, gained, lost, ...(previous ? {} : { only: 'new' as const }) });
+    if (!previous || gained.length > 0 || lost.length > 0)
+      changes.push({ scope: e.scope, pointer: e.pointer, gained, lost, ...(previous ? {} : { only: 'new' as const }) });
   }
-  for (const [k, e] of oldByKey) if (!newByKey.has(k)) changes.push({ scope: e.scope, pointer: e.pointer, gained: [], lost: e.observed, only: 'old' });
+  for (const [k, e] of oldByKey)
+    if (!newByKey.has(k)) changes.push({ scope: e.scope, pointer: e.pointer, gained: [], lost: e.observed, only: 'old' });
   return changes;
 }
 
@@ -138,20 +145,29 @@ export function diffReports(before: RunReport, after: RunReport): ReportDiff {
   const oldFailures = openFailures(outcomesOf(before));
   const newOutcomes = outcomesOf(after);
   const newFailures = openFailures(newOutcomes);
-  const concluded = new Set(newOutcomes.filter((o) => o.status === 'passed' || o.status === 'failed').map((o) => JSON.stringify([o.check, o.operation])));
+  const concluded = new Set(
+    newOutcomes.filter((o) => o.status === 'passed' || o.status === 'failed').map((o) => JSON.stringify([o.check, o.operation])),
+  );
   const gone = [...oldFailures].filter(([k]) => !newFailures.has(k)).map(([, f]) => f);
   return {
     newFailures: [...newFailures].filter(([k]) => !oldFailures.has(k)).map(([, f]) => f),
     fixed: gone.filter((f) => concluded.has(JSON.stringify([f.check, f.operation]))),
     unchecked: gone.filter((f) => !concluded.has(JSON.stringify([f.check, f.operation]))),
-    coverage: { old: before.enumCoverage, new: after.enumCoverage, changes: coverageChanges(before.enumCoverage.entries, after.enumCoverage.entries) },
+    coverage: {
+      old: before.enumCoverage,
+      new: after.enumCoverage,
+      changes: coverageChanges(before.enumCoverage.entries, after.enumCoverage.entries),
+    },
     statuses: statusChanges(before, after),
   };
 }
 
 function listed(failures: Failure[], limit: number, render: (f: Failure) => string): string[] {
   const shown = limit === 0 ? failures : failures.slice(0, limit);
-  return [...shown.map((f) => render(f).replace(/^/gm, '  ')), ...(failures.length > shown.length ? [`  … and ${failures.length - shown.length} more (raise --limit to list them)`] : [])];
+  return [
+    ...shown.map((f) => render(f).replace(/^/gm, '  ')),
+    ...(failures.length > shown.length ? [`  … and ${failures.length - shown.length} more (raise --limit to list them)`] : []),
+  ];
 }
 
 const identity = (f: Failure) => `${f.check} › ${f.operation}: ${f.message}`;
@@ -161,16 +177,29 @@ export function renderDiff(diff: ReportDiff, files: { old: string; new: string }
   const lines = [`report diff ${files.old} → ${files.new}`, ''];
   lines.push(`New failures: ${diff.newFailures.length}`, ...listed(diff.newFailures, limit, renderFailure));
   lines.push(`Fixed: ${diff.fixed.length}`, ...listed(diff.fixed, limit, identity));
-  if (diff.unchecked.length > 0) lines.push(`No longer checked (skipped, errored or not run in the new report): ${diff.unchecked.length}`, ...listed(diff.unchecked, limit, identity));
+  if (diff.unchecked.length > 0)
+    lines.push(
+      `No longer checked (skipped, errored or not run in the new report): ${diff.unchecked.length}`,
+      ...listed(diff.unchecked, limit, identity),
+    );
   const { old: before, new: after, changes } = diff.coverage;
-  lines.push(`Enum coverage: ${before.observed}/${before.total} (${before.percent}%) → ${after.observed}/${after.total} (${after.percent}%)`);
+  lines.push(
+    `Enum coverage: ${before.observed}/${before.total} (${before.percent}%) → ${after.observed}/${after.total} (${after.percent}%)`,
+  );
   for (const c of changes) {
-    const parts = [c.only === 'new' ? 'new enum' : c.only === 'old' ? 'no longer in the report' : '', c.gained.length > 0 ? `now observed ${values(c.gained)}` : '', c.lost.length > 0 ? `no longer observed ${values(c.lost)}` : ''];
+    const parts = [
+      c.only === 'new' ? 'new enum' : c.only === 'old' ? 'no longer in the report' : '',
+      c.gained.length > 0 ? `now observed ${values(c.gained)}` : '',
+      c.lost.length > 0 ? `no longer observed ${values(c.lost)}` : '',
+    ];
     lines.push(`  ${c.scope} ${c.pointer}: ${parts.filter(Boolean).join('; ')}`);
   }
   if (diff.statuses.length > 0) {
     lines.push('Statuses seen:');
-    for (const s of diff.statuses) lines.push(`  ${s.operation}: ${[s.gained.length > 0 ? `now ${s.gained.join(', ')}` : '', s.lost.length > 0 ? `no longer ${s.lost.join(', ')}` : ''].filter(Boolean).join('; ')}`);
+    for (const s of diff.statuses)
+      lines.push(
+        `  ${s.operation}: ${[s.gained.length > 0 ? `now ${s.gained.join(', ')}` : '', s.lost.length > 0 ? `no longer ${s.lost.join(', ')}` : ''].filter(Boolean).join('; ')}`,
+      );
   }
   lines.push('', diff.newFailures.length > 0 ? `${diff.newFailures.length} new failure(s): exit code 1.` : 'No new failures: exit code 0.');
   return lines;

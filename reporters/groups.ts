@@ -13,13 +13,15 @@ export interface CheckGroup {
 export function checkGroups(report: RunReport): CheckGroup[] {
   const groups: CheckGroup[] = report.operations.map((operation) => ({ name: operation.operation, checks: operation.checks, operation }));
   const webhooks = new Map<string, CheckOutcome[]>();
-  for (const outcome of report.webhooks?.outcomes ?? []) webhooks.set(outcome.operation, [...(webhooks.get(outcome.operation) ?? []), outcome]);
+  for (const outcome of report.webhooks?.outcomes ?? [])
+    webhooks.set(outcome.operation, [...(webhooks.get(outcome.operation) ?? []), outcome]);
   for (const [name, checks] of webhooks) groups.push({ name, checks });
   return groups;
 }
 
 // Control characters (XML 1.0 cannot carry most of them even as references), U+FFFE/F and lone surrogates.
-const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVISIBLE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Target text may carry anything: such characters are shown as \uXXXX in every format. */
 export function showControlCharacters(text: string): string {

@@ -25,7 +25,11 @@ interface Finding {
   outcome: CheckOutcome;
 }
 
-const VERDICT_TEXT: Record<RunReport['verdict'], string> = { conformant: 'Conformant', violations: 'Violations', unusable: 'Target unusable' };
+const VERDICT_TEXT: Record<RunReport['verdict'], string> = {
+  conformant: 'Conformant',
+  violations: 'Violations',
+  unusable: 'Target unusable',
+};
 const CELL_TEXT: Record<CheckStatus, string> = { passed: '✓', failed: '✗', error: '!', skipped: '–' };
 const KIND_RANK: Record<FindingKind, number> = { error: 0, warning: 1, baselined: 2 };
 
@@ -184,10 +188,17 @@ function banner(report: RunReport): string {
 function matrixCell(outcome: CheckOutcome | undefined, check: string, firstFinding: Map<CheckOutcome, Finding>): string {
   if (!outcome) return `<td class="s-na" title="${esc(check)}: does not apply">n/a</td>`;
   const detail =
-    outcome.status === 'failed' ? plural(outcome.failures.filter((f) => !f.baselined).length, 'failure')
-    : outcome.status === 'error' ? (outcome.errors[0] ? `${outcome.errors[0].code}: ${outcome.errors[0].message}` : 'could not be checked')
-    : outcome.status === 'skipped' ? (outcome.skipReason ?? 'skipped')
-    : outcome.warnings.length > 0 ? plural(outcome.warnings.length, 'warning') : 'passed';
+    outcome.status === 'failed'
+      ? plural(outcome.failures.filter((f) => !f.baselined).length, 'failure')
+      : outcome.status === 'error'
+        ? outcome.errors[0]
+          ? `${outcome.errors[0].code}: ${outcome.errors[0].message}`
+          : 'could not be checked'
+        : outcome.status === 'skipped'
+          ? (outcome.skipReason ?? 'skipped')
+          : outcome.warnings.length > 0
+            ? plural(outcome.warnings.length, 'warning')
+            : 'passed';
   const target = firstFinding.get(outcome);
   const text = target ? `<a href="#${target.id}">${CELL_TEXT[outcome.status]}</a>` : CELL_TEXT[outcome.status];
   return `<td class="s-${outcome.status}${outcome.warnings.length > 0 ? ' has-warnings' : ''}" title="${esc(`${check}: ${outcome.status} (${detail})`, 300)}">${text}</td>`;
@@ -195,20 +206,38 @@ function matrixCell(outcome: CheckOutcome | undefined, check: string, firstFindi
 
 function matrix(groups: CheckGroup[], checkNames: string[], firstFinding: Map<CheckOutcome, Finding>): string {
   const head = `<tr><th class="op">Operation</th>${checkNames.map((name) => `<th class="check" title="${esc(name)}"><span>${esc(name)}</span></th>`).join('')}</tr>`;
-  const rows = groups.map((g, i) => `<tr><th class="op mono" scope="row"><a href="#op-${i + 1}">${esc(g.name)}</a></th>${checkNames.map((name) => matrixCell(g.checks.find((c) => c.check === name), name, firstFinding)).join('')}</tr>`);
-  const legend = (['passed', 'failed', 'error', 'skipped'] as const).map((s) => `<span class="s-${s}">${CELL_TEXT[s]}</span>${s === 'error' ? 'could not be checked' : s}`).join('');
+  const rows = groups.map(
+    (g, i) =>
+      `<tr><th class="op mono" scope="row"><a href="#op-${i + 1}">${esc(g.name)}</a></th>${checkNames
+        .map((name) =>
+          matrixCell(
+            g.checks.find((c) => c.check === name),
+            name,
+            firstFinding,
+          ),
+        )
+        .join('')}</tr>`,
+  );
+  const legend = (['passed', 'failed', 'error', 'skipped'] as const)
+    .map((s) => `<span class="s-${s}">${CELL_TEXT[s]}</span>${s === 'error' ? 'could not be checked' : s}`)
+    .join('');
   return `<div class="matrix-wrap"><table class="matrix"><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table></div>
 <p class="legend">${legend}<span class="s-na">n/a</span>does not apply<span class="has-warnings">&nbsp;</span>with warnings · a cell with findings links to the first one</p>`;
 }
 
 function statusChips(operation: RunReport['operations'][number]): string {
   const documented = new Set(operation.documentedStatuses);
-  const statuses = [...new Set([...operation.documentedStatuses, ...Object.keys(operation.statusesSeen).map(Number)])].sort((a, b) => a - b);
+  const statuses = [...new Set([...operation.documentedStatuses, ...Object.keys(operation.statusesSeen).map(Number)])].sort(
+    (a, b) => a - b,
+  );
   return `<div class="chips">${statuses
     .map((status) => {
       const seen = operation.statusesSeen[String(status)];
-      if (!documented.has(status)) return `<span class="chip undocumented" title="seen, not documented">${status} ×${seen} undocumented</span>`;
-      return seen ? `<span class="chip seen" title="documented, seen ${seen} times">${status} ×${seen}</span>` : `<span class="chip unseen" title="documented, not seen">${status}</span>`;
+      if (!documented.has(status))
+        return `<span class="chip undocumented" title="seen, not documented">${status} ×${seen} undocumented</span>`;
+      return seen
+        ? `<span class="chip seen" title="documented, seen ${seen} times">${status} ×${seen}</span>`
+        : `<span class="chip unseen" title="documented, not seen">${status}</span>`;
     })
     .join('')}</div>`;
 }
@@ -222,11 +251,19 @@ function operationCard(group: CheckGroup, index: number, firstFinding: Map<Check
       const name = link ? `<a href="#${link.id}">${esc(c.check)}</a>` : esc(c.check);
       const open = c.failures.filter((f) => !f.baselined).length;
       const what =
-        c.status === 'failed' ? `<span class="badge k-error">failed</span> ${plural(open, 'failure')}`
-        : c.status === 'error' ? `<span class="badge k-errored">error</span> ${c.errors.map((e) => `<code>${esc(`${e.code}: ${e.message}`, 400)}</code>`).join('; ')}`
-        : c.status === 'skipped' ? `<span class="muted">skipped: ${esc(c.skipReason ?? '')}</span>`
-        : '<span class="done">passed</span>';
-      const notes = [c.warnings.length > 0 ? plural(c.warnings.length, 'warning') : '', c.failures.length > open ? `${c.failures.length - open} baselined` : ''].filter(Boolean).join(', ');
+        c.status === 'failed'
+          ? `<span class="badge k-error">failed</span> ${plural(open, 'failure')}`
+          : c.status === 'error'
+            ? `<span class="badge k-errored">error</span> ${c.errors.map((e) => `<code>${esc(`${e.code}: ${e.message}`, 400)}</code>`).join('; ')}`
+            : c.status === 'skipped'
+              ? `<span class="muted">skipped: ${esc(c.skipReason ?? '')}</span>`
+              : '<span class="done">passed</span>';
+      const notes = [
+        c.warnings.length > 0 ? plural(c.warnings.length, 'warning') : '',
+        c.failures.length > open ? `${c.failures.length - open} baselined` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
       return `<li>${name}: ${what}${notes ? ` <span class="muted">(${notes})</span>` : ''}</li>`;
     });
   const passed = group.checks.filter((c) => c.status === 'passed').length;
@@ -239,12 +276,17 @@ ${problems.length > 0 ? `<ul>${problems.join('')}</ul>` : ''}
 }
 
 function exchangeText(failure: Failure): { request?: string; response?: string } {
-  const headers = (h: Record<string, string>) => Object.entries(h).map(([name, value]) => `${name}: ${value}`).join('\n');
+  const headers = (h: Record<string, string>) =>
+    Object.entries(h)
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\n');
   const r = failure.request;
   const s = failure.response;
   return {
     request: r ? `${r.method} ${r.url}\n${headers(r.headers)}${r.bodyExcerpt !== undefined ? `\n\n${r.bodyExcerpt}` : ''}` : undefined,
-    response: s ? `${s.status} · ${plural(s.bodyBytes, 'byte')}${s.truncated ? ' (excerpt)' : ''}\n${headers(s.headers)}\n\n${s.bodyExcerpt}` : undefined,
+    response: s
+      ? `${s.status} · ${plural(s.bodyBytes, 'byte')}${s.truncated ? ' (excerpt)' : ''}\n${headers(s.headers)}\n\n${s.bodyExcerpt}`
+      : undefined,
   };
 }
 
@@ -264,7 +306,10 @@ function findingDetails(finding: Finding): string {
 <pre class="rendered">${esc(renderFailure(f))}</pre>
 <dl class="facts">${facts
     .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => `<dt>${name}</dt><dd>${name.endsWith('pointer') || name === 'Probe' ? `<code>${esc(value)}</code>` : esc(value)}</dd>`)
+    .map(
+      ([name, value]) =>
+        `<dt>${name}</dt><dd>${name.endsWith('pointer') || name === 'Probe' ? `<code>${esc(value)}</code>` : esc(value)}</dd>`,
+    )
     .join('')}</dl>
 ${exchange.request || exchange.response ? `<div class="exchange"><div><h4>Request</h4><pre>${exchange.request ? esc(exchange.request) : '(not recorded)'}</pre></div><div><h4>Response</h4><pre>${exchange.response ? esc(exchange.response) : '(none: the exchange failed)'}</pre></div></div>` : ''}
 ${f.curl ? `<h4>Reproduce</h4><pre class="curl">${esc(f.curl)}</pre>` : ''}
@@ -291,10 +336,18 @@ function coverageSection(coverage: RunReport['enumCoverage']): string {
   const rows: string[] = [];
   let scope: string | undefined;
   for (const e of coverage.entries) {
-    if (e.scope !== scope) rows.push(`<tr class="scope"><th colspan="3" class="mono">${esc((scope = e.scope))}</th></tr>`);
+    if (e.scope !== scope) {
+      scope = e.scope;
+      rows.push(`<tr class="scope"><th colspan="3" class="mono">${esc(scope)}</th></tr>`);
+    }
     const percent = e.values.length === 0 ? 100 : Math.round((e.observed.length / e.values.length) * 100);
-    const missing = e.missing.length === 0 ? '<span class="done">all observed</span>' : `<div class="chips missing">${e.missing.map((v) => `<span class="chip mono">${esc(v)}</span>`).join('')}</div>`;
-    rows.push(`<tr><td class="mono">${esc(e.pointer)}</td><td><div class="bar" title="${percent}%"><span style="width:${percent}%"></span></div><span class="bar-label">${e.observed.length} of ${e.values.length} observed</span></td><td>${missing}</td></tr>`);
+    const missing =
+      e.missing.length === 0
+        ? '<span class="done">all observed</span>'
+        : `<div class="chips missing">${e.missing.map((v) => `<span class="chip mono">${esc(v)}</span>`).join('')}</div>`;
+    rows.push(
+      `<tr><td class="mono">${esc(e.pointer)}</td><td><div class="bar" title="${percent}%"><span style="width:${percent}%"></span></div><span class="bar-label">${e.observed.length} of ${e.values.length} observed</span></td><td>${missing}</td></tr>`,
+    );
   }
   return `<p>${coverage.observed} of ${coverage.total} documented enum values observed (${coverage.percent}%).</p>
 <table class="coverage"><colgroup><col style="width:40%"><col style="width:22%"><col></colgroup><thead><tr><th>Pointer</th><th>Observed</th><th>Missing values</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
@@ -303,17 +356,25 @@ function coverageSection(coverage: RunReport['enumCoverage']): string {
 function gatesAndBaseline(report: RunReport): string {
   const parts: string[] = [];
   if (report.gates.length > 0) {
-    parts.push(`<h3>Gates</h3><ul class="plain">${report.gates.map((g) => `<li><b>${esc(g.name)}</b>: ${g.passed ? '<span class="done">passed</span>' : '<span class="badge k-error">failed</span>'} ${esc(g.message)}</li>`).join('')}</ul>`);
+    parts.push(
+      `<h3>Gates</h3><ul class="plain">${report.gates.map((g) => `<li><b>${esc(g.name)}</b>: ${g.passed ? '<span class="done">passed</span>' : '<span class="badge k-error">failed</span>'} ${esc(g.message)}</li>`).join('')}</ul>`,
+    );
   }
   if (report.baseline) {
     const b = report.baseline;
-    parts.push(`<h3>Baseline</h3><p>${plural(b.entries, 'known deviation')}${b.file ? ` from <code>${esc(b.file)}</code>` : ''}; ${plural(report.totals.baselined, 'failure')} matched.</p>`);
+    parts.push(
+      `<h3>Baseline</h3><p>${plural(b.entries, 'known deviation')}${b.file ? ` from <code>${esc(b.file)}</code>` : ''}; ${plural(report.totals.baselined, 'failure')} matched.</p>`,
+    );
     if (b.stale.length > 0) {
-      parts.push(`<p>${b.stale.length} no longer occur: remove them (or run with <code>--update-baseline</code>).</p><ul class="plain">${b.stale.map((e) => `<li><code>${esc(e.check)}</code> › <code>${esc(e.operation)}</code>${e.match ? ` matching <code>${esc(e.match)}</code>` : ''}: ${esc(e.reason)}</li>`).join('')}</ul>`);
+      parts.push(
+        `<p>${b.stale.length} no longer occur: remove them (or run with <code>--update-baseline</code>).</p><ul class="plain">${b.stale.map((e) => `<li><code>${esc(e.check)}</code> › <code>${esc(e.operation)}</code>${e.match ? ` matching <code>${esc(e.match)}</code>` : ''}: ${esc(e.reason)}</li>`).join('')}</ul>`,
+      );
     }
   }
   if (report.harnessErrors.length > 0) {
-    parts.push(`<h3>Harness errors</h3><ul class="plain">${report.harnessErrors.map((e) => `<li><code>${esc(e.code)}</code>: ${esc(e.message)}</li>`).join('')}</ul>`);
+    parts.push(
+      `<h3>Harness errors</h3><ul class="plain">${report.harnessErrors.map((e) => `<li><code>${esc(e.code)}</code>: ${esc(e.message)}</li>`).join('')}</ul>`,
+    );
   }
   return parts.join('\n');
 }
@@ -324,7 +385,8 @@ export function renderHtml(report: RunReport): string {
   const findings = findingsOf(groups);
   // A matrix cell and an operation card link to the first open failure of their check.
   const firstFinding = new Map<CheckOutcome, Finding>();
-  for (const finding of findings.slice(0, HTML_MAX_FINDINGS)) if (!firstFinding.has(finding.outcome)) firstFinding.set(finding.outcome, finding);
+  for (const finding of findings.slice(0, HTML_MAX_FINDINGS))
+    if (!firstFinding.has(finding.outcome)) firstFinding.set(finding.outcome, finding);
   const extras = gatesAndBaseline(report);
   return `<!DOCTYPE html>
 <html lang="en">

@@ -17,10 +17,7 @@ const MAX_CHARS_PER_CASE = 64_000;
 
 /** Scrubbed before escaping: an escaped secret would no longer match the registry. */
 function xmlText(text: string): string {
-  return showControlCharacters(secrets.scrub(text))
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return showControlCharacters(secrets.scrub(text)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Attribute values: line breaks and tabs as references, or parsers fold them to spaces. */
@@ -48,7 +45,9 @@ function testcase(outcome: CheckOutcome, classname: string): string {
     children.push(`<failure message="${xmlAttr(message)}" type="${xmlAttr(outcome.check)}">${xmlText(rendered(open))}</failure>`);
   } else if (outcome.status === 'error') {
     const first = outcome.errors[0];
-    children.push(`<error message="${xmlAttr(first?.message ?? 'the check could not conclude')}" type="${xmlAttr(first?.code ?? 'CT_ERR_CHECK')}">${xmlText(outcome.errors.map((e) => `${e.probe}: ${e.code}: ${e.message}`).join('\n'))}</error>`);
+    children.push(
+      `<error message="${xmlAttr(first?.message ?? 'the check could not conclude')}" type="${xmlAttr(first?.code ?? 'CT_ERR_CHECK')}">${xmlText(outcome.errors.map((e) => `${e.probe}: ${e.code}: ${e.message}`).join('\n'))}</error>`,
+    );
   } else if (outcome.status === 'skipped') {
     children.push(`<skipped message="${xmlAttr(outcome.skipReason ?? 'skipped')}"/>`);
   }
@@ -77,7 +76,11 @@ export function renderJunit(report: RunReport): string {
       ? [
           `      <property name="operationId" value="${xmlAttr(group.operation.operationId)}"/>`,
           `      <property name="documentedStatuses" value="${group.operation.documentedStatuses.join(' ')}"/>`,
-          `      <property name="statusesSeen" value="${xmlAttr(Object.entries(group.operation.statusesSeen).map(([status, n]) => `${status}x${n}`).join(' '))}"/>`,
+          `      <property name="statusesSeen" value="${xmlAttr(
+            Object.entries(group.operation.statusesSeen)
+              .map(([status, n]) => `${status}x${n}`)
+              .join(' '),
+          )}"/>`,
           ...(group.operation.skipReason ? [`      <property name="skipReason" value="${xmlAttr(group.operation.skipReason)}"/>`] : []),
         ]
       : [];

@@ -12,9 +12,22 @@ import type { RunReport } from './model.js';
 
 export const MARKDOWN_REPORT_FILE = 'summary.md';
 
-export const MARKDOWN_LIMITS = { rows: 60, failures: 10, failureChars: 3_000, problems: 20, enums: 40, enumValues: 20, stale: 30, inlineChars: 200 };
+export const MARKDOWN_LIMITS = {
+  rows: 60,
+  failures: 10,
+  failureChars: 3_000,
+  problems: 20,
+  enums: 40,
+  enumValues: 20,
+  stale: 30,
+  inlineChars: 200,
+};
 
-const VERDICT_TEXT: Record<RunReport['verdict'], string> = { conformant: 'CONFORMANT', violations: 'VIOLATIONS', unusable: 'TARGET UNUSABLE' };
+const VERDICT_TEXT: Record<RunReport['verdict'], string> = {
+  conformant: 'CONFORMANT',
+  violations: 'VIOLATIONS',
+  unusable: 'TARGET UNUSABLE',
+};
 const CELL: Record<CheckStatus, string> = { passed: '✓', failed: '✗', error: '!', skipped: '–' };
 
 /** Scrubbed first (an escaped or cut secret would no longer match), one line, capped. */
@@ -46,7 +59,8 @@ function cell(text: string | number): string {
 
 function fenced(text: string): string {
   let body = showControlCharacters(secrets.scrub(text));
-  if (body.length > MARKDOWN_LIMITS.failureChars) body = `${body.slice(0, MARKDOWN_LIMITS.failureChars)}\n… (cut; the whole text is in report.html)`;
+  if (body.length > MARKDOWN_LIMITS.failureChars)
+    body = `${body.slice(0, MARKDOWN_LIMITS.failureChars)}\n… (cut; the whole text is in report.html)`;
   const fence = '`'.repeat(Math.max(2, ...(body.match(/`+/g) ?? []).map((run) => run.length)) + 1);
   return `${fence}text\n${body}\n${fence}`;
 }
@@ -79,7 +93,12 @@ export function renderMarkdown(report: RunReport): string {
       });
       out.push(`| ${cell(group.name)} | ${cells.join(' | ')} |`);
     }
-    out.push('', '✓ passed · ✗ failed · ! could not be checked · – skipped · blank: does not apply', ...more(MARKDOWN_LIMITS.rows, groups.length, 'operations'), '');
+    out.push(
+      '',
+      '✓ passed · ✗ failed · ! could not be checked · – skipped · blank: does not apply',
+      ...more(MARKDOWN_LIMITS.rows, groups.length, 'operations'),
+      '',
+    );
   }
 
   const failures = groups.flatMap((g) => g.checks.flatMap((c) => c.failures.filter((f) => !f.baselined)));
@@ -94,7 +113,10 @@ export function renderMarkdown(report: RunReport): string {
   if (errored.length > 0 || report.harnessErrors.length > 0) {
     out.push('### Could not be checked', '');
     const lines = [
-      ...errored.map((c) => `- ${c.check} › ${code(c.operation)}: ${c.errors[0] ? code(`${c.errors[0].code}: ${c.errors[0].message}`) : 'no cause recorded'}`),
+      ...errored.map(
+        (c) =>
+          `- ${c.check} › ${code(c.operation)}: ${c.errors[0] ? code(`${c.errors[0].code}: ${c.errors[0].message}`) : 'no cause recorded'}`,
+      ),
       ...report.harnessErrors.map((e) => `- ${code(`${e.code}: ${e.message}`)}`),
     ];
     out.push(...lines.slice(0, MARKDOWN_LIMITS.problems), ...more(MARKDOWN_LIMITS.problems, lines.length, 'entries'), '');
@@ -103,11 +125,18 @@ export function renderMarkdown(report: RunReport): string {
   const coverage = report.enumCoverage;
   if (coverage.entries.length > 0) {
     const incomplete = coverage.entries.filter((e) => e.missing.length > 0);
-    out.push('### Enum coverage', '', `${coverage.observed} of ${coverage.total} documented enum values observed (${coverage.percent}%) at ${coverage.entries.length} enum(s); ${incomplete.length} incomplete.`, '');
+    out.push(
+      '### Enum coverage',
+      '',
+      `${coverage.observed} of ${coverage.total} documented enum values observed (${coverage.percent}%) at ${coverage.entries.length} enum(s); ${incomplete.length} incomplete.`,
+      '',
+    );
     if (incomplete.length > 0) {
       out.push('| Where | Pointer | Observed | Missing |', '|---|---|:-:|---|');
       for (const e of incomplete.slice(0, MARKDOWN_LIMITS.enums)) {
-        const missing = e.missing.slice(0, MARKDOWN_LIMITS.enumValues).map(cell).join(', ') + (e.missing.length > MARKDOWN_LIMITS.enumValues ? ` and ${e.missing.length - MARKDOWN_LIMITS.enumValues} more` : '');
+        const missing =
+          e.missing.slice(0, MARKDOWN_LIMITS.enumValues).map(cell).join(', ') +
+          (e.missing.length > MARKDOWN_LIMITS.enumValues ? ` and ${e.missing.length - MARKDOWN_LIMITS.enumValues} more` : '');
         out.push(`| ${cell(e.scope)} | ${cell(e.pointer)} | ${e.observed.length}/${e.values.length} | ${missing} |`);
       }
       out.push(...more(MARKDOWN_LIMITS.enums, incomplete.length, 'incomplete enums'), '');
@@ -122,16 +151,30 @@ export function renderMarkdown(report: RunReport): string {
 
   if (report.baseline) {
     const stale = report.baseline.stale;
-    out.push('### Baseline', '', `${report.baseline.entries} known deviation(s)${report.baseline.file ? ` from ${code(report.baseline.file)}` : ''}; ${t.baselined} failure(s) matched them.`);
+    out.push(
+      '### Baseline',
+      '',
+      `${report.baseline.entries} known deviation(s)${report.baseline.file ? ` from ${code(report.baseline.file)}` : ''}; ${t.baselined} failure(s) matched them.`,
+    );
     if (stale.length > 0) {
-      out.push('', `${stale.length} entr${stale.length === 1 ? 'y no longer occurs' : 'ies no longer occur'}; remove them (or run with \`--update-baseline\`):`, '');
-      for (const entry of stale.slice(0, MARKDOWN_LIMITS.stale)) out.push(`- ${code(entry.check)} › ${code(entry.operation)}${entry.match ? ` matching ${code(entry.match)}` : ''}: ${prose(entry.reason)}`);
+      out.push(
+        '',
+        `${stale.length} entr${stale.length === 1 ? 'y no longer occurs' : 'ies no longer occur'}; remove them (or run with \`--update-baseline\`):`,
+        '',
+      );
+      for (const entry of stale.slice(0, MARKDOWN_LIMITS.stale))
+        out.push(
+          `- ${code(entry.check)} › ${code(entry.operation)}${entry.match ? ` matching ${code(entry.match)}` : ''}: ${prose(entry.reason)}`,
+        );
       out.push(...more(MARKDOWN_LIMITS.stale, stale.length, 'stale entries'));
     }
     out.push('');
   }
   // Sections end with a blank line and may start with one: keep single blank lines (fenced blocks are one element each).
-  return `${out.filter((line, i) => line !== '' || out[i - 1] !== '').join('\n').trimEnd()}\n`;
+  return `${out
+    .filter((line, i) => line !== '' || out[i - 1] !== '')
+    .join('\n')
+    .trimEnd()}\n`;
 }
 
 export class MarkdownReporter extends RunReportReporter {

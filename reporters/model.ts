@@ -74,7 +74,13 @@ function coverageOf(operations: OperationReport[], webhooks: WebhookResults | un
   const outcomes = [...operations.flatMap((o) => o.outcomes), ...(webhooks?.outcomes ?? [])];
   for (const outcome of outcomes.filter((o) => o.check === 'enum-coverage')) {
     for (const e of (outcome.stats.enums as (EnumObservation & { scope?: string })[] | undefined) ?? []) {
-      entries.push({ scope: e.scope ?? `${outcome.operation} ${e.status}`, pointer: e.pointer, values: e.values, observed: e.observed, missing: e.values.filter((v) => !e.observed.includes(v)) });
+      entries.push({
+        scope: e.scope ?? `${outcome.operation} ${e.status}`,
+        pointer: e.pointer,
+        values: e.values,
+        observed: e.observed,
+        missing: e.values.filter((v) => !e.observed.includes(v)),
+      });
     }
   }
   const total = entries.reduce((n, e) => n + e.values.length, 0);
@@ -89,7 +95,11 @@ export function buildRunReport(operations: OperationReport[], info: RunInfo, web
   const gates: RunReport['gates'] = [];
   if (info.minEnumCoverage > 0) {
     const passed = enumCoverage.percent >= info.minEnumCoverage;
-    gates.push({ name: 'min-enum-coverage', passed, message: `${enumCoverage.observed} of ${enumCoverage.total} documented enum values observed (${enumCoverage.percent}%; required ${info.minEnumCoverage}%)` });
+    gates.push({
+      name: 'min-enum-coverage',
+      passed,
+      message: `${enumCoverage.observed} of ${enumCoverage.total} documented enum values observed (${enumCoverage.percent}%; required ${info.minEnumCoverage}%)`,
+    });
   }
   const count = (status: CheckOutcome['status']) => outcomes.filter((o) => o.status === status).length;
   const harnessErrors = info.harnessErrors ?? [];
@@ -121,7 +131,9 @@ export function buildRunReport(operations: OperationReport[], info: RunInfo, web
     enumCoverage,
     ...(webhooks ? { webhooks } : {}),
     gates,
-    ...(info.baseline ? { baseline: { file: info.baseline.file, entries: info.baseline.entries.length, stale: staleEntries(info.baseline, outcomes) } } : {}),
+    ...(info.baseline
+      ? { baseline: { file: info.baseline.file, entries: info.baseline.entries.length, stale: staleEntries(info.baseline, outcomes) } }
+      : {}),
     harnessErrors,
   };
 }

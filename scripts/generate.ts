@@ -25,7 +25,8 @@ import { lintSpec, type OpenApiDocument } from '../src/spec/lint.js';
 import { buildManifest, bodyValidatorSchemas, parameterValidatorSchemas } from '../src/spec/build-manifest.js';
 
 // CommonJS packages: under NodeNext their default export is module.exports itself.
-const standaloneCode = ((standaloneCodeModule as unknown as { default?: unknown }).default ?? standaloneCodeModule) as typeof standaloneCodeModule.default;
+const standaloneCode = ((standaloneCodeModule as unknown as { default?: unknown }).default ??
+  standaloneCodeModule) as typeof standaloneCodeModule.default;
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,7 +52,9 @@ async function loadSpec(): Promise<{ raw: OpenApiDocument; dereferenced: OpenApi
   const dereferenced = (await SwaggerParser.dereference(structuredClone(raw) as never)) as unknown as OpenApiDocument;
   const problems = lintSpec(dereferenced);
   if (problems.length > 0) {
-    throw new SpecError(`${relative(root, specPath)} breaks the project's spec rules:\n${problems.map((p) => `  at ${p.pointer}: ${p.message}`).join('\n')}`);
+    throw new SpecError(
+      `${relative(root, specPath)} breaks the project's spec rules:\n${problems.map((p) => `  at ${p.pointer}: ${p.message}`).join('\n')}`,
+    );
   }
   return { raw, dereferenced };
 }
@@ -128,7 +131,11 @@ async function generate(): Promise<Map<string, string>> {
   files.set('validators.js', compileModule(createAjv({}), bodies.validators as Record<string, AnySchema>));
   files.set(
     'validators.d.ts',
-    declarations(Object.keys(bodies.validators), (name) => bodies.typeOf[name] ?? 'unknown', "import type { paths, webhooks } from './types.js';"),
+    declarations(
+      Object.keys(bodies.validators),
+      (name) => bodies.typeOf[name] ?? 'unknown',
+      "import type { paths, webhooks } from './types.js';",
+    ),
   );
   files.set('schemas.json', `${JSON.stringify({ $comment: HEADER, schemas: bodies.dereferenced }, null, 2)}\n`);
 
@@ -137,7 +144,11 @@ async function generate(): Promise<Map<string, string>> {
   files.set('param-validators.js', compileModule(createAjv({ coerceTypes: true, useDefaults: true }), params as Record<string, AnySchema>));
   files.set(
     'param-validators.d.ts',
-    declarations(Object.keys(params), () => '{ path: Record<string, unknown>; query: Record<string, unknown>; header: Record<string, unknown> }', ''),
+    declarations(
+      Object.keys(params),
+      () => '{ path: Record<string, unknown>; query: Record<string, unknown>; header: Record<string, unknown> }',
+      '',
+    ),
   );
   return files;
 }

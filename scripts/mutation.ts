@@ -10,11 +10,19 @@ import { mutationMatrix } from '../src/engine/mutation.js';
 import { CHECKS } from '../src/checks/registry.js';
 import { WEBHOOK_CHECK } from '../src/engine/webhook-provider.js';
 
-const { values } = parseArgs({ options: { fault: { type: 'string', multiple: true }, parallel: { type: 'string', default: '2' }, out: { type: 'string', default: 'reports/mutation.json' } } });
+const { values } = parseArgs({
+  options: {
+    fault: { type: 'string', multiple: true },
+    parallel: { type: 'string', default: '2' },
+    out: { type: 'string', default: 'reports/mutation.json' },
+  },
+});
 const started = performance.now();
 const matrix = await mutationMatrix({ faults: values.fault, parallel: Number(values.parallel) });
 
-const checks = [...CHECKS.map((c) => c.name), WEBHOOK_CHECK].filter((name) => matrix.faults.some((f) => f.caughtBy.includes(name) || f.expectedCheck === name));
+const checks = [...CHECKS.map((c) => c.name), WEBHOOK_CHECK].filter((name) =>
+  matrix.faults.some((f) => f.caughtBy.includes(name) || f.expectedCheck === name),
+);
 const width = Math.max(...matrix.faults.map((f) => f.fault.length));
 const header = `${'fault'.padEnd(width)}  ${checks.map((_, i) => String.fromCharCode(65 + i)).join(' ')}  result`;
 console.log(`\nDetection matrix: X = the check that must catch the fault caught it, x = another check caught it too, ! = missed\n`);
@@ -25,7 +33,9 @@ for (const f of matrix.faults) {
   console.log(`${f.fault.padEnd(width)}  ${cells.join(' ')}  ${f.detected ? 'detected' : `MISSED (expected ${f.expectedCheck})`}`);
 }
 console.log(`\nfaults detected by the expected check: ${matrix.totals.detected}/${matrix.totals.faults}`);
-console.log(`false alarms on the clean mock: ${matrix.totals.falseAlarms}${matrix.cleanRun.falseAlarms.map((a) => `\n  ${a.check} › ${a.operation}: ${a.message}`).join('')}`);
+console.log(
+  `false alarms on the clean mock: ${matrix.totals.falseAlarms}${matrix.cleanRun.falseAlarms.map((a) => `\n  ${a.check} › ${a.operation}: ${a.message}`).join('')}`,
+);
 console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(values.out, `${JSON.stringify(matrix, null, 2)}\n`);

@@ -51,5 +51,11 @@ export function summaryOf(report: OperationReport): OperationSummary {
 }
 
 export function reportContextOf(target: TargetDescription): ReportContext {
-  return { baseUrl: target.baseUrl, embeddedMock: target.embeddedMock, signing: Boolean(target.signingKey), minEnumCoverage: target.minEnumCoverage, ...(target.baseline ? { baseline: target.baseline } : {}) };
+  return {
+    baseUrl: target.baseUrl,
+    embeddedMock: target.embeddedMock,
+    signing: Boolean(target.signingKey),
+    minEnumCoverage: target.minEnumCoverage,
+    ...(target.baseline ? { baseline: target.baseline } : {}),
+  };
 }

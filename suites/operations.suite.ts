@@ -32,12 +32,21 @@ describe.for(plans.map((plan) => [plan.operation.key, plan] as const))('%s', ([,
     report = await scheduled.get(plan)!;
   });
 
-  test.for(plan.checks.map(({ check }) => [`${plan.operation.key} › ${check.name}`, check.name] as const))('%s', ([, name], { task, skip }) => {
-    const outcome = report.outcomes.find((o) => o.check === name);
-    if (!outcome) throw new Error(`no outcome for ${name}`);
-    task.meta.upvest = { outcome, operation: summaryOf(report) };
-    if (outcome.status === 'skipped') skip(outcome.skipReason);
-    if (outcome.status === 'failed') throw new ConformanceViolation(outcome.failures.filter((f) => !f.baselined).map(renderFailure).join('\n\n'));
-    if (outcome.status === 'error') throw new TargetUnusable(outcome.errors.map((e) => `${e.code}: ${e.message}`).join('\n'));
-  });
+  test.for(plan.checks.map(({ check }) => [`${plan.operation.key} › ${check.name}`, check.name] as const))(
+    '%s',
+    ([, name], { task, skip }) => {
+      const outcome = report.outcomes.find((o) => o.check === name);
+      if (!outcome) throw new Error(`no outcome for ${name}`);
+      task.meta.upvest = { outcome, operation: summaryOf(report) };
+      if (outcome.status === 'skipped') skip(outcome.skipReason);
+      if (outcome.status === 'failed')
+        throw new ConformanceViolation(
+          outcome.failures
+            .filter((f) => !f.baselined)
+            .map(renderFailure)
+            .join('\n\n'),
+        );
+      if (outcome.status === 'error') throw new TargetUnusable(outcome.errors.map((e) => `${e.code}: ${e.message}`).join('\n'));
+    },
+  );
 });

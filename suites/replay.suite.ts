@@ -19,16 +19,41 @@ describe(operation, () => {
   let durationMs = 0;
   beforeAll(async () => {
     const started = performance.now();
-    const events = (replay.cassette ? readCassette(replay.cassette) : buildCorpus().filter((e) => replay.types.length === 0 || replay.types.includes(e.type)).map((e) => e.event)) as ReplayEvent[];
-    const signingKey = replay.signingKeyPem ? loadSigningKey({ key: replay.signingKeyPem, keyId: replay.signingKeyId ?? 'replay' }) : undefined;
-    outcomes = await replayToConsumer({ to: replay.to, events, mode: replay.mode, maxBatch: replay.batch, signingKey, expectSignatureVerification: replay.expectSignatureVerification, timeoutMs: replay.timeoutMs });
+    const events = (
+      replay.cassette
+        ? readCassette(replay.cassette)
+        : buildCorpus()
+            .filter((e) => replay.types.length === 0 || replay.types.includes(e.type))
+            .map((e) => e.event)
+    ) as ReplayEvent[];
+    const signingKey = replay.signingKeyPem
+      ? loadSigningKey({ key: replay.signingKeyPem, keyId: replay.signingKeyId ?? 'replay' })
+      : undefined;
+    outcomes = await replayToConsumer({
+      to: replay.to,
+      events,
+      mode: replay.mode,
+      maxBatch: replay.batch,
+      signingKey,
+      expectSignatureVerification: replay.expectSignatureVerification,
+      timeoutMs: replay.timeoutMs,
+    });
     durationMs = Math.round(performance.now() - started);
   });
 
   test.for(Object.values(CONSUMER_CHECKS).map((c) => [`${operation} › ${c.name}`, c.name] as const))('%s', ([, name], { task, skip }) => {
     const outcome = outcomes.find((o) => o.check === name);
     if (!outcome) throw new Error(`no outcome for ${name}: the replay stopped early`);
-    const summary: OperationSummary = { operation, operationId: 'webhookConsumer', method: 'POST', path: replay.to, documentedStatuses: [200], statusesSeen: {}, probes: outcomes.reduce((n, o) => n + o.probes, 0), durationMs };
+    const summary: OperationSummary = {
+      operation,
+      operationId: 'webhookConsumer',
+      method: 'POST',
+      path: replay.to,
+      documentedStatuses: [200],
+      statusesSeen: {},
+      probes: outcomes.reduce((n, o) => n + o.probes, 0),
+      durationMs,
+    };
     task.meta.upvest = { outcome, operation: summary };
     if (outcome.status === 'skipped') skip(outcome.skipReason);
     if (outcome.status === 'failed') throw new Error(outcome.failures.map(renderFailure).join('\n\n'));

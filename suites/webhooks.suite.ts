@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import { renderFailure } from '../src/checks/failure.js';
 import type { CheckOutcome } from '../src/checks/types.js';
 import { prepareTarget } from '../src/engine/target.js';
-import { checkProviderWebhooks, httpMockControl, WEBHOOK_CHECK, WEBHOOKS_OPERATION, type WebhookProviderResult } from '../src/engine/webhook-provider.js';
+import {
+  checkProviderWebhooks,
+  httpMockControl,
+  WEBHOOK_CHECK,
+  WEBHOOKS_OPERATION,
+  type WebhookProviderResult,
+} from '../src/engine/webhook-provider.js';
 import { createSelection } from '../src/engine/selection.js';
 import type { OperationSummary } from './context.js';
 
@@ -19,7 +25,8 @@ afterAll(() => prepared.close());
 const selection = createSelection(target.only, target.skip);
 const skipReason = !target.mockControl
   ? 'the target is not an upvest-conformance mock: check its deliveries with `upvest-conformance listen`'
-  : target.skip.includes('webhooks') || (target.only.length > 0 && !target.only.includes('webhooks') && selection.check(WEBHOOK_CHECK) !== true)
+  : target.skip.includes('webhooks') ||
+      (target.only.length > 0 && !target.only.includes('webhooks') && selection.check(WEBHOOK_CHECK) !== true)
     ? 'not selected'
     : undefined;
 
@@ -33,13 +40,38 @@ describe('webhooks', () => {
     durationMs = Math.round(performance.now() - started);
   });
 
-  const summary = (): OperationSummary => ({ operation: WEBHOOKS_OPERATION, operationId: WEBHOOKS_OPERATION, method: 'POST', path: '(webhook deliveries)', documentedStatuses: [], statusesSeen: {}, probes: result?.outcome.probes ?? 0, durationMs, ...(skipReason ? { skipReason } : {}) });
+  const summary = (): OperationSummary => ({
+    operation: WEBHOOKS_OPERATION,
+    operationId: WEBHOOKS_OPERATION,
+    method: 'POST',
+    path: '(webhook deliveries)',
+    documentedStatuses: [],
+    statusesSeen: {},
+    probes: result?.outcome.probes ?? 0,
+    durationMs,
+    ...(skipReason ? { skipReason } : {}),
+  });
 
   test.for([`webhooks › ${WEBHOOK_CHECK}`, 'webhooks › enum-coverage'])('%s', (title, { task, skip }) => {
     const name = title.split(' › ')[1];
     const outcome: CheckOutcome = result
-      ? name === WEBHOOK_CHECK ? result.outcome : result.enumOutcome
-      : { check: name, title: name, operation: WEBHOOKS_OPERATION, operationId: WEBHOOKS_OPERATION, status: 'skipped', skipReason, failures: [], warnings: [], errors: [], probes: 0, stats: {}, durationMs: 0 };
+      ? name === WEBHOOK_CHECK
+        ? result.outcome
+        : result.enumOutcome
+      : {
+          check: name,
+          title: name,
+          operation: WEBHOOKS_OPERATION,
+          operationId: WEBHOOKS_OPERATION,
+          status: 'skipped',
+          skipReason,
+          failures: [],
+          warnings: [],
+          errors: [],
+          probes: 0,
+          stats: {},
+          durationMs: 0,
+        };
     task.meta.upvest = { outcome, operation: summary() };
     if (outcome.status === 'skipped') skip(outcome.skipReason);
     if (outcome.status === 'failed') throw new Error(outcome.failures.map(renderFailure).join('\n\n'));

@@ -16,7 +16,12 @@ export const contentType: Check = {
         const received = mediaType(result.headers['content-type']);
         if (received === expected || reported.has(`${result.status} ${received}`)) return;
         reported.add(`${result.status} ${received}`);
-        ctx.fail({ message: `a ${result.status} response is served as ${received ?? 'no content type'}`, received: result.headers['content-type'] ?? '(no content-type header)', expected, result });
+        ctx.fail({
+          message: `a ${result.status} response is served as ${received ?? 'no content type'}`,
+          received: result.headers['content-type'] ?? '(no content-type header)',
+          expected,
+          result,
+        });
       },
     };
   },

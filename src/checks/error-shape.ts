@@ -18,32 +18,68 @@ export const errorShape: Check = {
   appliesTo: () => true,
   start(ctx) {
     const reported = new Set<string>();
-    const once = (key: string) => (reported.has(key) ? false : (reported.add(key), true));
+    const once = (key: string) => {
+      if (reported.has(key)) return false;
+      reported.add(key);
+      return true;
+    };
     return {
       observe(result) {
         if (result.status === undefined || result.status < 400) return;
         const body = result.json;
         if (!body || typeof body !== 'object' || Array.isArray(body)) {
-          if (once(`not-object ${result.status}`)) ctx.fail({ message: `the ${result.status} body is not a problem document`, received: result.jsonError ?? show(body), expected: 'a JSON object with type and status (RFC 7807)', result });
+          if (once(`not-object ${result.status}`))
+            ctx.fail({
+              message: `the ${result.status} body is not a problem document`,
+              received: result.jsonError ?? show(body),
+              expected: 'a JSON object with type and status (RFC 7807)',
+              result,
+            });
           return;
         }
         const problem = body as Record<string, unknown>;
         if (typeof problem.status !== 'number' || problem.status !== result.status) {
           if (once(`status ${result.status} ${String(problem.status)}`)) {
-            ctx.fail({ message: `the problem's status differs from the HTTP status ${result.status}`, received: show(problem.status), expected: String(result.status), pointer: '/status', result });
+            ctx.fail({
+              message: `the problem's status differs from the HTTP status ${result.status}`,
+              received: show(problem.status),
+              expected: String(result.status),
+              pointer: '/status',
+              result,
+            });
           }
         }
         if (typeof problem.type !== 'string' || problem.type === '') {
-          if (once(`type ${result.status}`)) ctx.fail({ message: `the ${result.status} problem has no type`, received: show(problem.type), expected: 'a non-empty string type', pointer: '/type', result });
+          if (once(`type ${result.status}`))
+            ctx.fail({
+              message: `the ${result.status} problem has no type`,
+              received: show(problem.type),
+              expected: 'a non-empty string type',
+              pointer: '/type',
+              result,
+            });
         } else {
           const documentedFor = STATUS_OF_TYPE.get(problem.type);
           if (documentedFor !== undefined && documentedFor !== result.status && once(`type-status ${result.status} ${problem.type}`)) {
-            ctx.fail({ message: `problem type "${problem.type}" is documented for ${documentedFor}, not ${result.status}`, received: show(problem.type), expected: `a type describing a ${result.status}`, pointer: '/type', severity: 'warning', result });
+            ctx.fail({
+              message: `problem type "${problem.type}" is documented for ${documentedFor}, not ${result.status}`,
+              received: show(problem.type),
+              expected: `a type describing a ${result.status}`,
+              pointer: '/type',
+              severity: 'warning',
+              result,
+            });
           }
         }
         const header = result.headers['upvest-request-id'];
         if (problem.request_id !== undefined && problem.request_id !== header && once(`request_id ${result.status}`)) {
-          ctx.fail({ message: 'the problem\'s request_id differs from the upvest-request-id header', received: show(problem.request_id), expected: show(header), pointer: '/request_id', result });
+          ctx.fail({
+            message: "the problem's request_id differs from the upvest-request-id header",
+            received: show(problem.request_id),
+            expected: show(header),
+            pointer: '/request_id',
+            result,
+          });
         }
       },
     };

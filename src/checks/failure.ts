@@ -7,7 +7,16 @@ import { REDACTED } from '../client/redact.js';
 import type { Failure } from './types.js';
 
 /** Headers a reproduction must not replay: they are computed per request by the signer or by curl. */
-const COMPUTED_HEADERS = new Set(['signature', 'signature-input', 'content-digest', 'content-length', 'date', 'upvest-signature-version', 'host', 'connection']);
+const COMPUTED_HEADERS = new Set([
+  'signature',
+  'signature-input',
+  'content-digest',
+  'content-length',
+  'date',
+  'upvest-signature-version',
+  'host',
+  'connection',
+]);
 
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -39,7 +48,11 @@ export function renderFailure(failure: Failure): string {
   if (failure.baselined) lines[0] += ` (baselined: ${failure.baselined.reason})`;
   lines.push(`  Received: ${failure.received}${failure.pointer !== undefined ? ` at ${failure.pointer || '/'}` : ''}`);
   lines.push(`  Expected: ${failure.expected}${failure.schemaPointer ? ` (schema ${failure.schemaPointer})` : ''}`);
-  if (failure.response) lines.push(`  Response: ${failure.response.status} ${failure.response.headers['content-type'] ?? '(no content-type)'}, ${failure.response.bodyBytes} bytes`);
+  if (failure.response)
+    lines.push(
+      `  Response: ${failure.response.status} ${failure.response.headers['content-type'] ?? '(no content-type)'}, ` +
+        `${failure.response.bodyBytes} bytes`,
+    );
   if (failure.curl) lines.push(`  Reproduce: ${failure.curl}`);
   return lines.join('\n');
 }

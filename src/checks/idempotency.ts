@@ -35,13 +35,30 @@ export const idempotency: Check = {
         const created = idOf(first.json);
         ctx.stat('createdId', created);
         if (replay.status !== 200 || idOf(replay.json) !== created) {
-          ctx.fail({ message: 'replaying key K did not return the resource it created', received: `${replay.status} ${show(idOf(replay.json))}`, expected: `200 with id ${show(created)}`, pointer: '/id', result: replay });
+          ctx.fail({
+            message: 'replaying key K did not return the resource it created',
+            received: `${replay.status} ${show(idOf(replay.json))}`,
+            expected: `200 with id ${show(created)}`,
+            pointer: '/id',
+            result: replay,
+          });
         }
         if (fresh.status === 200 && idOf(fresh.json) === created) {
-          ctx.fail({ message: 'a new idempotency-key returned the resource of another key', received: show(idOf(fresh.json)), expected: `an id other than ${show(created)}`, pointer: '/id', result: fresh });
+          ctx.fail({
+            message: 'a new idempotency-key returned the resource of another key',
+            received: show(idOf(fresh.json)),
+            expected: `an id other than ${show(created)}`,
+            pointer: '/id',
+            result: fresh,
+          });
         }
         if (conflict.status !== undefined && (conflict.status < 400 || conflict.status >= 500)) {
-          ctx.fail({ message: 'key K reused with a different body was accepted', received: `${conflict.status} ${show(idOf(conflict.json))}`, expected: 'a 4xx: an idempotency-key stands for one request', result: conflict });
+          ctx.fail({
+            message: 'key K reused with a different body was accepted',
+            received: `${conflict.status} ${show(idOf(conflict.json))}`,
+            expected: 'a 4xx: an idempotency-key stands for one request',
+            result: conflict,
+          });
         }
       },
     };

@@ -25,8 +25,10 @@ interface Breakage {
 export function breakages(parameter: ManifestParameter): Breakage[] {
   const c = parameter.constraints;
   const out: Breakage[] = [];
-  const add = (kind: string, purpose: string, value: string | null) => out.push({ id: `${parameter.in}:${parameter.name}:${kind}`, purpose, value });
-  if (parameter.required && c.default === undefined && parameter.in !== 'path') add('missing', `${parameter.name} omitted (required)`, null);
+  const add = (kind: string, purpose: string, value: string | null) =>
+    out.push({ id: `${parameter.in}:${parameter.name}:${kind}`, purpose, value });
+  if (parameter.required && c.default === undefined && parameter.in !== 'path')
+    add('missing', `${parameter.name} omitted (required)`, null);
   if (c.type === 'integer' || c.type === 'number') {
     if (c.minimum !== undefined) add('below-minimum', `${parameter.name}=${c.minimum - 1} (minimum ${c.minimum})`, String(c.minimum - 1));
     if (c.maximum !== undefined) add('above-maximum', `${parameter.name}=${c.maximum + 1} (maximum ${c.maximum})`, String(c.maximum + 1));
@@ -34,7 +36,8 @@ export function breakages(parameter: ManifestParameter): Breakage[] {
     if (c.type === 'integer') add('fraction', `${parameter.name}=1.5 (not an integer)`, '1.5');
   }
   if (c.enum) add('not-in-enum', `${parameter.name}=ZZ_UNDOCUMENTED (allowed: ${c.enum.join(', ')})`, 'ZZ_UNDOCUMENTED');
-  if (c.format && BROKEN_FORMAT[c.format]) add('bad-format', `${parameter.name}=${BROKEN_FORMAT[c.format]} (not a ${c.format})`, BROKEN_FORMAT[c.format]);
+  if (c.format && BROKEN_FORMAT[c.format])
+    add('bad-format', `${parameter.name}=${BROKEN_FORMAT[c.format]} (not a ${c.format})`, BROKEN_FORMAT[c.format]);
   else if (c.pattern) add('bad-pattern', `${parameter.name}=not-matching (pattern ${c.pattern})`, 'not-matching');
   return out;
 }
@@ -54,33 +57,63 @@ function withParameter(request: ApiRequest, parameter: ManifestParameter, value:
 
 type JsonSchema = Record<string, unknown>;
 
-/** Broken request bodies, from the stored schema: per oneOf branch an extra property, a wrong type, a malformed item; then neither and both branches. */
-export function bodyBreakages(operation: ManifestOperation, env: CheckEnvironment): { id: string; purpose: string; body?: unknown; raw?: { text: string; contentType: string } }[] {
+/**
+ * Broken request bodies, from the stored schema: per oneOf branch an extra property, a wrong
+ * type, a malformed item; then neither and both branches.
+ */
+export function bodyBreakages(
+  operation: ManifestOperation,
+  env: CheckEnvironment,
+): { id: string; purpose: string; body?: unknown; raw?: { text: string; contentType: string } }[] {
   if (!operation.requestBody) return [];
   const schema = storedSchema(operation.requestBody.validator) as JsonSchema;
   const branches = (schema.oneOf as JsonSchema[] | undefined) ?? [schema];
   const sampleId = (env.pathValues.account_id ?? [])[0] ?? '8f3b6a52-2c1d-4e7f-9a0b-3c4d5e6f7a8b';
   const valid = (branch: JsonSchema) =>
-    Object.fromEntries(((branch.required as string[]) ?? []).map((name) => [name, (branch.properties as Record<string, JsonSchema>)[name].type === 'array' ? [sampleId] : sampleId]));
+    Object.fromEntries(
+      ((branch.required as string[]) ?? []).map((name) => [
+        name,
+        (branch.properties as Record<string, JsonSchema>)[name].type === 'array' ? [sampleId] : sampleId,
+      ]),
+    );
   const out: ReturnType<typeof bodyBreakages> = [];
   branches.forEach((branch) => {
     const label = String(branch.title ?? (branch.required as string[])?.join('+'));
     const base = valid(branch);
-    if (branch.additionalProperties === false) out.push({ id: `body:${label}:extra-property`, purpose: `${label} body with an undocumented property`, body: { ...base, undocumented_field: true } });
+    if (branch.additionalProperties === false)
+      out.push({
+        id: `body:${label}:extra-property`,
+        purpose: `${label} body with an undocumented property`,
+        body: { ...base, undocumented_field: true },
+      });
     for (const [name, property] of Object.entries((branch.properties as Record<string, JsonSchema>) ?? {})) {
       if (property.type === 'array') {
-        out.push({ id: `body:${label}:${name}:wrong-type`, purpose: `${label} body whose ${name} is a string, not an array`, body: { ...base, [name]: sampleId } });
+        out.push({
+          id: `body:${label}:${name}:wrong-type`,
+          purpose: `${label} body whose ${name} is a string, not an array`,
+          body: { ...base, [name]: sampleId },
+        });
         const items = property.items as JsonSchema | undefined;
-        if (items?.format && BROKEN_FORMAT[String(items.format)]) out.push({ id: `body:${label}:${name}:bad-item`, purpose: `${label} body whose ${name} holds a non-${String(items.format)} item`, body: { ...base, [name]: [BROKEN_FORMAT[String(items.format)]] } });
+        if (items?.format && BROKEN_FORMAT[String(items.format)])
+          out.push({
+            id: `body:${label}:${name}:bad-item`,
+            purpose: `${label} body whose ${name} holds a non-${String(items.format)} item`,
+            body: { ...base, [name]: [BROKEN_FORMAT[String(items.format)]] },
+          });
       }
     }
   });
   if (branches.length > 1) {
     out.push({ id: 'body:no-branch', purpose: 'a body matching none of the alternatives ({})', body: {} });
-    out.push({ id: 'body:both-branches', purpose: 'a body with the fields of every alternative', body: Object.assign({}, ...branches.map(valid)) });
+    out.push({
+      id: 'body:both-branches',
+      purpose: 'a body with the fields of every alternative',
+      body: Object.assign({}, ...branches.map(valid)),
+    });
   }
   out.push({ id: 'body:not-json', purpose: 'a body that is not JSON', raw: { text: '{"accounts": [', contentType: 'application/json' } });
-  if (operation.requestBody.required) out.push({ id: 'body:missing', purpose: 'no body (required)', raw: { text: '', contentType: 'application/json' } });
+  if (operation.requestBody.required)
+    out.push({ id: 'body:missing', purpose: 'no body (required)', raw: { text: '', contentType: 'application/json' } });
   return out;
 }
 
@@ -100,7 +133,11 @@ export function inputValidationCases(operation: ManifestOperation, env: CheckEnv
     }
   }
   for (const b of bodyBreakages(operation, env)) {
-    cases.push(probe(operation, env, b.id, b.purpose, (r) => ({ ...r, body: b.raw ? undefined : b.body, rawBody: b.raw }), { expect: { statuses: badRequestStatuses(operation), reason: 'the request body breaks its documented schema' } }));
+    cases.push(
+      probe(operation, env, b.id, b.purpose, (r) => ({ ...r, body: b.raw ? undefined : b.body, rawBody: b.raw }), {
+        expect: { statuses: badRequestStatuses(operation), reason: 'the request body breaks its documented schema' },
+      }),
+    );
   }
   return cases;
 }

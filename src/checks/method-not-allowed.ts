@@ -14,10 +14,17 @@ export const methodNotAllowed: Check = {
   start(ctx) {
     const allowed = methodsOfPath(ctx.operation.path);
     const method = CANDIDATES.find((m) => !allowed.includes(m)) as string;
-    const request = probe(ctx.operation, ctx.env, `method:${method}`, `${method} ${ctx.operation.path} (undocumented method)`, (r) => ({ ...r, method, body: method === 'GET' || method === 'DELETE' ? undefined : r.body ?? {} }), {
-      foreign: true,
-      expect: { statuses: [405], reason: `the path documents only ${allowed.join(', ')}` },
-    });
+    const request = probe(
+      ctx.operation,
+      ctx.env,
+      `method:${method}`,
+      `${method} ${ctx.operation.path} (undocumented method)`,
+      (r) => ({ ...r, method, body: method === 'GET' || method === 'DELETE' ? undefined : (r.body ?? {}) }),
+      {
+        foreign: true,
+        expect: { statuses: [405], reason: `the path documents only ${allowed.join(', ')}` },
+      },
+    );
     return {
       async exercise(x) {
         await x.send(request);
@@ -26,9 +33,17 @@ export const methodNotAllowed: Check = {
         if (result.probe.owner !== 'method-not-allowed') return;
         if (!judge(ctx, result) || result.status !== 405) return;
         const allow = result.headers.allow;
-        const listed = (allow ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(Boolean);
+        const listed = (allow ?? '')
+          .split(',')
+          .map((m) => m.trim().toUpperCase())
+          .filter(Boolean);
         if (!allow || allowed.some((m) => !listed.includes(m)) || listed.includes(method)) {
-          ctx.fail({ message: '405 without an Allow header naming the documented methods', received: allow === undefined ? '(no Allow header)' : `Allow: ${allow}`, expected: `Allow: ${allowed.join(', ')} (RFC 9110 §15.5.6)`, result });
+          ctx.fail({
+            message: '405 without an Allow header naming the documented methods',
+            received: allow === undefined ? '(no Allow header)' : `Allow: ${allow}`,
+            expected: `Allow: ${allowed.join(', ')} (RFC 9110 §15.5.6)`,
+            result,
+          });
         }
       },
     };

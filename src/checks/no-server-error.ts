@@ -12,7 +12,12 @@ export const noServerError: Check = {
       observe(result) {
         if (result.status === undefined || result.status < 500 || reported.has(result.status)) return;
         reported.add(result.status);
-        ctx.fail({ message: `${result.probe.purpose}: answered ${result.status}`, received: String(result.status), expected: 'a 2xx or 4xx: no request should make the service fail', result });
+        ctx.fail({
+          message: `${result.probe.purpose}: answered ${result.status}`,
+          received: String(result.status),
+          expected: 'a 2xx or 4xx: no request should make the service fail',
+          result,
+        });
       },
     };
   },

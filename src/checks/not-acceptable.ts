@@ -9,9 +9,16 @@ export const notAcceptable: Check = {
   severity: 'error',
   appliesTo: () => true,
   start(ctx) {
-    const request = probe(ctx.operation, ctx.env, 'accept:text/html', 'Accept: text/html only', (r) => ({ ...r, headers: { ...r.headers, accept: 'text/html' } }), {
-      expect: { statuses: [406], reason: 'the resource has only a JSON representation' },
-    });
+    const request = probe(
+      ctx.operation,
+      ctx.env,
+      'accept:text/html',
+      'Accept: text/html only',
+      (r) => ({ ...r, headers: { ...r.headers, accept: 'text/html' } }),
+      {
+        expect: { statuses: [406], reason: 'the resource has only a JSON representation' },
+      },
+    );
     return {
       async exercise(x) {
         await x.send(request);

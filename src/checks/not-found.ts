@@ -14,7 +14,12 @@ export const notFound: Check = {
   start(ctx) {
     const cases = ctx.operation.parameters
       .filter((p) => p.in === 'path')
-      .map((p) => probe(ctx.operation, ctx.env, `not-found:${p.name}`, `${p.name}=${UNKNOWN_ID} (well-formed, unknown)`, (r) => r, { pathParams: { [p.name]: UNKNOWN_ID }, expect: { statuses: [404], reason: `no resource has ${p.name} ${UNKNOWN_ID}` } }));
+      .map((p) =>
+        probe(ctx.operation, ctx.env, `not-found:${p.name}`, `${p.name}=${UNKNOWN_ID} (well-formed, unknown)`, (r) => r, {
+          pathParams: { [p.name]: UNKNOWN_ID },
+          expect: { statuses: [404], reason: `no resource has ${p.name} ${UNKNOWN_ID}` },
+        }),
+      );
     return {
       async exercise(x) {
         await x.sendAll(cases);

@@ -53,30 +53,46 @@ export const ordering: Check = {
     return {
       async exercise(x) {
         let compared = 0;
-        await Promise.all(cases.map(async (c) => {
-          const query: [string, string][] = [['sort', c.field], ['limit', limit]];
-          if (c.explicit) query.push(['order', c.order]);
-          const result = await x.send(probe(op, ctx.env, `order:${c.field}:${c.explicit ? c.order : 'default'}`, `sort=${c.field}${c.explicit ? `&order=${c.order}` : ' (default order)'}`, (r) => r, { query }));
-          const page = pageOf(result);
-          if (!page) return;
-          const values = page.items.map((item) => fieldOf(item, c.pointer));
-          compared += values.length;
-          const direction = c.order === 'DESC' ? -1 : 1;
-          const declared = enumOrder(success, c.pointer);
-          const comparators: Comparator[] = [natural];
-          if (declared) comparators.push((a, b) => declared.indexOf(a as string) - declared.indexOf(b as string));
-          const inversions = comparators.map((compare) => firstInversion(values, compare, direction));
-          if (inversions.every((i) => i >= 0)) {
-            const at = Math.min(...inversions);
-            ctx.fail({
-              message: `items are not ${c.order === 'DESC' ? 'descending' : 'ascending'} by ${c.field} (${result.probe.purpose})`,
-              received: `${show(values[at - 1])} before ${show(values[at])} at items ${at - 1} and ${at}`,
-              expected: `${c.field} ${c.order === 'DESC' ? 'non-increasing' : 'non-decreasing'}${declared ? ' (alphabetically or in the enum order)' : ''}`,
-              pointer: `/data/${at}${c.pointer}`,
-              result,
-            });
-          }
-        }));
+        await Promise.all(
+          cases.map(async (c) => {
+            const query: [string, string][] = [
+              ['sort', c.field],
+              ['limit', limit],
+            ];
+            if (c.explicit) query.push(['order', c.order]);
+            const result = await x.send(
+              probe(
+                op,
+                ctx.env,
+                `order:${c.field}:${c.explicit ? c.order : 'default'}`,
+                `sort=${c.field}${c.explicit ? `&order=${c.order}` : ' (default order)'}`,
+                (r) => r,
+                { query },
+              ),
+            );
+            const page = pageOf(result);
+            if (!page) return;
+            const values = page.items.map((item) => fieldOf(item, c.pointer));
+            compared += values.length;
+            const direction = c.order === 'DESC' ? -1 : 1;
+            const declared = enumOrder(success, c.pointer);
+            const comparators: Comparator[] = [natural];
+            if (declared) comparators.push((a, b) => declared.indexOf(a as string) - declared.indexOf(b as string));
+            const inversions = comparators.map((compare) => firstInversion(values, compare, direction));
+            if (inversions.every((i) => i >= 0)) {
+              const at = Math.min(...inversions);
+              ctx.fail({
+                message: `items are not ${c.order === 'DESC' ? 'descending' : 'ascending'} by ${c.field} (${result.probe.purpose})`,
+                received: `${show(values[at - 1])} before ${show(values[at])} at items ${at - 1} and ${at}`,
+                expected:
+                  `${c.field} ${c.order === 'DESC' ? 'non-increasing' : 'non-decreasing'}` +
+                  (declared ? ' (alphabetically or in the enum order)' : ''),
+                pointer: `/data/${at}${c.pointer}`,
+                result,
+              });
+            }
+          }),
+        );
         if (compared === 0) ctx.skip('the list is empty: there is no order to check');
         ctx.stat('itemsCompared', compared);
       },

@@ -26,16 +26,34 @@ export const paginationTraversal: Check = {
      * Every page at `limit`: the first tells total_count, the others are sent together (the
      * run's limiter bounds them) and reduced to their ids as they arrive; no page is kept.
      */
-    const walk = async (send: (p: ReturnType<typeof probe>) => Promise<ProbeResult>, limit: number, label: string, maxPages: number): Promise<Walk | undefined> => {
+    const walk = async (
+      send: (p: ReturnType<typeof probe>) => Promise<ProbeResult>,
+      limit: number,
+      label: string,
+      maxPages: number,
+    ): Promise<Walk | undefined> => {
       const result: Walk = { ids: [], totals: new Set(), pages: 0 };
-      const pageAt = (offset: number) => probe(op, ctx.env, `walk:${label}:${offset}`, `page at offset=${offset}, limit=${limit}`, (r) => r, { query: [['offset', String(offset)], ['limit', String(limit)]], tags: { walk: label } });
+      const pageAt = (offset: number) =>
+        probe(op, ctx.env, `walk:${label}:${offset}`, `page at offset=${offset}, limit=${limit}`, (r) => r, {
+          query: [
+            ['offset', String(offset)],
+            ['limit', String(limit)],
+          ],
+          tags: { walk: label },
+        });
       const idsByPage: string[][] = [];
       let broken = false;
       const read = (response: ProbeResult, index: number, offset: number): number | undefined => {
         const page = pageOf(response);
         if (!page) {
           // A transport error is the engine's to report; a wrong answer is ours.
-          if (!response.error) ctx.fail({ message: `the page at offset ${offset} is not a list page`, received: String(response.status), expected: '200 with meta and data', result: response });
+          if (!response.error)
+            ctx.fail({
+              message: `the page at offset ${offset} is not a list page`,
+              received: String(response.status),
+              expected: '200 with meta and data',
+              result: response,
+            });
           broken = true;
           return undefined;
         }
@@ -47,7 +65,11 @@ export const paginationTraversal: Check = {
       const total = read(await send(pageAt(0)), 0, 0);
       if (total === undefined) return undefined;
       const pages = Math.min(Math.ceil(total / limit), maxPages);
-      await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => send(pageAt((i + 1) * limit)).then((r) => read(r, i + 1, (i + 1) * limit))));
+      await Promise.all(
+        Array.from({ length: Math.max(0, pages - 1) }, (_, i) =>
+          send(pageAt((i + 1) * limit)).then((r) => read(r, i + 1, (i + 1) * limit)),
+        ),
+      );
       if (broken) return undefined;
       for (const ids of idsByPage) result.ids.push(...(ids ?? []));
       return result;
@@ -60,7 +82,10 @@ export const paginationTraversal: Check = {
         const total = first.totalCount;
         if (total === 0) return ctx.skip('total_count is 0: there is nothing to walk');
         // A target that invents total_count must not send the walk on for ever.
-        if (total > ctx.env.maxPages * largest) return ctx.skip(`total_count ${total} is more than --max-pages ${ctx.env.maxPages} pages of ${largest} items: the list cannot be walked`);
+        if (total > ctx.env.maxPages * largest)
+          return ctx.skip(
+            `total_count ${total} is more than --max-pages ${ctx.env.maxPages} pages of ${largest} items: the list cannot be walked`,
+          );
         // Walk at the small limit, raised so the walk stays within max pages.
         const small = Math.min(largest, Math.max(ctx.env.pageLimit, Math.ceil(total / ctx.env.maxPages)));
         const large = largest;
@@ -71,16 +96,37 @@ export const paginationTraversal: Check = {
         ctx.stat('smallLimit', small);
         ctx.stat('pagesWalked', bySmall.pages + byLarge.pages);
         const fail = (message: string, received: string, expected: string) => ctx.fail({ message, received, expected });
-        if (bySmall.totals.size > 1 || !bySmall.totals.has(total)) fail(`total_count changed while walking at limit ${small}`, [...bySmall.totals].join(', '), `${total} on every page`);
+        if (bySmall.totals.size > 1 || !bySmall.totals.has(total))
+          fail(`total_count changed while walking at limit ${small}`, [...bySmall.totals].join(', '), `${total} on every page`);
         const seen = new Set<string>();
-        const duplicates = bySmall.ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
-        if (duplicates.length > 0) fail(`${duplicates.length} id(s) appear on more than one page at limit ${small}`, duplicates.slice(0, 3).join(', '), 'each item on exactly one page');
-        if (seen.size !== total) fail(`walking every page at limit ${small} yields ${seen.size} distinct ids`, String(seen.size), `total_count (${total})`);
+        const duplicates = bySmall.ids.filter((id) => {
+          if (seen.has(id)) return true;
+          seen.add(id);
+          return false;
+        });
+        if (duplicates.length > 0)
+          fail(
+            `${duplicates.length} id(s) appear on more than one page at limit ${small}`,
+            duplicates.slice(0, 3).join(', '),
+            'each item on exactly one page',
+          );
+        if (seen.size !== total)
+          fail(`walking every page at limit ${small} yields ${seen.size} distinct ids`, String(seen.size), `total_count (${total})`);
         const largeSet = new Set(byLarge.ids);
         const missing = byLarge.ids.filter((id) => !seen.has(id));
         const extra = [...seen].filter((id) => !largeSet.has(id));
-        if (missing.length > 0 || extra.length > 0) fail(`small pages and large pages hold different items (${missing.length} missing, ${extra.length} extra)`, `missing ${missing.slice(0, 2).join(', ') || '—'}; extra ${extra.slice(0, 2).join(', ') || '—'}`, `the ${byLarge.ids.length} items of pages of ${large}`);
-        else if (duplicates.length === 0 && bySmall.ids.join() !== byLarge.ids.join()) fail(`small pages order the items differently from large pages`, `first difference at position ${bySmall.ids.findIndex((id, i) => id !== byLarge.ids[i])}`, 'the same order whatever the page size');
+        if (missing.length > 0 || extra.length > 0)
+          fail(
+            `small pages and large pages hold different items (${missing.length} missing, ${extra.length} extra)`,
+            `missing ${missing.slice(0, 2).join(', ') || '—'}; extra ${extra.slice(0, 2).join(', ') || '—'}`,
+            `the ${byLarge.ids.length} items of pages of ${large}`,
+          );
+        else if (duplicates.length === 0 && bySmall.ids.join() !== byLarge.ids.join())
+          fail(
+            `small pages order the items differently from large pages`,
+            `first difference at position ${bySmall.ids.findIndex((id, i) => id !== byLarge.ids[i])}`,
+            'the same order whatever the page size',
+          );
       },
     };
   },

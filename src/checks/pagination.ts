@@ -22,7 +22,15 @@ export function queryOf(result: ProbeResult): Map<string, string> {
 export function pageOf(result: ProbeResult): ListPage | undefined {
   if (result.status !== 200 || !isList(result.json)) return undefined;
   const { meta, data } = result.json;
-  return { offset: meta.offset as number, limit: meta.limit as number, count: meta.count as number, totalCount: meta.total_count as number, sort: meta.sort, order: meta.order, items: data };
+  return {
+    offset: meta.offset as number,
+    limit: meta.limit as number,
+    count: meta.count as number,
+    totalCount: meta.total_count as number,
+    sort: meta.sort,
+    order: meta.order,
+    items: data,
+  };
 }
 
 export function defaultOf(operation: ManifestOperation, name: string): unknown {

@@ -25,9 +25,14 @@ export function fillPath(template: string, params: Record<string, string>): stri
 }
 
 /** The documented happy request, and the path parameters it used. */
-export function requestFor(operation: ManifestOperation, env: CheckEnvironment, options: RequestOptions = {}): { request: ApiRequest; pathParams: Record<string, string> } {
+export function requestFor(
+  operation: ManifestOperation,
+  env: CheckEnvironment,
+  options: RequestOptions = {},
+): { request: ApiRequest; pathParams: Record<string, string> } {
   const pathParams: Record<string, string> = {};
-  for (const p of operation.parameters.filter((x) => x.in === 'path')) pathParams[p.name] = options.pathParams?.[p.name] ?? env.pathValues[p.name]?.[0] ?? '';
+  for (const p of operation.parameters.filter((x) => x.in === 'path'))
+    pathParams[p.name] = options.pathParams?.[p.name] ?? env.pathValues[p.name]?.[0] ?? '';
   const query: [string, string][] = [];
   for (const p of operation.parameters.filter((x) => x.in === 'query' && x.required)) {
     if (options.omitRequiredQuery?.includes(p.name) || options.query?.some(([name]) => name === p.name)) continue;
@@ -47,7 +52,14 @@ export function requestFor(operation: ManifestOperation, env: CheckEnvironment, 
 }
 
 /** A probe for a variant of the happy request. */
-export function probe(operation: ManifestOperation, env: CheckEnvironment, id: string, purpose: string, change: (request: ApiRequest) => ApiRequest = (r) => r, options: RequestOptions & Pick<Probe, 'expect' | 'foreign'> & { tags?: Record<string, unknown> } = {}): Omit<Probe, 'owner'> {
+export function probe(
+  operation: ManifestOperation,
+  env: CheckEnvironment,
+  id: string,
+  purpose: string,
+  change: (request: ApiRequest) => ApiRequest = (r) => r,
+  options: RequestOptions & Pick<Probe, 'expect' | 'foreign'> & { tags?: Record<string, unknown> } = {},
+): Omit<Probe, 'owner'> {
   const { request, pathParams } = requestFor(operation, env, options);
   return { id, purpose, request: change(request), expect: options.expect, foreign: options.foreign, tags: { pathParams, ...options.tags } };
 }

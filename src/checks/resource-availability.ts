@@ -30,16 +30,34 @@ export const resourceAvailability: Check = {
         for (const reader of readers(op.path)) {
           const name = /\{([^}]+)\}/.exec(reader.path.slice(op.path.length))?.[1] as string;
           const path = fillPath(reader.path, { [name]: id });
-          const result = await x.send({ id: `avail:${reader.operationId}`, purpose: `${reader.key} of the created ${id}`, foreign: true, request: { method: 'GET', path, auth: { scopes: scopesFor(reader) } }, tags: { pathParams: { [name]: id } } });
+          const result = await x.send({
+            id: `avail:${reader.operationId}`,
+            purpose: `${reader.key} of the created ${id}`,
+            foreign: true,
+            request: { method: 'GET', path, auth: { scopes: scopesFor(reader) } },
+            tags: { pathParams: { [name]: id } },
+          });
           if (result.status !== 200) {
-            ctx.fail({ message: `${reader.key} of the resource just created was answered ${result.status}`, received: String(result.status), expected: '200: the created resource is readable at once', result });
+            ctx.fail({
+              message: `${reader.key} of the resource just created was answered ${result.status}`,
+              received: String(result.status),
+              expected: '200: the created resource is readable at once',
+              result,
+            });
             continue;
           }
           // Whatever the reader returns must name the created resource.
           const identity = reader.resourceIdentity.find((r) => r.parameter === name);
           if (!identity) continue;
           const wrong = valuesAt(result.json, identity.pointer).find(({ value }) => value !== id);
-          if (wrong) ctx.fail({ message: `${reader.key} of the created resource returns another resource`, received: show(wrong.value), expected: show(id), pointer: wrong.pointer, result });
+          if (wrong)
+            ctx.fail({
+              message: `${reader.key} of the created resource returns another resource`,
+              received: show(wrong.value),
+              expected: show(id),
+              pointer: wrong.pointer,
+              result,
+            });
         }
       },
     };

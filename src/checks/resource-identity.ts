@@ -16,10 +16,18 @@ export const resourceIdentity: Check = {
         for (const identity of ctx.operation.resourceIdentity) {
           const requested = params[identity.parameter];
           if (!requested) continue;
-          const wrong = valuesAt(result.json, identity.pointer).find(({ value }) => String(value).toLowerCase() !== requested.toLowerCase());
+          const wrong = valuesAt(result.json, identity.pointer).find(
+            ({ value }) => String(value).toLowerCase() !== requested.toLowerCase(),
+          );
           if (!wrong || reported.has(identity.pointer)) continue;
           reported.add(identity.pointer);
-          ctx.fail({ message: `the response holds a resource of another ${identity.parameter} (${result.probe.purpose})`, received: show(wrong.value), expected: `${requested} (the ${identity.parameter} in the path)`, pointer: wrong.pointer, result });
+          ctx.fail({
+            message: `the response holds a resource of another ${identity.parameter} (${result.probe.purpose})`,
+            received: show(wrong.value),
+            expected: `${requested} (the ${identity.parameter} in the path)`,
+            pointer: wrong.pointer,
+            result,
+          });
         }
       },
     };

@@ -35,9 +35,13 @@ export const responseHeaders: Check = {
           if (reported.has(key)) continue;
           reported.add(key);
           ctx.fail({
-            message: problem === 'missing' ? `the ${result.status} response has no ${header.name} header` : `${header.name} is not ${problem}`,
+            message:
+              problem === 'missing' ? `the ${result.status} response has no ${header.name} header` : `${header.name} is not ${problem}`,
             received: problem === 'missing' ? '(absent)' : show(value),
-            expected: problem === 'missing' ? `a ${header.name} header${header.constraints.format ? ` (${header.constraints.format})` : ''}` : problem,
+            expected:
+              problem === 'missing'
+                ? `a ${header.name} header${header.constraints.format ? ` (${header.constraints.format})` : ''}`
+                : problem,
             result,
           });
         }
@@ -48,7 +52,12 @@ export const responseHeaders: Check = {
           const previous = requestIds.get(id);
           if (previous && !reported.has('duplicate')) {
             reported.add('duplicate');
-            ctx.fail({ message: `two responses carry the same upvest-request-id (${previous} and ${result.probe.id})`, received: id, expected: 'a distinct id per request', result });
+            ctx.fail({
+              message: `two responses carry the same upvest-request-id (${previous} and ${result.probe.id})`,
+              received: id,
+              expected: 'a distinct id per request',
+              result,
+            });
           }
           if (requestIds.size < 10_000) requestIds.set(id, result.probe.id);
         }

@@ -18,7 +18,12 @@ export const responseSchema: Check = {
         if (result.json === undefined) {
           if (reported.has(`nojson ${result.status}`)) return;
           reported.set(`nojson ${result.status}`, 1);
-          ctx.fail({ message: `the ${result.status} body is not JSON`, received: result.jsonError ?? 'no body', expected: `a ${content.contentType} body`, result });
+          ctx.fail({
+            message: `the ${result.status} body is not JSON`,
+            received: result.jsonError ?? 'no body',
+            expected: `a ${content.contentType} body`,
+            result,
+          });
           return;
         }
         validated++;

@@ -16,11 +16,21 @@ export const statusCode: Check = {
         if (result.status === undefined || result.probe.foreign) return;
         seen[result.status] = (seen[result.status] ?? 0) + 1;
         if (result.probe.owner === 'status-code' && result.probe.expect && !result.probe.expect.statuses.includes(result.status)) {
-          ctx.fail({ message: `the documented request was answered ${result.status} (${result.probe.purpose})`, received: String(result.status), expected: `${result.probe.expect.statuses.join(' or ')}: ${result.probe.expect.reason}`, result });
+          ctx.fail({
+            message: `the documented request was answered ${result.status} (${result.probe.purpose})`,
+            received: String(result.status),
+            expected: `${result.probe.expect.statuses.join(' or ')}: ${result.probe.expect.reason}`,
+            result,
+          });
         }
         if (documented.includes(result.status) || reported.has(result.status)) return;
         reported.add(result.status);
-        ctx.fail({ message: `status ${result.status} is not documented for this operation (${result.probe.purpose})`, received: String(result.status), expected: `one of ${documented.join(', ')}`, result });
+        ctx.fail({
+          message: `status ${result.status} is not documented for this operation (${result.probe.purpose})`,
+          received: String(result.status),
+          expected: `one of ${documented.join(', ')}`,
+          result,
+        });
       },
       conclude() {
         ctx.stat('statusesSeen', seen);

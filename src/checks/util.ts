@@ -14,7 +14,7 @@ export function mediaType(contentType: string | undefined): string | undefined {
 /** A value as a short printable string. */
 export function show(value: unknown, max = 80): string {
   if (value === undefined) return '(absent)';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
@@ -78,7 +78,12 @@ export function pathParamsOf(result: ProbeResult): Record<string, string> {
 }
 
 export function isList(value: unknown): value is { meta: Record<string, unknown>; data: unknown[] } {
-  return Boolean(value && typeof value === 'object' && Array.isArray((value as { data?: unknown }).data) && typeof (value as { meta?: unknown }).meta === 'object');
+  return Boolean(
+    value &&
+      typeof value === 'object' &&
+      Array.isArray((value as { data?: unknown }).data) &&
+      typeof (value as { meta?: unknown }).meta === 'object',
+  );
 }
 
 /** The value at a pointer relative to an item (`/status`, `/created_at`). */
@@ -101,7 +106,10 @@ function walkPointer(json: unknown, pointer: string, visit: (value: unknown, at:
   const path: (string | number)[] = [];
   const at = () => path.map((segment) => `/${segment}`).join('');
   const walk = (value: unknown, depth: number): void => {
-    if (depth === parts.length) return visit(value, at);
+    if (depth === parts.length) {
+      visit(value, at);
+      return;
+    }
     const part = parts[depth];
     if (part === '*') {
       if (!Array.isArray(value)) return;

@@ -39,6 +39,9 @@ export async function startEmbeddedMock(userKey?: SigningKey): Promise<EmbeddedT
     accountIds: f.accounts.map((a) => a.id),
     // The seeded execution whose orders show every status and cancellation reason.
     executionId: f.executions[0].id,
-    triggerAccountIds: f.accounts.filter((a) => a.type === 'PORTFOLIO' && !a.business).slice(0, 1).map((a) => a.id),
+    triggerAccountIds: f.accounts
+      .filter((a) => a.type === 'PORTFOLIO' && !a.business)
+      .slice(0, 1)
+      .map((a) => a.id),
   };
 }

@@ -14,7 +14,6 @@ import { EXIT_CODES_HELP } from './exit-codes.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-
 export interface CommandContext {
   output: Output;
   /** Set by a command's action: the process exit code. */
@@ -25,7 +24,9 @@ export interface CommandContext {
 
 export function buildProgram(context: CommandContext): Command {
   const program = new Command('upvest-conformance')
-    .description('Contract tests and conformance checks for the Upvest Investment API, a bundled mock, webhook tools and compliance reports.')
+    .description(
+      'Contract tests and conformance checks for the Upvest Investment API, a bundled mock, webhook tools and compliance reports.',
+    )
     .version(pkg.version, '-v, --version', 'Print the version.')
     .helpOption('-h, --help', 'Show help for a command.')
     .showHelpAfterError('(run with --help for usage)')
@@ -51,7 +52,8 @@ export async function main(argv: string[], output: Output = processOutput, signa
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.conformant;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help')
+        return EXIT.conformant;
       return EXIT.usage;
     }
     return reportError(error, output);

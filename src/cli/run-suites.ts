@@ -18,7 +18,11 @@ export interface SuiteRun {
 export function targetRun(target: TargetDescription): SuiteRun {
   // --bail is the engine's (checks after the first failing operation are skipped with the
   // reason), not vitest's, which would leave tests without an outcome.
-  return { include: ['suites/operations.suite.ts', 'suites/webhooks.suite.ts'], provide: { upvestTarget: target, upvestReport: reportContextOf(target) }, deadlineMs: target.deadlineMs };
+  return {
+    include: ['suites/operations.suite.ts', 'suites/webhooks.suite.ts'],
+    provide: { upvestTarget: target, upvestReport: reportContextOf(target) },
+    deadlineMs: target.deadlineMs,
+  };
 }
 
 export async function runSuites(run: SuiteRun, reporters: Reporter[]): Promise<void> {

@@ -50,7 +50,15 @@ export class ExchangeRecorder {
 
   constructor(private readonly limit = 1_000) {}
 
-  begin(input: { method: string; url: string; headers: Record<string, string>; body?: string | Buffer; purpose?: string; attempt: number; startedAt: number }): Exchange {
+  begin(input: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body?: string | Buffer;
+    purpose?: string;
+    attempt: number;
+    startedAt: number;
+  }): Exchange {
     const contentType = Object.entries(input.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
     const body = input.body === undefined ? undefined : excerpt(input.body, contentType);
     const exchange: Exchange = {
@@ -73,12 +81,25 @@ export class ExchangeRecorder {
   complete(exchange: Exchange, response: { status: number; headers: Record<string, string>; body: Buffer }, durationMs: number): void {
     const body = excerpt(response.body, response.headers['content-type']);
     exchange.durationMs = Math.round(durationMs * 10) / 10;
-    exchange.response = { status: response.status, headers: redactHeaders(response.headers), bodyExcerpt: body.text, bodyBytes: body.bytes, truncated: body.truncated };
+    exchange.response = {
+      status: response.status,
+      headers: redactHeaders(response.headers),
+      bodyExcerpt: body.text,
+      bodyBytes: body.bytes,
+      truncated: body.truncated,
+    };
   }
 
   fail(exchange: Exchange, error: HarnessError, durationMs: number, partial?: { status: number; headers: Record<string, string> }): void {
     exchange.durationMs = Math.round(durationMs * 10) / 10;
     exchange.error = { code: error.code, message: secrets.scrub(error.message) };
-    if (partial) exchange.response = { status: partial.status, headers: redactHeaders(partial.headers), bodyExcerpt: '', bodyBytes: 0, truncated: true };
+    if (partial)
+      exchange.response = {
+        status: partial.status,
+        headers: redactHeaders(partial.headers),
+        bodyExcerpt: '',
+        bodyBytes: 0,
+        truncated: true,
+      };
   }
 }

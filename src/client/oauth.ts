@@ -7,10 +7,14 @@ import { CrossOriginRedirectError, TokenRequestError } from '../errors.js';
 import { secrets } from './redact.js';
 import type { HttpResponse } from './transport.js';
 
-export interface TokenRequestSender {
-  /** Send the token request (signed if the client signs); the caller builds method, headers and body. */
-  (request: { method: 'POST'; path: string; headers: Record<string, string>; body: string; purpose: string }): Promise<HttpResponse>;
-}
+/** Send the token request (signed if the client signs); the caller builds method, headers and body. */
+export type TokenRequestSender = (request: {
+  method: 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  purpose: string;
+}) => Promise<HttpResponse>;
 
 export interface TokenProviderOptions {
   baseUrl: string;
@@ -73,7 +77,12 @@ export class TokenProvider {
 
   private async fetchToken(scopeKey: string): Promise<CachedToken> {
     const { clientId, clientSecret, tokenPath, baseUrl } = this.options;
-    const body = new URLSearchParams({ client_id: clientId, client_secret: clientSecret, grant_type: 'client_credentials', scope: scopeKey }).toString();
+    const body = new URLSearchParams({
+      client_id: clientId,
+      client_secret: clientSecret,
+      grant_type: 'client_credentials',
+      scope: scopeKey,
+    }).toString();
     this.requests++;
     const response = await this.options.send({
       method: 'POST',
@@ -87,9 +96,13 @@ export class TokenProvider {
       const location = response.headers.location ?? '';
       const target = location ? new URL(location, baseUrl) : undefined;
       if (target && target.origin !== new URL(baseUrl).origin) {
-        throw new CrossOriginRedirectError(`${at} → ${response.status} redirects to ${target.origin}; client credentials are never sent to another origin`);
+        throw new CrossOriginRedirectError(
+          `${at} → ${response.status} redirects to ${target.origin}; client credentials are never sent to another origin`,
+        );
       }
-      throw new TokenRequestError(`${at} → ${response.status} redirect to ${location || '(no location)'}; the token endpoint must answer directly`);
+      throw new TokenRequestError(
+        `${at} → ${response.status} redirect to ${location || '(no location)'}; the token endpoint must answer directly`,
+      );
     }
     if (response.status !== 200) {
       let detail = '';

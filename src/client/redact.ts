@@ -35,7 +35,8 @@ export class SecretRegistry {
   /** Replace every registered secret, PEM private key blocks (even cut short) and signature values in text. */
   scrub(text: string): string {
     let out = text;
-    if (out.includes('PRIVATE KEY-----')) out = out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED);
+    if (out.includes('PRIVATE KEY-----'))
+      out = out.replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED);
     // A signature is made per request, too many to register: remove it by its form (`sig1=:base64:`),
     // wherever a target reflects it. A content-digest has the same form and goes too, harmlessly.
     if (out.includes('=:')) out = out.replace(SIGNATURE_VALUE, `$1${REDACTED}:`);

@@ -88,7 +88,10 @@ export class Deadline {
 
   constructor(readonly budgetMs: number) {
     this.expiresAt = Date.now() + budgetMs;
-    this.timer = setTimeout(() => this.controller.abort(new DeadlineExceededError(`The run deadline of ${Math.round(budgetMs / 1000)} s passed`)), budgetMs);
+    this.timer = setTimeout(
+      () => this.controller.abort(new DeadlineExceededError(`The run deadline of ${Math.round(budgetMs / 1000)} s passed`)),
+      budgetMs,
+    );
     this.timer.unref();
   }
 
@@ -128,7 +131,10 @@ function joinHeaders(raw: Record<string, string | string[] | undefined>): Record
 
 /** Printable first bytes of a body, for error messages. */
 export function firstBytes(body: Buffer, limit = 120): string {
-  const text = body.subarray(0, limit).toString('utf8').replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const text = body
+    .subarray(0, limit)
+    .toString('utf8')
+    .replace(/[\u0000-\u001f\u007f]/g, ' ');
   return body.length > limit ? `${text}…` : text;
 }
 
@@ -218,13 +224,19 @@ export class Transport {
     }
   }
 
-  private rateLimited(request: HttpRequest, response: HttpResponse, delay: number | undefined, remaining: number | undefined): RateLimitedError {
+  private rateLimited(
+    request: HttpRequest,
+    response: HttpResponse,
+    delay: number | undefined,
+    remaining: number | undefined,
+  ): RateLimitedError {
     const after = response.headers['retry-after'];
     const why =
       delay === undefined
         ? `still 429 after ${response.attempts} attempts`
         : delay > this.retry.maxRetryAfterMs
-          ? `Retry-After ${after} asks for ${Math.round(delay / 1000)} s, more than the ${Math.round(this.retry.maxRetryAfterMs / 1000)} s this run waits`
+          ? `Retry-After ${after} asks for ${Math.round(delay / 1000)} s, ` +
+            `more than the ${Math.round(this.retry.maxRetryAfterMs / 1000)} s this run waits`
           : `Retry-After ${after} reaches past the run deadline (${Math.round((remaining ?? 0) / 1000)} s left)`;
     return new RateLimitedError(`${request.method.toUpperCase()} ${request.url}: 429 Too Many Requests, ${why}`, {
       details: { url: request.url, retryAfter: after, attempts: response.attempts },
@@ -250,7 +262,15 @@ export class Transport {
     const startedHr = performance.now();
     const headers = request.headers ?? {};
     this.tap?.({ ...request, method, headers });
-    const exchange = this.recorder.begin({ method, url: request.url, headers, body: request.body, purpose: request.purpose, attempt, startedAt: started });
+    const exchange = this.recorder.begin({
+      method,
+      url: request.url,
+      headers,
+      body: request.body,
+      purpose: request.purpose,
+      attempt,
+      startedAt: started,
+    });
     // undici's timers are coarse and reset on every chunk; this one bounds the whole exchange.
     // One controller and one timer (AbortSignal.timeout and .any cost several times more per request).
     const controller = new AbortController();
@@ -265,8 +285,15 @@ export class Transport {
     const timedOut = (phase: 'request' | 'body', error: unknown) =>
       exchangeTimedOut && !this.deadline?.signal.aborted
         ? phase === 'request'
-          ? new HeadersTimeoutError(`${method} ${request.url}: no response headers within ${this.requestTimeoutMs / 1000} s`, { cause: error, details: { url: request.url } })
-          : new BodyTimeoutError(`${method} ${request.url}: the response did not complete within ${this.requestTimeoutMs / 1000} s (the body arrives too slowly)`, { cause: error, details: { url: request.url } })
+          ? new HeadersTimeoutError(`${method} ${request.url}: no response headers within ${this.requestTimeoutMs / 1000} s`, {
+              cause: error,
+              details: { url: request.url },
+            })
+          : new BodyTimeoutError(
+              `${method} ${request.url}: the response did not complete within ${this.requestTimeoutMs / 1000} s ` +
+                '(the body arrives too slowly)',
+              { cause: error, details: { url: request.url } },
+            )
         : undefined;
     const fail = (error: HarnessError, partial?: { status: number; headers: Record<string, string> }): HarnessError => {
       this.recorder.fail(exchange, error, performance.now() - startedHr, partial);
@@ -296,7 +323,10 @@ export class Transport {
       try {
         body = await this.readBody(res, responseHeaders, method, request.url);
       } catch (error) {
-        throw fail(timedOut('body', error) ?? this.mapError(error, method, request.url, 'body'), { status: res.statusCode, headers: responseHeaders });
+        throw fail(timedOut('body', error) ?? this.mapError(error, method, request.url, 'body'), {
+          status: res.statusCode,
+          headers: responseHeaders,
+        });
       }
     } finally {
       clearTimeout(timer);
@@ -349,7 +379,8 @@ export class Transport {
     if (error instanceof HarnessError) return error;
     if (this.deadline?.signal.aborted) {
       const reason = this.deadline.signal.reason;
-      if (reason instanceof HarnessError) return new DeadlineExceededError(`${reason.message}; ${method} ${url} was aborted`, { cause: error });
+      if (reason instanceof HarnessError)
+        return new DeadlineExceededError(`${reason.message}; ${method} ${url} was aborted`, { cause: error });
     }
     const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
     const code = err.code ?? err.cause?.code ?? '';
@@ -359,9 +390,15 @@ export class Transport {
       case 'UND_ERR_CONNECT_TIMEOUT':
         return new ConnectTimeoutError(`${at}: no connection within the connect timeout`, { cause: error, details });
       case 'UND_ERR_HEADERS_TIMEOUT':
-        return new HeadersTimeoutError(`${at}: no response headers within ${Math.round(this.headersTimeoutMs / 1000)} s`, { cause: error, details });
+        return new HeadersTimeoutError(`${at}: no response headers within ${Math.round(this.headersTimeoutMs / 1000)} s`, {
+          cause: error,
+          details,
+        });
       case 'UND_ERR_BODY_TIMEOUT':
-        return new BodyTimeoutError(`${at}: the body stalled for more than ${Math.round(this.bodyTimeoutMs / 1000)} s`, { cause: error, details });
+        return new BodyTimeoutError(`${at}: the body stalled for more than ${Math.round(this.bodyTimeoutMs / 1000)} s`, {
+          cause: error,
+          details,
+        });
       case 'ECONNREFUSED':
         return new TargetUnreachableError(`${at}: connection refused (nothing listens at ${new URL(url).host})`, { cause: error, details });
       case 'ENOTFOUND':
@@ -376,7 +413,9 @@ export class Transport {
       case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
       case 'UND_ERR_ABORTED':
         return new ResponseAbortedError(
-          phase === 'body' ? `${at}: the connection closed before the body was complete (${code})` : `${at}: the connection closed before a response arrived (${code})`,
+          phase === 'body'
+            ? `${at}: the connection closed before the body was complete (${code})`
+            : `${at}: the connection closed before a response arrived (${code})`,
           { cause: error, details },
         );
       default:
@@ -387,13 +426,16 @@ export class Transport {
 
 export function parseJsonBody<T>(body: Buffer, contentType: string | undefined, method: string, url: string, status: number): T {
   if (body.length === 0) {
-    throw new InvalidJsonError(`${method} ${url} → ${status}: the body is empty (content-type ${contentType ?? 'absent'})`, { details: { url, status } });
+    throw new InvalidJsonError(`${method} ${url} → ${status}: the body is empty (content-type ${contentType ?? 'absent'})`, {
+      details: { url, status },
+    });
   }
   try {
     return JSON.parse(body.toString('utf8')) as T;
   } catch (error) {
     throw new InvalidJsonError(
-      `${method} ${url} → ${status}: the body is not JSON (content-type ${contentType ?? 'absent'}; first bytes: ${JSON.stringify(secrets.scrub(firstBytes(body)))})`,
+      `${method} ${url} → ${status}: the body is not JSON (content-type ${contentType ?? 'absent'}; ` +
+        `first bytes: ${JSON.stringify(secrets.scrub(firstBytes(body)))})`,
       { cause: error, details: { url, status, contentType } },
     );
   }

@@ -104,7 +104,12 @@ export class UpvestClient {
       if (value === null) delete headers[name.toLowerCase()];
       else headers[name.toLowerCase()] = value;
     }
-    const query = typeof request.query === 'string' ? request.query : request.query && request.query.length > 0 ? `?${new URLSearchParams(request.query).toString()}` : '';
+    const query =
+      typeof request.query === 'string'
+        ? request.query
+        : request.query && request.query.length > 0
+          ? `?${new URLSearchParams(request.query).toString()}`
+          : '';
     return this.sendPrepared(request.method, request.path, query, headers, body, request.signing ?? 'sign', request.purpose);
   }
 
@@ -113,7 +118,15 @@ export class UpvestClient {
     return randomUUID();
   }
 
-  private async sendPrepared(method: string, path: string, query: string, headers: Record<string, string>, body: string | undefined, signing: Signing, purpose?: string): Promise<HttpResponse> {
+  private async sendPrepared(
+    method: string,
+    path: string,
+    query: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signing: Signing,
+    purpose?: string,
+  ): Promise<HttpResponse> {
     if (!path.startsWith('/')) throw new UsageError(`request path must start with "/": ${path}`);
     const url = new URL(`${this.baseUrl}${path}${query}`);
     // Credentials only ever go to the configured origin.

@@ -72,7 +72,9 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
     throw new ConfigFileError(`Config file ${path} must end in .json or .ts`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigFileError(`Config file ${path} must hold an object of settings${path.endsWith('.json') ? '' : ' as its default export'}`);
+    throw new ConfigFileError(
+      `Config file ${path} must hold an object of settings${path.endsWith('.json') ? '' : ' as its default export'}`,
+    );
   }
   const known = new Set<string>(RUN_SETTINGS.map((s) => s.key));
   const unknown = Object.keys(value).filter((key) => !known.has(key) && key !== '$schema');
@@ -84,7 +86,9 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   return value as Record<string, unknown>;
 }
 
-export async function loadRunConfig(options: LoadOptions = {}): Promise<{ config: RunConfig; sources: Partial<Record<RunSettingKey, Source>> }> {
+export async function loadRunConfig(
+  options: LoadOptions = {},
+): Promise<{ config: RunConfig; sources: Partial<Record<RunSettingKey, Source>> }> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   let configFile: string | undefined;
@@ -141,11 +145,15 @@ function missing(key: RunSettingKey, why: string): ConfigMissingError {
 export function validateRunConfig(config: RunConfig, sources: Partial<Record<RunSettingKey, Source>> = {}): void {
   if (config.baseUrl) {
     if (!config.clientId) throw missing('clientId', `when a target is given with --base-url (${config.baseUrl})`);
-    if (!config.clientSecret && !config.accessToken) throw missing('clientSecret', `when a target is given with --base-url (${config.baseUrl}), unless --access-token is`);
+    if (!config.clientSecret && !config.accessToken)
+      throw missing('clientSecret', `when a target is given with --base-url (${config.baseUrl}), unless --access-token is`);
   }
   if (config.signingKey && !config.signingKeyId) throw missing('signingKeyId', 'with a signing key');
-  if (config.signingKeyId && !config.signingKey) throw missing('signingKey', `with a signing key id (${sources.signingKeyId?.name ?? 'signingKeyId'} is set)`);
+  if (config.signingKeyId && !config.signingKey)
+    throw missing('signingKey', `with a signing key id (${sources.signingKeyId?.name ?? 'signingKeyId'} is set)`);
   if (config.signingKeyPassphrase && !config.signingKey) {
-    throw new ConfigInvalidError('UPVEST_SIGNING_KEY_PASSPHRASE is set but no signing key is', { hint: 'Set UPVEST_SIGNING_KEY (path or PEM) too, or unset the passphrase.' });
+    throw new ConfigInvalidError('UPVEST_SIGNING_KEY_PASSPHRASE is set but no signing key is', {
+      hint: 'Set UPVEST_SIGNING_KEY (path or PEM) too, or unset the passphrase.',
+    });
   }
 }

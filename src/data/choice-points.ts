@@ -7,7 +7,11 @@ function typesOf(schema: Schema): string[] {
   return [];
 }
 
-export function choicePoints(schema: Schema, pointer = '', out = { nullable: [] as string[], oneOf: [] as { pointer: string; branches: number }[] }) {
+export function choicePoints(
+  schema: Schema,
+  pointer = '',
+  out = { nullable: [] as string[], oneOf: [] as { pointer: string; branches: number }[] },
+) {
   if (pointer !== '' && allowsNull(schema)) out.nullable.push(pointer);
   if (Array.isArray(schema.oneOf)) {
     const branches = (schema.oneOf as Schema[]).filter((b) => !(typesOf(b).length === 1 && typesOf(b)[0] === 'null'));

@@ -11,12 +11,7 @@ import { withCheckDigit } from './isin.js';
 
 export type Schema = { [key: string]: unknown };
 
-export type Choice =
-  | { enum: string | number }
-  | { branch: number }
-  | { null: true }
-  | { omit: true }
-  | { length: number };
+export type Choice = { enum: string | number } | { branch: number } | { null: true } | { omit: true } | { length: number };
 
 export interface GenerateOptions {
   seed?: number;
@@ -69,6 +64,7 @@ export function flattenAllOf(schema: Schema): Schema & { conditionals: Condition
   delete out.allOf;
   const properties: Record<string, Schema> = { ...((schema.properties as Record<string, Schema>) ?? {}) };
   const required = new Set<string>((schema.required as string[]) ?? []);
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else, never awaited.
   if (schema.if) out.conditionals.push({ if: schema.if as Schema, then: schema.then as Schema, else: schema.else as Schema });
   delete out.if;
   delete out.then;
@@ -91,7 +87,8 @@ function mergeSchemas(a: Schema, b: Schema): Schema {
   const merged: Schema = { ...a, ...b };
   if (a.properties || b.properties) {
     const props: Record<string, Schema> = { ...((a.properties as Record<string, Schema>) ?? {}) };
-    for (const [name, sub] of Object.entries((b.properties as Record<string, Schema>) ?? {})) props[name] = props[name] ? mergeSchemas(props[name], sub) : sub;
+    for (const [name, sub] of Object.entries((b.properties as Record<string, Schema>) ?? {}))
+      props[name] = props[name] ? mergeSchemas(props[name], sub) : sub;
     merged.properties = props;
   }
   return merged;
@@ -216,7 +213,10 @@ export class InstanceGenerator {
       case 'uuid':
         return this.faker.string.uuid();
       case 'date-time':
-        return this.faker.date.between({ from: REFERENCE_START, to: REFERENCE_END }).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        return this.faker.date
+          .between({ from: REFERENCE_START, to: REFERENCE_END })
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z');
       case 'date':
         return this.faker.date.between({ from: REFERENCE_START, to: REFERENCE_END }).toISOString().slice(0, 10);
       default:

@@ -21,7 +21,8 @@ export interface Baseline {
 }
 
 export function readBaseline(file: string): Baseline {
-  if (!existsSync(file)) throw new BaselineError(`Baseline file ${file} does not exist`, { hint: 'Create it with --update-baseline, or fix the path.' });
+  if (!existsSync(file))
+    throw new BaselineError(`Baseline file ${file} does not exist`, { hint: 'Create it with --update-baseline, or fix the path.' });
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -40,7 +41,11 @@ export function readBaseline(file: string): Baseline {
 }
 
 export function matches(entry: BaselineEntry, failure: Failure): boolean {
-  return entry.check === failure.check && (entry.operation === '*' || entry.operation === failure.operation) && (!entry.match || failure.message.includes(entry.match));
+  return (
+    entry.check === failure.check &&
+    (entry.operation === '*' || entry.operation === failure.operation) &&
+    (!entry.match || failure.message.includes(entry.match))
+  );
 }
 
 /** Mark baselined failures; a check whose failures are all baselined passes. */
@@ -67,12 +72,23 @@ export function updatedBaseline(previous: Baseline | undefined, outcomes: CheckO
   const entries: BaselineEntry[] = [];
   for (const failure of outcomes.flatMap((o) => o.failures)) {
     const kept = previous?.entries.find((e) => matches(e, failure));
-    const entry = kept ?? { check: failure.check, operation: failure.operation, match: failure.message, reason: 'TODO: say why this deviation is accepted' };
-    if (!entries.includes(entry) && !entries.some((e) => e.check === entry.check && e.operation === entry.operation && e.match === entry.match)) entries.push(entry);
+    const entry = kept ?? {
+      check: failure.check,
+      operation: failure.operation,
+      match: failure.message,
+      reason: 'TODO: say why this deviation is accepted',
+    };
+    if (
+      !entries.includes(entry) &&
+      !entries.some((e) => e.check === entry.check && e.operation === entry.operation && e.match === entry.match)
+    )
+      entries.push(entry);
   }
   return { file: previous?.file, entries };
 }
 
+const BASELINE_COMMENT = 'Known deviations of the target: listed failures do not fail the gate. Every entry needs a reason.';
+
 export function writeBaseline(file: string, baseline: Baseline): void {
-  writeFileSync(file, `${JSON.stringify({ $comment: 'Known deviations of the target: listed failures do not fail the gate. Every entry needs a reason.', entries: baseline.entries }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ $comment: BASELINE_COMMENT, entries: baseline.entries }, null, 2)}\n`);
 }

@@ -16,7 +16,10 @@ export class CircuitBreaker {
   /** The error a probe gets instead of being sent, when open. */
   get shortCircuit(): { code: string; message: string } | undefined {
     if (!this.open || !this.lastCause) return undefined;
-    return { code: this.lastCause.code, message: `not sent: the target failed ${this.consecutive} requests in a row (last: ${this.lastCause.message})` };
+    return {
+      code: this.lastCause.code,
+      message: `not sent: the target failed ${this.consecutive} requests in a row (last: ${this.lastCause.message})`,
+    };
   }
 
   recordAnswer(): void {

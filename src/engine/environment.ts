@@ -26,7 +26,9 @@ const HINTS: Record<string, string> = {
 function foreignScopes(op: ManifestOperation): string[] | undefined {
   const own = new Set(op.scopes.flat());
   // Read scopes first: the least privileged token the client is likely to hold.
-  const used = manifest.operations.flatMap((o) => o.scopes.flat()).sort((a, b) => Number(b.endsWith(':read')) - Number(a.endsWith(':read')));
+  const used = manifest.operations
+    .flatMap((o) => o.scopes.flat())
+    .sort((a, b) => Number(b.endsWith(':read')) - Number(a.endsWith(':read')));
   const foreign = used.find((scope) => !own.has(scope) && !op.scopes.some((set) => set.every((s) => s === scope)));
   return foreign ? [foreign] : undefined;
 }

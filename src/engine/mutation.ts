@@ -36,15 +36,27 @@ const KEY_ID = 'mutation';
 
 /** Findings of a run: check name → messages (failures and warnings alike). */
 function findings(reports: OperationReport[]): { check: string; operation: string; message: string }[] {
-  return reports.flatMap((r) => r.outcomes.flatMap((o) => [...o.failures, ...o.warnings].map((f) => ({ check: o.check, operation: o.operation, message: f.message }))));
+  return reports.flatMap((r) =>
+    r.outcomes.flatMap((o) => [...o.failures, ...o.warnings].map((f) => ({ check: o.check, operation: o.operation, message: f.message }))),
+  );
 }
 
 /** Run every check against a mock started with these faults; findings of the operations and of webhooks. */
-export async function runAgainstMock(faults: readonly string[], extra: Partial<MockOptions> = {}): Promise<{ check: string; operation: string; message: string }[]> {
+export async function runAgainstMock(
+  faults: readonly string[],
+  extra: Partial<MockOptions> = {},
+): Promise<{ check: string; operation: string; message: string }[]> {
   // Ed25519: detection does not depend on the algorithm, and it signs ~40 times faster than P-521.
   const key = generateSigningKey('ed25519', KEY_ID);
   const publicKey = { keyId: KEY_ID, algorithm: key.algorithm, publicKey: createPublicKey(key.privateKey) };
-  const mock = await startMock({ faults, valuationDays: 150, clock: new ManualClock(Date.now()), webhookRetryDelaysMs: [50], signatureKeys: (id) => (id === KEY_ID ? publicKey : undefined), ...extra });
+  const mock = await startMock({
+    faults,
+    valuationDays: 150,
+    clock: new ManualClock(Date.now()),
+    webhookRetryDelaysMs: [50],
+    signatureKeys: (id) => (id === KEY_ID ? publicKey : undefined),
+    ...extra,
+  });
   const target: TargetDescription = {
     baseUrl: mock.url,
     clientId: mock.fixtures.clientId,
@@ -70,8 +82,16 @@ export async function runAgainstMock(faults: readonly string[], extra: Partial<M
   const run = ConformanceRun.open(target);
   try {
     const reports = await run.runAll();
-    const webhooks = await checkProviderWebhooks(httpMockControl(mock.url), run.prepared.client, mock.fixtures.accounts.map((a) => a.id));
-    return [...findings(reports), ...webhooks.failures.map((f) => ({ check: f.check, operation: f.operation, message: f.message })), ...webhooks.outcome.errors.map((e) => ({ check: 'webhook-events', operation: 'webhooks', message: `${e.code}: ${e.message}` }))];
+    const webhooks = await checkProviderWebhooks(
+      httpMockControl(mock.url),
+      run.prepared.client,
+      mock.fixtures.accounts.map((a) => a.id),
+    );
+    return [
+      ...findings(reports),
+      ...webhooks.failures.map((f) => ({ check: f.check, operation: f.operation, message: f.message })),
+      ...webhooks.outcome.errors.map((e) => ({ check: 'webhook-events', operation: 'webhooks', message: `${e.code}: ${e.message}` })),
+    ];
   } finally {
     await run.close();
     await mock.close();

@@ -73,7 +73,12 @@ export function baselineProbes(op: ManifestOperation, env: CheckEnvironment): Om
 }
 
 function syntheticExchange(probe: Probe): Exchange {
-  return { id: 0, attempt: 0, startedAt: new Date().toISOString(), request: { method: probe.request.method, url: probe.request.path, headers: {} } };
+  return {
+    id: 0,
+    attempt: 0,
+    startedAt: new Date().toISOString(),
+    request: { method: probe.request.method, url: probe.request.path, headers: {} },
+  };
 }
 
 function parseBody(body: Buffer): { json?: unknown; jsonError?: string } {
@@ -104,7 +109,14 @@ export async function runOperation(op: ManifestOperation, options: OperationRunO
     try {
       const response = await options.client.send(probe.request);
       options.breaker?.recordAnswer();
-      return { probe, status: response.status, headers: response.headers, bodyBytes: response.body.length, exchange: response.exchange, ...parseBody(response.body) };
+      return {
+        probe,
+        status: response.status,
+        headers: response.headers,
+        bodyBytes: response.body.length,
+        exchange: response.exchange,
+        ...parseBody(response.body),
+      };
     } catch (error) {
       if (!(error instanceof HarnessError)) throw error;
       const cause = { code: error.code, message: error.message };
@@ -118,31 +130,37 @@ export async function runOperation(op: ManifestOperation, options: OperationRunO
       try {
         state.run!.observe?.(result);
       } catch (error) {
-        state.errors.push({ probe: result.probe.id, code: 'CT_ERR_CHECK', message: `the check failed on this response: ${(error as Error).message}` });
+        state.errors.push({
+          probe: result.probe.id,
+          code: 'CT_ERR_CHECK',
+          message: `the check failed on this response: ${(error as Error).message}`,
+        });
       }
     }
   };
 
-  const send = (owner: CheckState | undefined, baseline = false) => async (input: Omit<Probe, 'owner'>): Promise<ProbeResult> => {
-    const probe: Probe = { ...input, owner: owner?.check.name ?? 'status-code' };
-    const result = await options.limiter.run(() => execute(probe));
-    probeCount++;
-    if (owner) owner.probes++;
-    if (result.status !== undefined && !probe.foreign) {
-      statusesSeen[result.status] = (statusesSeen[result.status] ?? 0) + 1;
-      const id = (result.json as { id?: unknown } | undefined)?.id;
-      if (op.method === 'POST' && result.status < 300 && typeof id === 'string') created.push(id);
-    }
-    if (result.error) {
-      const entry = { probe: probe.id, code: result.error.code, message: result.error.message };
-      // The owner cannot conclude without this answer; checks that only observe depend on the baseline.
-      const concerned = new Set<CheckState>(owner ? [owner] : []);
-      if (baseline) for (const state of active()) if (!state.run!.exercise) concerned.add(state);
-      for (const state of concerned) state.errors.push(entry);
-    }
-    observe(result);
-    return result;
-  };
+  const send =
+    (owner: CheckState | undefined, baseline = false) =>
+    async (input: Omit<Probe, 'owner'>): Promise<ProbeResult> => {
+      const probe: Probe = { ...input, owner: owner?.check.name ?? 'status-code' };
+      const result = await options.limiter.run(() => execute(probe));
+      probeCount++;
+      if (owner) owner.probes++;
+      if (result.status !== undefined && !probe.foreign) {
+        statusesSeen[result.status] = (statusesSeen[result.status] ?? 0) + 1;
+        const id = (result.json as { id?: unknown } | undefined)?.id;
+        if (op.method === 'POST' && result.status < 300 && typeof id === 'string') created.push(id);
+      }
+      if (result.error) {
+        const entry = { probe: probe.id, code: result.error.code, message: result.error.message };
+        // The owner cannot conclude without this answer; checks that only observe depend on the baseline.
+        const concerned = new Set<CheckState>(owner ? [owner] : []);
+        if (baseline) for (const state of active()) if (!state.run!.exercise) concerned.add(state);
+        for (const state of concerned) state.errors.push(entry);
+      }
+      observe(result);
+      return result;
+    };
 
   for (const state of states) {
     if (state.skipReason) continue;
@@ -163,7 +181,9 @@ export async function runOperation(op: ManifestOperation, options: OperationRunO
           expected: secrets.scrub(input.expected),
           ...(input.pointer !== undefined ? { pointer: input.pointer } : {}),
           ...(input.schemaPointer ? { schemaPointer: input.schemaPointer } : {}),
-          ...(r ? { probe: r.probe.id, request: r.exchange.request, response: r.exchange.response, curl: curlFor(r.exchange.request) } : {}),
+          ...(r
+            ? { probe: r.probe.id, request: r.exchange.request, response: r.exchange.response, curl: curlFor(r.exchange.request) }
+            : {}),
         };
         (failure.severity === 'warning' ? state.warnings : state.failures).push(failure);
       },

@@ -43,7 +43,10 @@ export class ConformanceRun {
   readonly breaker = new CircuitBreaker();
   private bailed = false;
 
-  constructor(readonly target: TargetDescription, readonly prepared: PreparedTarget) {
+  constructor(
+    readonly target: TargetDescription,
+    readonly prepared: PreparedTarget,
+  ) {
     this.limiter = new Limiter(target.concurrency);
     this.selection = createSelection(target.only, target.skip);
   }
@@ -65,7 +68,13 @@ export class ConformanceRun {
       const env = environmentFor(operation, planning);
       const selected = this.selection.operation(operation);
       const skip = selected !== true ? selected : 'skip' in env ? env.skip : undefined;
-      const checks = 'skip' in env ? CHECKS.map((check) => ({ check, selected: env.skip as true | string })) : CHECKS.filter((c) => c.appliesTo(operation, env) === true).map((check) => ({ check, selected: this.selection.check(check.name) }));
+      const checks =
+        'skip' in env
+          ? CHECKS.map((check) => ({ check, selected: env.skip as true | string }))
+          : CHECKS.filter((c) => c.appliesTo(operation, env) === true).map((check) => ({
+              check,
+              selected: this.selection.check(check.name),
+            }));
       return { operation, checks, ...(skip ? { skip } : {}) };
     });
   }
@@ -139,5 +148,17 @@ function skippedReport(plan: OperationPlan, reason: string): OperationReport {
     stats: {},
     durationMs: 0,
   }));
-  return { operation: op.key, operationId: op.operationId, method: op.method, path: op.path, documentedStatuses: op.responses.map((r) => Number(r.status)), statusesSeen: {}, outcomes, probes: 0, durationMs: 0, skipReason: reason, created: [] };
+  return {
+    operation: op.key,
+    operationId: op.operationId,
+    method: op.method,
+    path: op.path,
+    documentedStatuses: op.responses.map((r) => Number(r.status)),
+    statusesSeen: {},
+    outcomes,
+    probes: 0,
+    durationMs: 0,
+    skipReason: reason,
+    created: [],
+  };
 }

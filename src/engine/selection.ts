@@ -15,7 +15,10 @@ const EXTRA_NAMES = ['webhooks', 'webhook-events'];
 export function createSelection(only: string[], skip: string[]): Selection {
   const checkNames = new Set(CHECKS.map((c) => c.name));
   const isOperation = (name: string) => manifest.operations.some((op) => op.operationId === name || op.key === name);
-  for (const [flag, names] of [['--only', only], ['--skip', skip]] as const) {
+  for (const [flag, names] of [
+    ['--only', only],
+    ['--skip', skip],
+  ] as const) {
     for (const name of names) {
       if (!checkNames.has(name) && !isOperation(name) && !EXTRA_NAMES.includes(name)) {
         throw new UsageError(`${flag} ${name}: no check or operation has this name`, {

@@ -53,7 +53,11 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
   for (const value of [target.clientSecret, target.signingKeyPassphrase, target.accessToken]) secrets.add(value);
   let signingKey: SigningKey | undefined;
   if (target.signingKey) {
-    signingKey = loadSigningKey({ key: target.signingKey, keyId: target.signingKeyId ?? 'default', passphrase: target.signingKeyPassphrase });
+    signingKey = loadSigningKey({
+      key: target.signingKey,
+      keyId: target.signingKeyId ?? 'default',
+      passphrase: target.signingKeyPassphrase,
+    });
   }
   const deadline = new Deadline(target.deadlineMs);
   const http = new Transport({
@@ -65,7 +69,14 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
     deadline,
     connections: target.concurrency,
   });
-  const client = new UpvestClient({ baseUrl: target.baseUrl, clientId: target.clientId, clientSecret: target.clientSecret, accessToken: target.accessToken, signingKey, transport: http });
+  const client = new UpvestClient({
+    baseUrl: target.baseUrl,
+    clientId: target.clientId,
+    clientSecret: target.clientSecret,
+    accessToken: target.accessToken,
+    signingKey,
+    transport: http,
+  });
   return {
     client,
     transport: http,

@@ -18,7 +18,11 @@ export interface IssuedToken {
 export class TokenStore {
   private readonly tokens = new Map<string, IssuedToken>();
 
-  constructor(private readonly clock: Clock, private readonly ttlSeconds: number, private readonly maxTokens = 10_000) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlSeconds: number,
+    private readonly maxTokens = 10_000,
+  ) {}
 
   issue(clientId: string, scopes: string[]): { token: string; expiresIn: number } {
     this.evictExpired();
@@ -53,7 +57,10 @@ export class TokenStore {
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly rate: number, private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly rate: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /** undefined when allowed; otherwise the seconds to wait (for Retry-After). */
   take(key: string): number | undefined {

@@ -97,7 +97,10 @@ export class World {
   private readonly faker: Faker;
   private readonly startDay: number;
 
-  constructor(readonly options: WorldOptions, readonly clientId: string) {
+  constructor(
+    readonly options: WorldOptions,
+    readonly clientId: string,
+  ) {
     this.faker = createFaker(options.seed);
     this.startDay = Math.floor(options.start / DAY_MS);
     this.firstDay = this.startDay - options.valuationDays;
@@ -125,7 +128,10 @@ export class World {
     const group = stableUuid(seed, 'account-group', 0);
     const owner = { id: stableUuid(seed, 'user', 0), type: 'OWNER' as const };
     const created = this.options.start - (this.options.valuationDays + 30) * DAY_MS;
-    const account = (index: number, fields: Omit<MockAccount, 'id' | 'accountGroupId' | 'accountNumber' | 'createdAt' | 'name'> & { name?: string }): MockAccount => ({
+    const account = (
+      index: number,
+      fields: Omit<MockAccount, 'id' | 'accountGroupId' | 'accountNumber' | 'createdAt' | 'name'> & { name?: string },
+    ): MockAccount => ({
       id: stableUuid(seed, 'account', index),
       accountGroupId: fields.businessId ? stableUuid(seed, 'account-group', 1) : group,
       accountNumber: index + 1,
@@ -135,10 +141,27 @@ export class World {
     });
     return [
       account(0, { type: 'PORTFOLIO', users: [owner], instruments: instruments(0, n, true), rebalancing: { outcome: 'FILLED' } }),
-      account(1, { type: 'PORTFOLIO', users: [owner, { id: stableUuid(seed, 'user', 1), type: 'GUARDIAN' }], instruments: instruments(1, Math.max(1, n - 1), false), rebalancing: { outcome: 'CANCELLED', reason: 'PORTFOLIO_IS_BALANCED' } }),
-      account(2, { type: 'TRADING', users: [{ id: stableUuid(seed, 'user', 2), type: 'CHILD' }], instruments: instruments(2, Math.max(1, n - 2), false), rebalancing: { outcome: 'CANCELLED', reason: 'INVALID_ACCOUNT_TYPE' } }),
+      account(1, {
+        type: 'PORTFOLIO',
+        users: [owner, { id: stableUuid(seed, 'user', 1), type: 'GUARDIAN' }],
+        instruments: instruments(1, Math.max(1, n - 1), false),
+        rebalancing: { outcome: 'CANCELLED', reason: 'PORTFOLIO_IS_BALANCED' },
+      }),
+      account(2, {
+        type: 'TRADING',
+        users: [{ id: stableUuid(seed, 'user', 2), type: 'CHILD' }],
+        instruments: instruments(2, Math.max(1, n - 2), false),
+        rebalancing: { outcome: 'CANCELLED', reason: 'INVALID_ACCOUNT_TYPE' },
+      }),
       account(3, { type: 'PORTFOLIO', users: [owner], instruments: [], rebalancing: { outcome: 'CANCELLED', reason: 'ACCOUNT_IS_EMPTY' } }),
-      account(4, { type: 'PORTFOLIO', users: [], businessId: stableUuid(seed, 'business', 0), name: `${f.company.name()} treasury`, instruments: instruments(4, 2, false), rebalancing: { outcome: 'CANCELLED', reason: 'CONFIGURATION_IS_MISSING' } }),
+      account(4, {
+        type: 'PORTFOLIO',
+        users: [],
+        businessId: stableUuid(seed, 'business', 0),
+        name: `${f.company.name()} treasury`,
+        instruments: instruments(4, 2, false),
+        rebalancing: { outcome: 'CANCELLED', reason: 'CONFIGURATION_IS_MISSING' },
+      }),
     ];
   }
 
@@ -152,9 +175,16 @@ export class World {
       { status: 'FILLED' },
       ...CANCELLATION_REASONS.map((reason) => ({ status: 'CANCELLED' as const, reason })),
     ];
-    const execution: ExecutionRecord = { id: stableUuid(seed, 'execution', 0), clientId: this.clientId, createdAt: base, accounts: [], orderIds: [] };
+    const execution: ExecutionRecord = {
+      id: stableUuid(seed, 'execution', 0),
+      clientId: this.clientId,
+      createdAt: base,
+      accounts: [],
+      orderIds: [],
+    };
     showcase.forEach((spec, i) => {
-      const accountId = spec.reason === 'ACCOUNT_NOT_FOUND' ? stableUuid(seed, 'unknown-account', i) : this.accounts[i % this.accounts.length].id;
+      const accountId =
+        spec.reason === 'ACCOUNT_NOT_FOUND' ? stableUuid(seed, 'unknown-account', i) : this.accounts[i % this.accounts.length].id;
       if (!execution.accounts!.includes(accountId)) execution.accounts!.push(accountId);
       // Spread creation over six days so that date filters select real subsets.
       const createdAt = base + (i % 6) * DAY_MS + i * 60_000;
@@ -162,19 +192,39 @@ export class World {
     });
     this.executions.set(execution.id, execution);
 
-    const byAllocation: ExecutionRecord = { id: stableUuid(seed, 'execution', 1), clientId: this.clientId, createdAt: base + DAY_MS, allocations: [this.allocations[0].id], orderIds: [] };
-    this.allocations[0].accountIds.forEach((accountId, i) => this.addOrder(byAllocation, accountId, byAllocation.createdAt + i * 1000, 'FILLED', undefined, 100 + i));
+    const byAllocation: ExecutionRecord = {
+      id: stableUuid(seed, 'execution', 1),
+      clientId: this.clientId,
+      createdAt: base + DAY_MS,
+      allocations: [this.allocations[0].id],
+      orderIds: [],
+    };
+    this.allocations[0].accountIds.forEach((accountId, i) => {
+      this.addOrder(byAllocation, accountId, byAllocation.createdAt + i * 1000, 'FILLED', undefined, 100 + i);
+    });
     this.executions.set(byAllocation.id, byAllocation);
   }
 
-  private addOrder(execution: ExecutionRecord, accountId: string, createdAt: number, status: OrderStatus, reason: CancellationReason | undefined, index: number): void {
+  private addOrder(
+    execution: ExecutionRecord,
+    accountId: string,
+    createdAt: number,
+    status: OrderStatus,
+    reason: CancellationReason | undefined,
+    index: number,
+  ): void {
     const id = stableUuid(this.options.seed, 'order', execution.id, index);
     const transitions: OrderRecord['transitions'] = [{ at: createdAt, status: 'NEW' }];
     if (status === 'PROCESSING' || status === 'FILLED') transitions.push({ at: createdAt + 60_000, status: 'PROCESSING' });
     if (status === 'FILLED') transitions.push({ at: createdAt + 3_600_000, status: 'FILLED' });
     if (status === 'CANCELLED') transitions.push({ at: createdAt + 120_000, status: 'CANCELLED' });
     // A portfolio order exists once processing started; orders cancelled in checks never get one.
-    const hasPortfolioOrder = status === 'PROCESSING' || status === 'FILLED' || reason === 'CANCELLED_BY_CLIENT' || reason === 'CANCELLED_BY_UPVEST' || reason === 'UNKNOWN';
+    const hasPortfolioOrder =
+      status === 'PROCESSING' ||
+      status === 'FILLED' ||
+      reason === 'CANCELLED_BY_CLIENT' ||
+      reason === 'CANCELLED_BY_UPVEST' ||
+      reason === 'UNKNOWN';
     this.orders.set(id, {
       id,
       executionId: execution.id,
@@ -202,14 +252,18 @@ export class World {
   valuation(account: MockAccount, day: number): AccountValuation {
     const valuationTime = day * DAY_MS + VALUATION_HOUR_MS;
     const priced = account.instruments.map((instrument, i) => {
-      const drift = 1 + 0.15 * Math.sin(day / 29 + instrument.phase) + 0.0005 * (day - this.firstDay) / Math.max(1, this.options.valuationDays);
+      const drift =
+        1 + 0.15 * Math.sin(day / 29 + instrument.phase) + (0.0005 * (day - this.firstDay)) / Math.max(1, this.options.valuationDays);
       const price = instrument.basePrice * drift;
       // Quantities change now and then (savings plans, rebalancings).
       const quantity = instrument.quantity * (1 + 0.05 * Math.floor(((day + i * 7) % 90) / 30));
       return { instrument, quantity, value: instrument.unpriced ? null : Math.round(price * quantity * 100) / 100 };
     });
     const totalCents = priced.reduce((sum, p) => sum + (p.value === null ? 0 : Math.round(p.value * 100)), 0);
-    const weights = exactWeights(priced.map((p) => (p.value === null ? null : Math.round(p.value * 100))), totalCents);
+    const weights = exactWeights(
+      priced.map((p) => (p.value === null ? null : Math.round(p.value * 100))),
+      totalCents,
+    );
     const id = stableUuid(this.options.seed, 'valuation', account.id, day);
     return {
       id,
@@ -283,6 +337,8 @@ export function orderView(order: OrderRecord, now: number): ExecutionOrder {
     status,
     created_at: rfc3339(order.createdAt),
     updated_at: rfc3339(updatedAt),
-    ...(status === 'CANCELLED' && order.cancellation ? { cancellation_reason: order.cancellation.reason, cancellation_details: order.cancellation.details } : {}),
+    ...(status === 'CANCELLED' && order.cancellation
+      ? { cancellation_reason: order.cancellation.reason, cancellation_details: order.cancellation.details }
+      : {}),
   };
 }

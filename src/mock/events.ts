@@ -47,7 +47,10 @@ export class EventSource {
   /** Events left out because one collect would have produced too many. */
   dropped = 0;
 
-  constructor(private readonly world: World, clock: Clock) {
+  constructor(
+    private readonly world: World,
+    clock: Clock,
+  ) {
     this.start = world.options.start;
     this.last = clock.now();
     this.seed = world.options.seed;
@@ -57,7 +60,13 @@ export class EventSource {
 
   private envelope(type: string, at: number, object: unknown, ...key: (string | number)[]): WebhookEvent {
     const family = type.split('.')[0];
-    return { id: stableUuid(this.seed, 'event', type, ...key), created_at: rfc3339(at), type, object, webhook_id: stableUuid(this.seed, 'webhook', family) };
+    return {
+      id: stableUuid(this.seed, 'event', type, ...key),
+      created_at: rfc3339(at),
+      type,
+      object,
+      webhook_id: stableUuid(this.seed, 'webhook', family),
+    };
   }
 
   collect(now: number): WebhookEvent[] {
@@ -76,7 +85,16 @@ export class EventSource {
         // Creation is announced once, whenever it happened; later changes by time.
         if (index === 0 ? order.announced || transition.at > now : !within(transition.at)) continue;
         if (index === 0) order.announced = true;
-        orders.push({ at: transition.at, event: this.envelope(`REBALANCING_EXECUTION_ORDER.${transition.status}`, transition.at, orderView(order, transition.at), order.id, transition.at) });
+        orders.push({
+          at: transition.at,
+          event: this.envelope(
+            `REBALANCING_EXECUTION_ORDER.${transition.status}`,
+            transition.at,
+            orderView(order, transition.at),
+            order.id,
+            transition.at,
+          ),
+        });
       }
     }
     push(orders);
@@ -93,7 +111,8 @@ export class EventSource {
       const at = this.start + k * DAY_MS;
       if (!within(at)) continue;
       const day = Math.floor(this.start / DAY_MS) - 1 + k;
-      for (const account of this.world.accounts) daily.push({ at, event: this.envelope('ACCOUNT_VALUATION.CREATED', at, this.world.valuation(account, day), account.id, day) });
+      for (const account of this.world.accounts)
+        daily.push({ at, event: this.envelope('ACCOUNT_VALUATION.CREATED', at, this.world.valuation(account, day), account.id, day) });
     }
     push(daily);
 
@@ -102,7 +121,10 @@ export class EventSource {
       const at = this.start + k * HOUR_MS;
       if (!within(at)) continue;
       for (const account of this.world.accounts.filter((a) => a.type === 'PORTFOLIO' && a.instruments.length > 0)) {
-        intraday.push({ at, event: this.envelope('INTRADAY_ACCOUNT_VALUATION.CREATED', at, this.intradayValuation(account, at), account.id, k) });
+        intraday.push({
+          at,
+          event: this.envelope('INTRADAY_ACCOUNT_VALUATION.CREATED', at, this.intradayValuation(account, at), account.id, k),
+        });
       }
     }
     push(intraday);
@@ -123,12 +145,20 @@ export class EventSource {
       status,
       account_number: seeded?.accountNumber ?? index + 1,
     };
-    return seeded?.businessId ? { ...base, business_id: seeded.businessId } : { ...base, users: seeded?.users ?? [{ id: stableUuid(this.seed, 'user', 0), type: 'OWNER' }] };
+    return seeded?.businessId
+      ? { ...base, business_id: seeded.businessId }
+      : { ...base, users: seeded?.users ?? [{ id: stableUuid(this.seed, 'user', 0), type: 'OWNER' }] };
   }
 
   private intradayValuation(account: MockAccount, at: number) {
     const day = Math.floor(at / DAY_MS);
     const valuation = this.world.valuation(account, day);
-    return { ...valuation, id: stableUuid(this.seed, 'intraday', account.id, at), created_at: rfc3339(at), updated_at: rfc3339(at), valuation_time: rfc3339(at) };
+    return {
+      ...valuation,
+      id: stableUuid(this.seed, 'intraday', account.id, at),
+      created_at: rfc3339(at),
+      updated_at: rfc3339(at),
+      valuation_time: rfc3339(at),
+    };
   }
 }

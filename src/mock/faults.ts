@@ -8,10 +8,27 @@
 import type { ManifestOperation } from '../spec/manifest-types.js';
 import type { MockResponse } from './http.js';
 
-export type FaultArea = 'schema' | 'undocumented' | 'pagination' | 'errors' | 'headers' | 'auth' | 'idempotency' | 'identity' | 'protocol' | 'webhooks';
+export type FaultArea =
+  | 'schema'
+  | 'undocumented'
+  | 'pagination'
+  | 'errors'
+  | 'headers'
+  | 'auth'
+  | 'idempotency'
+  | 'identity'
+  | 'protocol'
+  | 'webhooks';
 
 /** The moments where a fault can bend the mock's behaviour. */
-export type Bypass = 'missing-bearer' | 'wrong-scope' | 'missing-client-id' | 'invalid-signature' | 'accept' | 'idempotency' | 'allow-header';
+export type Bypass =
+  | 'missing-bearer'
+  | 'wrong-scope'
+  | 'missing-client-id'
+  | 'invalid-signature'
+  | 'accept'
+  | 'idempotency'
+  | 'allow-header';
 
 export interface FaultContext {
   operation: ManifestOperation;
@@ -47,61 +64,354 @@ const ok = (r: MockResponse) => r.status === 200;
 
 export const FAULTS: Fault[] = [
   // Response schema.
-  { name: 'schema-drop-required', area: 'schema', caughtBy: 'response-schema', description: 'the current valuation lacks valuation_time', body: (b, r, c) => ok(r) && isOp(c, 'getCurrentAccountValuation') && delete b.valuation_time },
-  { name: 'schema-wrong-type', area: 'schema', caughtBy: 'response-schema', description: 'an execution’s created_at is an epoch number', body: (b, r, c) => ok(r) && isOp(c, 'retrievePortfolioRebalancingExecution') && (b.created_at = Date.parse(b.created_at) / 1000) },
-  { name: 'schema-enum-one-value', area: 'schema', caughtBy: 'response-schema', description: 'FILLED orders (only those) report status COMPLETED', body: (b, r) => ok(r) && isList(b) && b.data.forEach((o: Json) => o.status === 'FILLED' && (o.status = 'COMPLETED')) },
-  { name: 'schema-decimal-as-number', area: 'schema', caughtBy: 'response-schema', description: 'position quantities are JSON numbers, not decimal strings', body: (b, r) => ok(r) && (isList(b) ? b.data : [b]).forEach((v: Json) => v.security_positions?.forEach((p: Json) => (p.quantity = Number(p.quantity)))) },
-  { name: 'schema-bad-uuid', area: 'schema', caughtBy: 'response-schema', description: 'portfolio_order_id is a ticket number, not a uuid', body: (b, r, c) => ok(r) && isOp(c, 'listPortfolioRebalancingExecutionOrders') && b.data.forEach((o: Json) => o.portfolio_order_id && (o.portfolio_order_id = `PO-${o.portfolio_order_id.slice(0, 8)}`)) },
-  { name: 'schema-bad-date-time', area: 'schema', caughtBy: 'response-schema', description: 'valuation_time uses a space instead of T and no zone', body: (b, r, c) => ok(r) && isOp(c, 'listAccountValuations') && b.data.forEach((v: Json) => (v.valuation_time = v.valuation_time.replace('T', ' ').replace('Z', ''))) },
-  { name: 'schema-null-not-nullable', area: 'schema', caughtBy: 'response-schema', description: 'an unpriced position has quantity null', body: (b, r) => ok(r) && (isList(b) ? b.data : [b]).forEach((v: Json) => v.security_positions?.forEach((p: Json) => p.value === null && (p.quantity = null))) },
-  { name: 'schema-cancellation-reason-not-cancelled', area: 'schema', caughtBy: 'response-schema', description: 'FILLED orders carry a cancellation_reason', body: (b, r, c) => ok(r) && isOp(c, 'listPortfolioRebalancingExecutionOrders') && b.data.forEach((o: Json) => o.status === 'FILLED' && (o.cancellation_reason = 'UNKNOWN')) },
-  { name: 'schema-bad-isin', area: 'schema', caughtBy: 'response-schema', description: 'ISINs are lower-case', body: (b, r) => ok(r) && (isList(b) ? b.data : [b]).forEach((v: Json) => v.security_positions?.forEach((p: Json) => (p.instrument.isin = String(p.instrument.isin).toLowerCase()))) },
-  { name: 'undocumented-property', area: 'undocumented', caughtBy: 'undocumented-property', description: 'valuations carry an undocumented portfolio_value', body: (b, r, c) => ok(r) && isOp(c, 'getCurrentAccountValuation') && (b.portfolio_value = b.total_security_value) },
+  {
+    name: 'schema-drop-required',
+    area: 'schema',
+    caughtBy: 'response-schema',
+    description: 'the current valuation lacks valuation_time',
+    body: (b, r, c) => ok(r) && isOp(c, 'getCurrentAccountValuation') && delete b.valuation_time,
+  },
+  {
+    name: 'schema-wrong-type',
+    area: 'schema',
+    caughtBy: 'response-schema',
+    description: 'an execution’s created_at is an epoch number',
+    body: (b, r, c) => ok(r) && isOp(c, 'retrievePortfolioRebalancingExecution') && (b.created_at = Date.parse(b.created_at) / 1000),
+  },
+  {
+    name: 'schema-enum-one-value',
+    area: 'schema',
+    caughtBy: 'response-schema',
+    description: 'FILLED orders (only those) report status COMPLETED',
+    body: (b, r) => ok(r) && isList(b) && b.data.forEach((o: Json) => o.status === 'FILLED' && (o.status = 'COMPLETED')),
+  },
+  {
+    name: 'schema-decimal-as-number',
+    area: 'schema',
+    caughtBy: 'response-schema',
+    description: 'position quantities are JSON numbers, not decimal strings',
+    body: (b, r) =>
+      ok(r) &&
+      (isList(b) ? b.data : [b]).forEach((v: Json) => v.security_positions?.forEach((p: Json) => (p.quantity = Number(p.quantity)))),
+  },
+  {
+    name: 'schema-bad-uuid',
+    area: 'schema',
+    caughtBy: 'response-schema',
+    description: 'portfolio_order_id is a ticket number, not a uuid',
+    body: (b, r, c) =>
+      ok(r) &&
+      isOp(c, 'listPortfolioRebalancingExecutionOrders') &&
+      b.data.forEach((o: Json) => o.portfolio_order_id && (o.portfolio_order_id = `PO-${o.portfolio_order_id.slice(0, 8)}`)),
+  },
+  {
+    name: 'schema-bad-date-time',
+    area: 'schema',
+    caughtBy: 'response-schema',
+    description: 'valuation_time uses a space instead of T and no zone',
+    body: (b, r, c) =>
+      ok(r) &&
+      isOp(c, 'listAccountValuations') &&
+      b.data.forEach((v: Json) => (v.valuation_time = v.valuation_time.replace('T', ' ').replace('Z', ''))),
+  },
+  {
+    name: 'schema-null-not-nullable',
+    area: 'schema',
+    caughtBy: 'response-schema',
+    description: 'an unpriced position has quantity null',
+    body: (b, r) =>
+      ok(r) &&
+      (isList(b) ? b.data : [b]).forEach((v: Json) => v.security_positions?.forEach((p: Json) => p.value === null && (p.quantity = null))),
+  },
+  {
+    name: 'schema-cancellation-reason-not-cancelled',
+    area: 'schema',
+    caughtBy: 'response-schema',
+    description: 'FILLED orders carry a cancellation_reason',
+    body: (b, r, c) =>
+      ok(r) &&
+      isOp(c, 'listPortfolioRebalancingExecutionOrders') &&
+      b.data.forEach((o: Json) => o.status === 'FILLED' && (o.cancellation_reason = 'UNKNOWN')),
+  },
+  {
+    name: 'schema-bad-isin',
+    area: 'schema',
+    caughtBy: 'response-schema',
+    description: 'ISINs are lower-case',
+    body: (b, r) =>
+      ok(r) &&
+      (isList(b) ? b.data : [b]).forEach((v: Json) =>
+        v.security_positions?.forEach((p: Json) => (p.instrument.isin = String(p.instrument.isin).toLowerCase())),
+      ),
+  },
+  {
+    name: 'undocumented-property',
+    area: 'undocumented',
+    caughtBy: 'undocumented-property',
+    description: 'valuations carry an undocumented portfolio_value',
+    body: (b, r, c) => ok(r) && isOp(c, 'getCurrentAccountValuation') && (b.portfolio_value = b.total_security_value),
+  },
 
   // Pagination.
-  { name: 'pagination-count-wrong', area: 'pagination', caughtBy: 'pagination-meta', description: 'meta.count is one more than the items returned', body: (b, r) => ok(r) && isList(b) && (b.meta.count += 1) },
-  { name: 'pagination-total-wrong', area: 'pagination', caughtBy: 'pagination-traversal', description: 'total_count counts one item more than exist', body: (b, r) => ok(r) && isList(b) && (b.meta.total_count += 1) },
-  { name: 'pagination-limit-ignored', area: 'pagination', caughtBy: 'pagination-meta', description: 'limit is ignored: pages always hold up to 100 items (meta echoes the request)', query: (q) => { q.echoLimit = q.limit; q.limit = 100; } },
-  { name: 'pagination-offset-ignored', area: 'pagination', caughtBy: 'pagination-traversal', description: 'offset is ignored: every page starts at the first item (meta echoes the request)', query: (q) => { q.echoOffset = q.offset; q.offset = 0; } },
-  { name: 'pagination-meta-not-echoed', area: 'pagination', caughtBy: 'pagination-meta', description: 'meta.offset is always 0', body: (b, r) => ok(r) && isList(b) && (b.meta.offset = 0) },
-  { name: 'pagination-order-ignored-desc', area: 'pagination', caughtBy: 'ordering', description: 'order=DESC returns ascending items (meta says DESC)', query: (q) => { if (q.order === 'DESC') { q.order = 'ASC'; q.echoOrder = 'DESC'; } } },
-  { name: 'pagination-date-filter-ignored', area: 'pagination', caughtBy: 'date-filter', description: 'start_date and end_date are ignored on the valuation history', query: (q, c) => { if (isOp(c, 'listAccountValuations')) { delete q.start_date; delete q.end_date; } } },
-  { name: 'pagination-repeat-late-page', area: 'pagination', caughtBy: 'pagination-traversal', description: 'pages at offset ≥ 100 begin with the last item of the previous page', query: (q) => { if (q.offset >= 100 && q.limit > 0) { q.echoOffset = q.offset; q.offset -= 1; } } },
-  { name: 'pagination-wrong-default-limit', area: 'pagination', caughtBy: 'pagination-meta', description: 'without limit, pages hold 50 items, not the documented 100', query: (q, c) => { if (c.rawQuery.limit === undefined) q.limit = 50; } },
-  { name: 'pagination-sort-wrong-field', area: 'pagination', caughtBy: 'ordering', description: 'orders are sorted by created_at, not by status', body: (b, r, c) => ok(r) && isOp(c, 'listPortfolioRebalancingExecutionOrders') && b.data.sort((x: Json, y: Json) => (x.created_at < y.created_at ? -1 : x.created_at > y.created_at ? 1 : 0)) },
+  {
+    name: 'pagination-count-wrong',
+    area: 'pagination',
+    caughtBy: 'pagination-meta',
+    description: 'meta.count is one more than the items returned',
+    body: (b, r) => ok(r) && isList(b) && (b.meta.count += 1),
+  },
+  {
+    name: 'pagination-total-wrong',
+    area: 'pagination',
+    caughtBy: 'pagination-traversal',
+    description: 'total_count counts one item more than exist',
+    body: (b, r) => ok(r) && isList(b) && (b.meta.total_count += 1),
+  },
+  {
+    name: 'pagination-limit-ignored',
+    area: 'pagination',
+    caughtBy: 'pagination-meta',
+    description: 'limit is ignored: pages always hold up to 100 items (meta echoes the request)',
+    query: (q) => {
+      q.echoLimit = q.limit;
+      q.limit = 100;
+    },
+  },
+  {
+    name: 'pagination-offset-ignored',
+    area: 'pagination',
+    caughtBy: 'pagination-traversal',
+    description: 'offset is ignored: every page starts at the first item (meta echoes the request)',
+    query: (q) => {
+      q.echoOffset = q.offset;
+      q.offset = 0;
+    },
+  },
+  {
+    name: 'pagination-meta-not-echoed',
+    area: 'pagination',
+    caughtBy: 'pagination-meta',
+    description: 'meta.offset is always 0',
+    body: (b, r) => ok(r) && isList(b) && (b.meta.offset = 0),
+  },
+  {
+    name: 'pagination-order-ignored-desc',
+    area: 'pagination',
+    caughtBy: 'ordering',
+    description: 'order=DESC returns ascending items (meta says DESC)',
+    query: (q) => {
+      if (q.order === 'DESC') {
+        q.order = 'ASC';
+        q.echoOrder = 'DESC';
+      }
+    },
+  },
+  {
+    name: 'pagination-date-filter-ignored',
+    area: 'pagination',
+    caughtBy: 'date-filter',
+    description: 'start_date and end_date are ignored on the valuation history',
+    query: (q, c) => {
+      if (isOp(c, 'listAccountValuations')) {
+        delete q.start_date;
+        delete q.end_date;
+      }
+    },
+  },
+  {
+    name: 'pagination-repeat-late-page',
+    area: 'pagination',
+    caughtBy: 'pagination-traversal',
+    description: 'pages at offset ≥ 100 begin with the last item of the previous page',
+    query: (q) => {
+      if (q.offset >= 100 && q.limit > 0) {
+        q.echoOffset = q.offset;
+        q.offset -= 1;
+      }
+    },
+  },
+  {
+    name: 'pagination-wrong-default-limit',
+    area: 'pagination',
+    caughtBy: 'pagination-meta',
+    description: 'without limit, pages hold 50 items, not the documented 100',
+    query: (q, c) => {
+      if (c.rawQuery.limit === undefined) q.limit = 50;
+    },
+  },
+  {
+    name: 'pagination-sort-wrong-field',
+    area: 'pagination',
+    caughtBy: 'ordering',
+    description: 'orders are sorted by created_at, not by status',
+    body: (b, r, c) =>
+      ok(r) &&
+      isOp(c, 'listPortfolioRebalancingExecutionOrders') &&
+      b.data.sort((x: Json, y: Json) => (x.created_at < y.created_at ? -1 : x.created_at > y.created_at ? 1 : 0)),
+  },
 
   // Errors.
-  { name: 'problem-without-type', area: 'errors', caughtBy: 'error-shape', description: 'problem documents have no type', body: (b, r) => r.status >= 400 && delete b.type },
-  { name: 'problem-status-mismatch', area: 'errors', caughtBy: 'error-shape', description: 'every problem says status 400, whatever the HTTP status', body: (b, r) => r.status >= 400 && (b.status = 400) },
-  { name: 'problem-request-id-mismatch', area: 'errors', caughtBy: 'error-shape', description: 'the problem’s request_id is not the header’s', body: (b, r) => r.status >= 400 && (b.request_id = '00000000-0000-4000-8000-000000000000') },
-  { name: 'problem-as-json', area: 'errors', caughtBy: 'content-type', description: 'errors are served as application/json', response: (r) => (r.status >= 400 ? { ...r, headers: { ...r.headers, 'content-type': 'application/json' } } : r) },
-  { name: 'error-500-instead-of-400', area: 'errors', caughtBy: 'input-validation', description: 'malformed query parameters are answered 500', response: (r) => (r.status === 400 && /query parameter/.test(r.body ?? '') ? rewriteStatus(r, 500) : r) },
-  { name: 'error-200-instead-of-404', area: 'errors', caughtBy: 'not-found', description: 'an unknown account’s current valuation is answered 200 with the first account’s', response: (r, c) => (r.status === 404 && isOp(c, 'getCurrentAccountValuation') ? { ...r, status: 200, headers: { ...r.headers, 'content-type': 'application/json' }, body: JSON.stringify({ placeholder: true }) } : r) },
-  { name: 'server-error-on-large-page', area: 'errors', caughtBy: 'no-server-error', description: 'pages larger than 500 items fail with 500', response: (r, c) => (Number(c.rawQuery.limit) > 500 && r.status === 200 ? rewriteStatus(r, 500) : r) },
+  {
+    name: 'problem-without-type',
+    area: 'errors',
+    caughtBy: 'error-shape',
+    description: 'problem documents have no type',
+    body: (b, r) => r.status >= 400 && delete b.type,
+  },
+  {
+    name: 'problem-status-mismatch',
+    area: 'errors',
+    caughtBy: 'error-shape',
+    description: 'every problem says status 400, whatever the HTTP status',
+    body: (b, r) => r.status >= 400 && (b.status = 400),
+  },
+  {
+    name: 'problem-request-id-mismatch',
+    area: 'errors',
+    caughtBy: 'error-shape',
+    description: 'the problem’s request_id is not the header’s',
+    body: (b, r) => r.status >= 400 && (b.request_id = '00000000-0000-4000-8000-000000000000'),
+  },
+  {
+    name: 'problem-as-json',
+    area: 'errors',
+    caughtBy: 'content-type',
+    description: 'errors are served as application/json',
+    response: (r) => (r.status >= 400 ? { ...r, headers: { ...r.headers, 'content-type': 'application/json' } } : r),
+  },
+  {
+    name: 'error-500-instead-of-400',
+    area: 'errors',
+    caughtBy: 'input-validation',
+    description: 'malformed query parameters are answered 500',
+    response: (r) => (r.status === 400 && /query parameter/.test(r.body ?? '') ? rewriteStatus(r, 500) : r),
+  },
+  {
+    name: 'error-200-instead-of-404',
+    area: 'errors',
+    caughtBy: 'not-found',
+    description: 'an unknown account’s current valuation is answered 200 with the first account’s',
+    response: (r, c) =>
+      r.status === 404 && isOp(c, 'getCurrentAccountValuation')
+        ? { ...r, status: 200, headers: { ...r.headers, 'content-type': 'application/json' }, body: JSON.stringify({ placeholder: true }) }
+        : r,
+  },
+  {
+    name: 'server-error-on-large-page',
+    area: 'errors',
+    caughtBy: 'no-server-error',
+    description: 'pages larger than 500 items fail with 500',
+    response: (r, c) => (Number(c.rawQuery.limit) > 500 && r.status === 200 ? rewriteStatus(r, 500) : r),
+  },
 
   // Headers.
-  { name: 'header-request-id-missing-on-404', area: 'headers', caughtBy: 'response-headers', description: '404 responses (only those) lack upvest-request-id', response: (r) => (r.status === 404 ? { ...r, headers: withoutHeader(r.headers, 'upvest-request-id') } : r) },
-  { name: 'header-request-id-malformed', area: 'headers', caughtBy: 'response-headers', description: 'upvest-request-id is not a uuid (req_…)', response: (r) => ({ ...r, headers: { ...r.headers, 'upvest-request-id': `req_${(r.headers['upvest-request-id'] ?? '').replace(/-/g, '')}` } }) },
+  {
+    name: 'header-request-id-missing-on-404',
+    area: 'headers',
+    caughtBy: 'response-headers',
+    description: '404 responses (only those) lack upvest-request-id',
+    response: (r) => (r.status === 404 ? { ...r, headers: withoutHeader(r.headers, 'upvest-request-id') } : r),
+  },
+  {
+    name: 'header-request-id-malformed',
+    area: 'headers',
+    caughtBy: 'response-headers',
+    description: 'upvest-request-id is not a uuid (req_…)',
+    response: (r) => ({
+      ...r,
+      headers: { ...r.headers, 'upvest-request-id': `req_${(r.headers['upvest-request-id'] ?? '').replace(/-/g, '')}` },
+    }),
+  },
 
   // Auth.
-  { name: 'auth-missing-bearer-accepted', area: 'auth', caughtBy: 'auth', description: 'a request without a bearer token is served', bypass: 'missing-bearer' },
-  { name: 'auth-wrong-scope-accepted', area: 'auth', caughtBy: 'auth', description: 'a token without the operation’s scope is accepted', bypass: 'wrong-scope' },
-  { name: 'auth-missing-client-id-accepted', area: 'auth', caughtBy: 'auth', description: 'a request without upvest-client-id is served', bypass: 'missing-client-id' },
-  { name: 'auth-invalid-signature-accepted', area: 'auth', caughtBy: 'auth', description: 'a forged signature is accepted', bypass: 'invalid-signature' },
+  {
+    name: 'auth-missing-bearer-accepted',
+    area: 'auth',
+    caughtBy: 'auth',
+    description: 'a request without a bearer token is served',
+    bypass: 'missing-bearer',
+  },
+  {
+    name: 'auth-wrong-scope-accepted',
+    area: 'auth',
+    caughtBy: 'auth',
+    description: 'a token without the operation’s scope is accepted',
+    bypass: 'wrong-scope',
+  },
+  {
+    name: 'auth-missing-client-id-accepted',
+    area: 'auth',
+    caughtBy: 'auth',
+    description: 'a request without upvest-client-id is served',
+    bypass: 'missing-client-id',
+  },
+  {
+    name: 'auth-invalid-signature-accepted',
+    area: 'auth',
+    caughtBy: 'auth',
+    description: 'a forged signature is accepted',
+    bypass: 'invalid-signature',
+  },
 
   // Idempotency, identity, protocol.
-  { name: 'idempotency-replay-creates-new', area: 'idempotency', caughtBy: 'idempotency', description: 'a replayed idempotency-key creates a new execution', bypass: 'idempotency' },
-  { name: 'identity-other-account', area: 'identity', caughtBy: 'resource-identity', description: 'one account’s valuation history (only that account) returns another account’s items', body: (b, r, c) => ok(r) && isOp(c, 'listAccountValuations') && c.pathParams.account_id === c.secondAccountId && b.data.forEach((v: Json) => (v.account_id = '00000000-0000-4000-8000-0000000000aa')) },
-  { name: 'method-not-allowed-without-allow', area: 'protocol', caughtBy: 'method-not-allowed', description: '405 responses have no Allow header', bypass: 'allow-header' },
-  { name: 'accept-ignored', area: 'protocol', caughtBy: 'not-acceptable', description: 'Accept: text/html is answered 200 with JSON', bypass: 'accept' },
+  {
+    name: 'idempotency-replay-creates-new',
+    area: 'idempotency',
+    caughtBy: 'idempotency',
+    description: 'a replayed idempotency-key creates a new execution',
+    bypass: 'idempotency',
+  },
+  {
+    name: 'identity-other-account',
+    area: 'identity',
+    caughtBy: 'resource-identity',
+    description: 'one account’s valuation history (only that account) returns another account’s items',
+    body: (b, r, c) =>
+      ok(r) &&
+      isOp(c, 'listAccountValuations') &&
+      c.pathParams.account_id === c.secondAccountId &&
+      b.data.forEach((v: Json) => (v.account_id = '00000000-0000-4000-8000-0000000000aa')),
+  },
+  {
+    name: 'method-not-allowed-without-allow',
+    area: 'protocol',
+    caughtBy: 'method-not-allowed',
+    description: '405 responses have no Allow header',
+    bypass: 'allow-header',
+  },
+  {
+    name: 'accept-ignored',
+    area: 'protocol',
+    caughtBy: 'not-acceptable',
+    description: 'Accept: text/html is answered 200 with JSON',
+    bypass: 'accept',
+  },
 
   // Webhooks.
-  { name: 'webhook-invalid-event', area: 'webhooks', caughtBy: 'webhook-events', description: 'emitted order events carry a lower-case status', event: (e) => e.type?.startsWith('REBALANCING_EXECUTION_ORDER.') && e.object && (e.object.status = String(e.object.status).toLowerCase()) },
+  {
+    name: 'webhook-invalid-event',
+    area: 'webhooks',
+    caughtBy: 'webhook-events',
+    description: 'emitted order events carry a lower-case status',
+    event: (e) =>
+      e.type?.startsWith('REBALANCING_EXECUTION_ORDER.') && e.object && (e.object.status = String(e.object.status).toLowerCase()),
+  },
 ];
 
 function rewriteStatus(response: MockResponse, status: number): MockResponse {
   const body = response.body ? (JSON.parse(response.body) as Json) : {};
-  return { ...response, status, headers: { ...response.headers, 'content-type': 'application/problem+json' }, body: JSON.stringify({ type: 'internal_server_error', status, title: 'Internal Server Error', detail: 'unexpected failure', request_id: body.request_id ?? response.headers['upvest-request-id'] }) };
+  return {
+    ...response,
+    status,
+    headers: { ...response.headers, 'content-type': 'application/problem+json' },
+    body: JSON.stringify({
+      type: 'internal_server_error',
+      status,
+      title: 'Internal Server Error',
+      detail: 'unexpected failure',
+      request_id: body.request_id ?? response.headers['upvest-request-id'],
+    }),
+  };
 }
 
 function withoutHeader(headers: Record<string, string>, name: string): Record<string, string> {

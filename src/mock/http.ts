@@ -29,13 +29,21 @@ export interface MockResponse {
 }
 
 export function jsonResponse(status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): MockResponse {
-  return { status, headers: { 'content-type': 'application/json', 'upvest-request-id': requestId, ...headers }, body: JSON.stringify(body) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json', 'upvest-request-id': requestId, ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 export function problemResponse(status: number, detail: string, requestId: string, headers: Record<string, string> = {}): MockResponse {
   const known = PROBLEM_TYPES[status] ?? { type: 'error', title: 'Error' };
   const problem: Problem = { type: known.type, status, title: known.title, detail, request_id: requestId };
-  return { status, headers: { 'content-type': 'application/problem+json', 'upvest-request-id': requestId, ...headers }, body: JSON.stringify(problem) };
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json', 'upvest-request-id': requestId, ...headers },
+    body: JSON.stringify(problem),
+  };
 }
 
 export function writeResponse(res: ServerResponse, response: MockResponse): void {
@@ -62,9 +70,19 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 export function acceptsJson(accept: string | undefined): boolean {
   if (!accept || accept.trim() === '') return true;
   return accept.split(',').some((range) => {
-    const [type, ...params] = range.trim().toLowerCase().split(';').map((p) => p.trim());
+    const [type, ...params] = range
+      .trim()
+      .toLowerCase()
+      .split(';')
+      .map((p) => p.trim());
     const q = params.find((p) => p.startsWith('q='));
     if (q && Number(q.slice(2)) === 0) return false;
-    return type === '*/*' || type === 'application/*' || type === 'application/json' || type === 'application/problem+json' || type.endsWith('+json');
+    return (
+      type === '*/*' ||
+      type === 'application/*' ||
+      type === 'application/json' ||
+      type === 'application/problem+json' ||
+      type.endsWith('+json')
+    );
   });
 }

@@ -38,7 +38,11 @@ export class Operations {
   /** Executions created through the API, oldest first (seeded ones are never evicted). */
   private readonly created: string[] = [];
 
-  constructor(private readonly world: World, private readonly clock: Clock, private readonly options: OperationsOptions) {}
+  constructor(
+    private readonly world: World,
+    private readonly clock: Clock,
+    private readonly options: OperationsOptions,
+  ) {}
 
   /** Called after the world changed through the API (a new execution), e.g. to emit webhooks. */
   onChange?: () => void;
@@ -78,7 +82,11 @@ export class Operations {
     const previous = this.options.replayCreatesNew ? undefined : this.idempotency.get(key);
     if (previous) {
       if (previous.bodyHash !== bodyHash) {
-        return problemResponse(400, 'idempotency-key was already used with a different request body; use a new key for a new request', ctx.requestId);
+        return problemResponse(
+          400,
+          'idempotency-key was already used with a different request body; use a new key for a new request',
+          ctx.requestId,
+        );
       }
       // The same request again: the same response, under this request's id.
       const replay = JSON.parse(previous.response.body ?? '{}') as unknown;
@@ -119,7 +127,8 @@ export class Operations {
 
     this.onChange?.();
     const response = jsonResponse(200, { id: execution.id }, ctx.requestId);
-    while (this.idempotency.size >= this.options.maxIdempotencyKeys) this.idempotency.delete(this.idempotency.keys().next().value as string);
+    while (this.idempotency.size >= this.options.maxIdempotencyKeys)
+      this.idempotency.delete(this.idempotency.keys().next().value as string);
     this.idempotency.set(key, { bodyHash, response, expiresAt: now + this.options.idempotencyTtlMs });
     return response;
   }
@@ -134,12 +143,24 @@ export class Operations {
     const outcome = account ? account.rebalancing : ({ outcome: 'CANCELLED', reason: 'ACCOUNT_NOT_FOUND' } as const);
     if (outcome.outcome === 'FILLED') {
       portfolioOrderId = randomUUID();
-      transitions.push({ at: now + ORDER_TIMELINE.processingAfterMs, status: 'PROCESSING' }, { at: now + ORDER_TIMELINE.filledAfterMs, status: 'FILLED' });
+      transitions.push(
+        { at: now + ORDER_TIMELINE.processingAfterMs, status: 'PROCESSING' },
+        { at: now + ORDER_TIMELINE.filledAfterMs, status: 'FILLED' },
+      );
     } else {
       transitions.push({ at: now + ORDER_TIMELINE.cancelledAfterMs, status: 'CANCELLED' });
       cancellation = { reason: outcome.reason, details: `Rebalancing cancelled: ${outcome.reason.toLowerCase().replace(/_/g, ' ')}.` };
     }
-    return { id, executionId: execution.id, accountId, createdAt: now, transitions, portfolioOrderId, portfolioOrderAt: now + ORDER_TIMELINE.processingAfterMs, cancellation };
+    return {
+      id,
+      executionId: execution.id,
+      accountId,
+      createdAt: now,
+      transitions,
+      portfolioOrderId,
+      portfolioOrderAt: now + ORDER_TIMELINE.processingAfterMs,
+      cancellation,
+    };
   }
 
   private evictExecutions(): void {
@@ -165,7 +186,10 @@ export class Operations {
   }
 
   ordersOf(execution: ExecutionRecord, now: number): ExecutionOrder[] {
-    return execution.orderIds.map((id) => this.world.orders.get(id)).filter((o): o is OrderRecord => Boolean(o)).map((o) => orderView(o, now));
+    return execution.orderIds
+      .map((id) => this.world.orders.get(id))
+      .filter((o): o is OrderRecord => Boolean(o))
+      .map((o) => orderView(o, now));
   }
 
   private listOrders(ctx: OperationContext): MockResponse {
@@ -199,7 +223,9 @@ export class Operations {
     const total = Math.max(0, hi - lo + 1);
     const count = Math.max(0, Math.min(limit, total - offset));
     // Only the requested page is computed: the history is never materialised.
-    const data = Array.from({ length: count }, (_, i) => this.world.valuation(account, order === 'DESC' ? hi - offset - i : lo + offset + i));
+    const data = Array.from({ length: count }, (_, i) =>
+      this.world.valuation(account, order === 'DESC' ? hi - offset - i : lo + offset + i),
+    );
     return jsonResponse(200, { meta: { offset, limit, count, total_count: total, sort, order }, data }, ctx.requestId);
   }
 }

@@ -96,7 +96,8 @@ interface Pipeline {
 
 function requestHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 
@@ -128,9 +129,12 @@ function describeBodyError(validate: ValidateFunction): string {
   // For a oneOf body, the branch errors say more than "must match exactly one schema".
   const specific = errors.find((e) => e.keyword !== 'oneOf') ?? errors[0];
   if (!specific) return 'invalid request body';
-  const property = (specific.params as { additionalProperty?: string; missingProperty?: string }).additionalProperty ?? (specific.params as { missingProperty?: string }).missingProperty;
+  const property =
+    (specific.params as { additionalProperty?: string; missingProperty?: string }).additionalProperty ??
+    (specific.params as { missingProperty?: string }).missingProperty;
   const at = specific.instancePath || '/';
-  return `request body ${at}: ${specific.message ?? 'is invalid'}${property ? ` ('${property}')` : ''}; the body must be {"accounts": [uuid, …]} or {"allocations": [uuid, …]}`;
+  const shape = 'the body must be {"accounts": [uuid, …]} or {"allocations": [uuid, …]}';
+  return `request body ${at}: ${specific.message ?? 'is invalid'}${property ? ` ('${property}')` : ''}; ${shape}`;
 }
 
 function satisfiesScopes(operation: ManifestOperation, scopes: Set<string>): boolean {
@@ -145,7 +149,8 @@ async function handleToken(p: Pipeline, req: IncomingMessage, body: Buffer, rid:
   const form = new URLSearchParams(body.toString('utf8'));
   if (form.get('grant_type') !== 'client_credentials') return problemResponse(400, "grant_type must be 'client_credentials'", rid);
   const client = p.clients.get(form.get('client_id') ?? '');
-  if (!client || client.clientSecret !== form.get('client_secret')) return problemResponse(401, 'unknown client or wrong client secret', rid);
+  if (!client || client.clientSecret !== form.get('client_secret'))
+    return problemResponse(401, 'unknown client or wrong client secret', rid);
   if (p.signatureKeys) {
     const verdict = verifyRequest({ method: 'POST', url: req.url ?? '/', headers: requestHeaders(req), body }, p.signatureKeys);
     if (!verdict.ok) return problemResponse(401, `signature rejected (${verdict.step}): ${verdict.message}`, rid);
@@ -155,7 +160,12 @@ async function handleToken(p: Pipeline, req: IncomingMessage, body: Buffer, rid:
   if (refused.length > 0) return problemResponse(403, `the client may not request the scopes: ${refused.join(', ')}`, rid);
   const granted = requested.length > 0 ? requested : client.scopes;
   const issued = p.tokens.issue(client.clientId, granted);
-  return jsonResponse(200, { access_token: issued.token, token_type: 'bearer', expires_in: issued.expiresIn, scope: granted.join(' ') }, rid, { 'cache-control': 'no-store' });
+  return jsonResponse(
+    200,
+    { access_token: issued.token, token_type: 'bearer', expires_in: issued.expiresIn, scope: granted.join(' ') },
+    rid,
+    { 'cache-control': 'no-store' },
+  );
 }
 
 async function handle(p: Pipeline, req: IncomingMessage): Promise<MockResponse> {
@@ -176,7 +186,8 @@ async function handle(p: Pipeline, req: IncomingMessage): Promise<MockResponse> 
   const method = (req.method ?? 'GET').toUpperCase();
   const path = url.pathname;
 
-  if (path.startsWith('/__mock/')) return p.onControl(path, url.searchParams) ?? problemResponse(404, `no mock control endpoint ${path}`, rid);
+  if (path.startsWith('/__mock/'))
+    return p.onControl(path, url.searchParams) ?? problemResponse(404, `no mock control endpoint ${path}`, rid);
   if (path === '/auth/token') return handleToken(p, req, body, rid);
   if (path === '/auth/verify_keys') {
     if (method !== 'GET') return problemResponse(405, 'GET only', rid, { allow: 'GET' });
@@ -189,7 +200,12 @@ async function handle(p: Pipeline, req: IncomingMessage): Promise<MockResponse> 
     const allow: Record<string, string> = p.faults.bypasses('allow-header') ? {} : { allow: match.allow.join(', ') };
     return problemResponse(405, `${method} is not allowed on ${match.template}; allowed: ${match.allow.join(', ')}`, rid, allow);
   }
-  const faultContext: FaultContext = { operation: match.operation, rawQuery: queryObject(url.searchParams), pathParams: match.pathParams, secondAccountId: p.world.accounts[1].id };
+  const faultContext: FaultContext = {
+    operation: match.operation,
+    rawQuery: queryObject(url.searchParams),
+    pathParams: match.pathParams,
+    secondAccountId: p.world.accounts[1].id,
+  };
   const query: Record<string, unknown> = {};
   const response = await handleOperation(p, req, match.operation, match.pathParams, url, body, rid, query, faultContext);
   return p.faults.adjustResponse(response, query, faultContext);
@@ -209,24 +225,32 @@ async function handleOperation(
   const method = operation.method;
   const headers = requestHeaders(req);
 
-  if (!acceptsJson(headers.accept) && !p.faults.bypasses('accept')) return problemResponse(406, `no representation matches Accept: ${headers.accept}; this resource is application/json`, rid);
+  if (!acceptsJson(headers.accept) && !p.faults.bypasses('accept'))
+    return problemResponse(406, `no representation matches Accept: ${headers.accept}; this resource is application/json`, rid);
 
   const authorization = headers.authorization;
   let token: ReturnType<TokenStore['lookup']>;
   if (!authorization && p.faults.bypasses('missing-bearer')) {
     token = { clientId: [...p.clients.keys()][0], scopes: new Set(specManifest.security.scopes), expiresAt: Number.POSITIVE_INFINITY };
   } else {
-    if (!authorization) return problemResponse(401, 'the authorization header is missing; send Authorization: Bearer <token>', rid, { 'www-authenticate': 'Bearer' });
+    if (!authorization)
+      return problemResponse(401, 'the authorization header is missing; send Authorization: Bearer <token>', rid, {
+        'www-authenticate': 'Bearer',
+      });
     const bearer = /^Bearer ([a-zA-Z0-9\-._~+/]+=*)$/.exec(authorization)?.[1];
     if (!bearer) return problemResponse(401, 'the authorization header is not a bearer token', rid, { 'www-authenticate': 'Bearer' });
     token = p.tokens.lookup(bearer);
   }
   if (!token) return problemResponse(401, 'the bearer token is not valid', rid, { 'www-authenticate': 'Bearer error="invalid_token"' });
-  if (token === 'expired') return problemResponse(401, 'the bearer token has expired', rid, { 'www-authenticate': 'Bearer error="invalid_token"' });
+  if (token === 'expired')
+    return problemResponse(401, 'the bearer token has expired', rid, { 'www-authenticate': 'Bearer error="invalid_token"' });
 
-  if (!headers.signature || !headers['signature-input']) return problemResponse(401, 'the request is not signed: signature and signature-input headers are required', rid);
+  if (!headers.signature || !headers['signature-input'])
+    return problemResponse(401, 'the request is not signed: signature and signature-input headers are required', rid);
   if (p.signatureKeys && !p.faults.bypasses('invalid-signature')) {
-    const verdict = verifyRequest({ method, url: req.url ?? '/', headers, body: body.length > 0 ? body : null }, p.signatureKeys, { requiredComponents: ['@method', '@path'] });
+    const verdict = verifyRequest({ method, url: req.url ?? '/', headers, body: body.length > 0 ? body : null }, p.signatureKeys, {
+      requiredComponents: ['@method', '@path'],
+    });
     if (!verdict.ok) return problemResponse(401, `signature rejected (${verdict.step}): ${verdict.message}`, rid);
   }
 
@@ -234,9 +258,14 @@ async function handleOperation(
   const documents400 = operation.responses.some((r) => r.status === '400');
   const clientIdHeader = headers['upvest-client-id'] ?? (p.faults.bypasses('missing-client-id') ? token.clientId : undefined);
   if (!clientIdHeader) return problemResponse(documents400 ? 400 : 401, "header 'upvest-client-id' is required", rid);
-  if (clientIdHeader.toLowerCase() !== token.clientId.toLowerCase()) return problemResponse(403, 'upvest-client-id does not match the client the token was issued to', rid);
+  if (clientIdHeader.toLowerCase() !== token.clientId.toLowerCase())
+    return problemResponse(403, 'upvest-client-id does not match the client the token was issued to', rid);
   if (!satisfiesScopes(operation, token.scopes) && !p.faults.bypasses('wrong-scope')) {
-    return problemResponse(403, `the token lacks the scope this operation needs: ${operation.scopes.map((s) => s.join(' + ')).join(' or ')}`, rid);
+    return problemResponse(
+      403,
+      `the token lacks the scope this operation needs: ${operation.scopes.map((s) => s.join(' + ')).join(' or ')}`,
+      rid,
+    );
   }
   if (p.limiter) {
     const wait = p.limiter.take(token.clientId);
@@ -253,7 +282,8 @@ async function handleOperation(
   let parsed: unknown;
   if (operation.requestBody) {
     if (body.length === 0) return problemResponse(400, 'the request body is required', rid);
-    if (!(headers['content-type'] ?? '').includes('application/json')) return problemResponse(400, 'the request body must be application/json', rid);
+    if (!(headers['content-type'] ?? '').includes('application/json'))
+      return problemResponse(400, 'the request body must be application/json', rid);
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
@@ -265,24 +295,46 @@ async function handleOperation(
 
   Object.assign(query, params.query);
   p.faults.adjustQuery(query, faultContext);
-  return p.operations.handle(operation.operationId, { clientId: token.clientId, requestId: rid, path: params.path, query, header: params.header, body: parsed, rawBody: body });
+  return p.operations.handle(operation.operationId, {
+    clientId: token.clientId,
+    requestId: rid,
+    path: params.path,
+    query,
+    header: params.header,
+    body: parsed,
+    rawBody: body,
+  });
 }
 
 export async function startMock(options: MockOptions = {}): Promise<MockHandle> {
   const seed = options.seed ?? 1;
   const clock = options.clock ?? systemClock;
-  const defaultClient: MockClient = { clientId: stableUuid(seed, 'client'), clientSecret: DEFAULT_MOCK_CLIENT_SECRET, scopes: specManifest.security.scopes };
+  const defaultClient: MockClient = {
+    clientId: stableUuid(seed, 'client'),
+    clientSecret: DEFAULT_MOCK_CLIENT_SECRET,
+    scopes: specManifest.security.scopes,
+  };
   const clients = options.clients ?? [defaultClient];
   const world = new World(
     { seed, start: clock.now(), valuationDays: options.valuationDays ?? 400, positionsPerValuation: options.positionsPerValuation ?? 5 },
     clients[0].clientId,
   );
   const faults = new FaultSet(options.faults);
-  const operations = new Operations(world, clock, { idempotencyTtlMs: 24 * 3_600_000, maxIdempotencyKeys: 10_000, maxExecutions: 10_000, replayCreatesNew: faults.bypasses('idempotency') });
+  const operations = new Operations(world, clock, {
+    idempotencyTtlMs: 24 * 3_600_000,
+    maxIdempotencyKeys: 10_000,
+    maxExecutions: 10_000,
+    replayCreatesNew: faults.bypasses('idempotency'),
+  });
   const tokens = new TokenStore(clock, options.tokenTtlSeconds ?? 3600);
   const webhookKey = options.webhookSigningKey ?? generateSigningKey('ecdsa-p521-sha512', stableUuid(seed, 'webhook-key'));
   const events = new EventSource(world, clock);
-  const webhooks = new WebhookDispatcher({ signingKey: webhookKey, retryDelaysMs: options.webhookRetryDelaysMs, mode: options.webhookMode ?? 'bundled', log: options.log });
+  const webhooks = new WebhookDispatcher({
+    signingKey: webhookKey,
+    retryDelaysMs: options.webhookRetryDelaysMs,
+    mode: options.webhookMode ?? 'bundled',
+    log: options.log,
+  });
   if (options.webhookUrl) webhooks.register(options.webhookUrl, options.webhookMode);
 
   const pump = () => {
@@ -313,7 +365,8 @@ export async function startMock(options: MockOptions = {}): Promise<MockHandle> 
         const ms = Number(query.get('advance') ?? '0');
         if (!(ms >= 0)) return problemResponse(400, 'advance must be a number of milliseconds', rid);
         if (ms > 0) {
-          if (!(clock instanceof SteppableClock)) return problemResponse(400, 'the mock runs on real time; start it with --clock manual to advance it', rid);
+          if (!(clock instanceof SteppableClock))
+            return problemResponse(400, 'the mock runs on real time; start it with --clock manual to advance it', rid);
           clock.advance(ms);
         }
         return jsonResponse(200, { now: new Date(clock.now()).toISOString() }, rid);
@@ -350,7 +403,12 @@ export async function startMock(options: MockOptions = {}): Promise<MockHandle> 
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new MockStartError(`The mock cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${error.code ?? error.message}`, { cause: error })),
+      reject(
+        new MockStartError(
+          `The mock cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${error.code ?? error.message}`,
+          { cause: error },
+        ),
+      ),
     );
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
@@ -377,7 +435,8 @@ export async function startMock(options: MockOptions = {}): Promise<MockHandle> 
     tokens,
     registerWebhook: (target, mode) => webhooks.register(target, mode),
     advance: (ms) => {
-      if (!(clock instanceof SteppableClock)) throw new Error('advance() needs a mock started with a steppable clock (ManualClock or AdjustableClock)');
+      if (!(clock instanceof SteppableClock))
+        throw new Error('advance() needs a mock started with a steppable clock (ManualClock or AdjustableClock)');
       clock.advance(ms);
     },
     close: async () => {

@@ -81,7 +81,8 @@ export class WebhookDispatcher {
   }
 
   private settleIdle(): void {
-    if ((this.queue.length === 0 && !this.pending && !this.sending) || this.closed) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if ((this.queue.length === 0 && !this.pending && !this.sending) || this.closed)
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private async flush(): Promise<void> {

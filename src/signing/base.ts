@@ -3,7 +3,14 @@
  * one `"<component>": <value>` line per covered component, then `"@signature-params"`.
  */
 import { createHash } from 'node:crypto';
-import { ByteSequence, isInnerList, parseDictionary, serializeInnerList, StructuredFieldError, type Parameters } from './structured-fields.js';
+import {
+  ByteSequence,
+  isInnerList,
+  parseDictionary,
+  serializeInnerList,
+  StructuredFieldError,
+  type Parameters,
+} from './structured-fields.js';
 
 /** What a signature base is built from: a request (method, url) or a response (status). */
 export interface HttpMessage {
@@ -87,7 +94,7 @@ export function contentDigest(body: Buffer): string {
 
 /** Checks a Content-Digest field (RFC 9530) against the body: every sha-512/sha-256 entry must match, and one must be there. */
 export function checkContentDigest(fieldValue: string, body: Buffer): string | undefined {
-  let dictionary;
+  let dictionary: ReturnType<typeof parseDictionary>;
   try {
     dictionary = parseDictionary(fieldValue);
   } catch (error) {
@@ -101,7 +108,8 @@ export function checkContentDigest(fieldValue: string, body: Buffer): string | u
     if (isInnerList(member) || !(member.value instanceof ByteSequence)) return `content-digest ${algorithm} is not a byte sequence`;
     const expected = createHash(hash).update(body).digest('base64');
     const received = member.value.bytes.toString('base64');
-    if (received !== expected) return `content-digest ${algorithm} is ${received} but the body (${body.length} bytes) hashes to ${expected}`;
+    if (received !== expected)
+      return `content-digest ${algorithm} is ${received} but the body (${body.length} bytes) hashes to ${expected}`;
     checked++;
   }
   return checked ? undefined : `content-digest has neither sha-512 nor sha-256 (it has ${[...dictionary.keys()].join(', ') || 'nothing'})`;

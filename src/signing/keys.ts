@@ -36,7 +36,10 @@ function supportedAlgorithm(key: KeyObject, source: string, hint?: string): Sign
   if (curve === 'prime256v1') return 'ecdsa-p256-sha256';
   if (curve === 'secp521r1') return 'ecdsa-p521-sha512';
   const type = key.asymmetricKeyType === 'ec' ? `EC curve ${curve ?? 'unknown'}` : (key.asymmetricKeyType ?? 'unknown').toUpperCase();
-  throw new SigningKeyError(`${source} has an unsupported key type (${type}); supported are ECDSA P-521 (what Upvest requires), ECDSA P-256 and Ed25519`, { hint });
+  throw new SigningKeyError(
+    `${source} has an unsupported key type (${type}); supported are ECDSA P-521 (what Upvest requires), ECDSA P-256 and Ed25519`,
+    { hint },
+  );
 }
 
 /** Reads the PEM text from a file path or takes it inline; `source` names it in messages without echoing key material. */
@@ -49,8 +52,16 @@ function readPem(key: string): { pem: string; source: string } {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // Bare base64 is likely key material pasted without its armour: never echo it.
-    if (code === 'ENOENT' && /^[A-Za-z0-9+/=\s]{40,}$/.test(key)) throw new SigningKeyError('The signing key is neither a PEM (it has no -----BEGIN line) nor an existing file');
-    const reason = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? 'unknown error'})`;
+    if (code === 'ENOENT' && /^[A-Za-z0-9+/=\s]{40,}$/.test(key))
+      throw new SigningKeyError('The signing key is neither a PEM (it has no -----BEGIN line) nor an existing file');
+    const reason =
+      code === 'ENOENT'
+        ? 'not found'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES'
+            ? 'cannot be read (permission denied)'
+            : `cannot be read (${code ?? 'unknown error'})`;
     throw new SigningKeyError(`${source} ${reason}`, { cause: error });
   }
   if (!text.includes('-----BEGIN')) throw new SigningKeyError(`${source} is not a PEM file (it has no -----BEGIN line)`);
@@ -58,10 +69,12 @@ function readPem(key: string): { pem: string; source: string } {
 }
 
 export function loadSigningKey(input: { key: string; keyId: string; passphrase?: string; ecdsaEncoding?: EcdsaEncoding }): SigningKey {
-  if (!input.keyId) throw new SigningKeyError('The signing key id is empty', { hint: 'Give the key id Upvest assigned to the uploaded public key.' });
+  if (!input.keyId)
+    throw new SigningKeyError('The signing key id is empty', { hint: 'Give the key id Upvest assigned to the uploaded public key.' });
   const { pem, source } = readPem(input.key);
   const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(pem)?.[1] ?? 'unknown';
-  if (label === 'PUBLIC KEY' || label === 'CERTIFICATE') throw new SigningKeyError(`${source} holds a ${label.toLowerCase()}, not a private key`);
+  if (label === 'PUBLIC KEY' || label === 'CERTIFICATE')
+    throw new SigningKeyError(`${source} holds a ${label.toLowerCase()}, not a private key`);
   const encrypted = label === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(pem);
   // Checked up front: OpenSSL's own error for a missing passphrase says nothing useful.
   if (encrypted && !input.passphrase) throw new SigningKeyError(`${source} is encrypted and needs a passphrase, but none was given`);
@@ -70,7 +83,9 @@ export function loadSigningKey(input: { key: string; keyId: string; passphrase?:
     privateKey = createPrivateKey({ key: pem, format: 'pem', passphrase: input.passphrase });
   } catch (error) {
     // A wrong passphrase usually fails the decryption, occasionally only the decoding after it.
-    const message = encrypted ? `${source} cannot be decrypted: the passphrase is wrong (or the key is damaged)` : `${source} cannot be parsed as a private key (PEM "${label}")`;
+    const message = encrypted
+      ? `${source} cannot be decrypted: the passphrase is wrong (or the key is damaged)`
+      : `${source} cannot be parsed as a private key (PEM "${label}")`;
     throw new SigningKeyError(message, { cause: error });
   }
   const algorithm = supportedAlgorithm(privateKey, source);
@@ -79,7 +94,10 @@ export function loadSigningKey(input: { key: string; keyId: string; passphrase?:
 
 /** A fresh key pair, e.g. for the mock's webhook signing key. */
 export function generateSigningKey(algorithm: SigningAlgorithm, keyId: string, ecdsaEncoding: EcdsaEncoding = 'der'): SigningKey {
-  const { privateKey } = algorithm === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: algorithm === 'ecdsa-p256-sha256' ? 'P-256' : 'P-521' });
+  const { privateKey } =
+    algorithm === 'ed25519'
+      ? generateKeyPairSync('ed25519')
+      : generateKeyPairSync('ec', { namedCurve: algorithm === 'ecdsa-p256-sha256' ? 'P-256' : 'P-521' });
   return { keyId, algorithm, privateKey, ecdsaEncoding };
 }
 
@@ -101,7 +119,10 @@ export function publicKeyFromJwk(jwk: Jwk, keyId: string | undefined = jwk.kid):
   try {
     publicKey = createPublicKey({ key: { kty, crv, x, y }, format: 'jwk' });
   } catch (error) {
-    throw new SigningKeyError(`The JWK "${keyId}" (kty ${kty ?? 'missing'}, crv ${crv ?? 'missing'}) cannot be imported`, { cause: error, hint: PUBLIC_KEY_HINT });
+    throw new SigningKeyError(`The JWK "${keyId}" (kty ${kty ?? 'missing'}, crv ${crv ?? 'missing'}) cannot be imported`, {
+      cause: error,
+      hint: PUBLIC_KEY_HINT,
+    });
   }
   return { keyId, algorithm: supportedAlgorithm(publicKey, `The JWK "${keyId}"`, PUBLIC_KEY_HINT), publicKey };
 }

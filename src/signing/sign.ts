@@ -3,7 +3,16 @@
  * signatures-15), as Upvest's reference signer (upvestco/http-signature-examples) builds it.
  */
 import { randomUUID } from 'node:crypto';
-import { buildSignatureBase, checkContentDigest, contentDigest, headerMap, serializeSignatureParams, toBytes, toUrl, type HttpMessage } from './base.js';
+import {
+  buildSignatureBase,
+  checkContentDigest,
+  contentDigest,
+  headerMap,
+  serializeSignatureParams,
+  toBytes,
+  toUrl,
+  type HttpMessage,
+} from './base.js';
 import { signBytes, signBytesAsync, type SigningKey } from './keys.js';
 import type { Parameters } from './structured-fields.js';
 
@@ -64,7 +73,8 @@ function prepareSignature(request: SignableRequest, key: SigningKey, options: Si
     const body = toBytes(request.body);
     const length = String(body.length);
     const givenLength = headers.get('content-length');
-    if (givenLength !== undefined && givenLength.trim() !== length) throw new Error(`content-length is ${givenLength} but the body has ${length} bytes`);
+    if (givenLength !== undefined && givenLength.trim() !== length)
+      throw new Error(`content-length is ${givenLength} but the body has ${length} bytes`);
     const givenDigest = headers.get('content-digest');
     const digestProblem = givenDigest === undefined ? undefined : checkContentDigest(givenDigest, body);
     if (digestProblem) throw new Error(digestProblem);
@@ -76,7 +86,12 @@ function prepareSignature(request: SignableRequest, key: SigningKey, options: Si
   }
 
   const message: HttpMessage = { method: request.method, url: request.url, headers: Object.fromEntries(headers) };
-  const coveredComponents = ['@method', '@path', ...(toUrl(request.url).search ? ['@query'] : []), ...[...headers.keys()].filter(isCoveredHeader)];
+  const coveredComponents = [
+    '@method',
+    '@path',
+    ...(toUrl(request.url).search ? ['@query'] : []),
+    ...[...headers.keys()].filter(isCoveredHeader),
+  ];
   // Upvest's reference signer puts alg first when it sends one.
   const params: Parameters = new Map();
   if (options.alg !== undefined) params.set('alg', options.alg);

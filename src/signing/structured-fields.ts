@@ -15,8 +15,14 @@ export class ByteSequence {
 
 export type BareItem = number | string | boolean | Token | ByteSequence;
 export type Parameters = Map<string, BareItem>;
-export interface Item { value: BareItem; params: Parameters }
-export interface InnerList { items: Item[]; params: Parameters }
+export interface Item {
+  value: BareItem;
+  params: Parameters;
+}
+export interface InnerList {
+  items: Item[];
+  params: Parameters;
+}
 export type Dictionary = Map<string, Item | InnerList>;
 
 export class StructuredFieldError extends Error {}
@@ -173,14 +179,16 @@ class Parser {
 }
 
 export function serializeString(value: string): string {
-  if (!/^[\x20-\x7e]*$/.test(value)) throw new StructuredFieldError(`cannot serialize a string with characters outside printable ASCII: ${JSON.stringify(value)}`);
+  if (!/^[\x20-\x7e]*$/.test(value))
+    throw new StructuredFieldError(`cannot serialize a string with characters outside printable ASCII: ${JSON.stringify(value)}`);
   return `"${value.replace(/[\\"]/g, '\\$&')}"`;
 }
 
 function serializeBareItem(value: BareItem): string {
   if (typeof value === 'string') return serializeString(value);
   if (typeof value === 'number') {
-    if (!Number.isInteger(value) || Math.abs(value) > 999_999_999_999_999) throw new StructuredFieldError(`cannot serialize ${value} as an integer`);
+    if (!Number.isInteger(value) || Math.abs(value) > 999_999_999_999_999)
+      throw new StructuredFieldError(`cannot serialize ${value} as an integer`);
     return String(value);
   }
   if (typeof value === 'boolean') return value ? '?1' : '?0';

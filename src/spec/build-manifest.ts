@@ -11,14 +11,7 @@ import {
   type ParameterObject,
   type ResponseObject,
 } from './openapi-document.js';
-import type {
-  HttpMethod,
-  Manifest,
-  ManifestEnum,
-  ManifestOperation,
-  ManifestParameter,
-  ParameterConstraints,
-} from './manifest-types.js';
+import type { HttpMethod, Manifest, ManifestEnum, ManifestOperation, ManifestParameter, ParameterConstraints } from './manifest-types.js';
 import { JSON_CONTENT_TYPE } from './lint.js';
 
 const SECURITY_SCHEME = 'oauth-client-credentials';
@@ -115,7 +108,13 @@ function prepareSchema(schema: unknown, how: Preparation, closeSelf = true): unk
       lean: how.lean && (!DECIDING_KEYWORDS.has(key) || branchesDisjointByType(value)),
     });
   }
-  if (how.close && closeSelf && describesObjectProperties(out) && out.additionalProperties === undefined && out.unevaluatedProperties === undefined) {
+  if (
+    how.close &&
+    closeSelf &&
+    describesObjectProperties(out) &&
+    out.additionalProperties === undefined &&
+    out.unevaluatedProperties === undefined
+  ) {
     out.unevaluatedProperties = false;
   }
   return out;
@@ -133,7 +132,12 @@ function stripAnnotations(schema: unknown): unknown {
   return Object.fromEntries(
     Object.entries(schema)
       .filter(([key]) => !isAnnotationOnly(key))
-      .map(([key, value]) => [key, key === 'properties' ? Object.fromEntries(Object.entries(value as JsonSchema).map(([k, v]) => [k, stripAnnotations(v)])) : stripAnnotations(value)]),
+      .map(([key, value]) => [
+        key,
+        key === 'properties'
+          ? Object.fromEntries(Object.entries(value as JsonSchema).map(([k, v]) => [k, stripAnnotations(v)]))
+          : stripAnnotations(value),
+      ]),
   );
 }
 
@@ -161,7 +165,8 @@ export function collectEnums(schema: unknown, pointer = '', out: { pointer: stri
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return out;
   const s = schema as JsonSchema;
   if (Array.isArray(s.enum)) out.push({ pointer: pointer || '/', values: s.enum as (string | number)[] });
-  for (const [name, sub] of Object.entries((s.properties as JsonSchema | undefined) ?? {})) collectEnums(sub, `${pointer}/${pointerSegment(name)}`, out);
+  for (const [name, sub] of Object.entries((s.properties as JsonSchema | undefined) ?? {}))
+    collectEnums(sub, `${pointer}/${pointerSegment(name)}`, out);
   if (s.items) collectEnums(s.items, `${pointer}/*`, out);
   for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
     for (const sub of (s[key] as unknown[] | undefined) ?? []) collectEnums(sub, pointer, out);
@@ -214,8 +219,18 @@ export function buildManifest(doc: OpenApiDocument, header: string): Manifest {
         addEnums(enums, response.content?.[contentType]?.schema, { kind: 'response', operationId, status, contentType });
         return { contentType, validator, closedValidator: closed(validator) };
       });
-      const headers = Object.entries(response.headers ?? {}).map(([name, h]) => ({ name, required: Boolean(h.required), constraints: constraintsOf(h.schema) }));
-      return { status, description: response.description ?? '', ...(response['x-problem-type'] ? { problemType: response['x-problem-type'] } : {}), contents, headers };
+      const headers = Object.entries(response.headers ?? {}).map(([name, h]) => ({
+        name,
+        required: Boolean(h.required),
+        constraints: constraintsOf(h.schema),
+      }));
+      return {
+        status,
+        description: response.description ?? '',
+        ...(response['x-problem-type'] ? { problemType: response['x-problem-type'] } : {}),
+        contents,
+        headers,
+      };
     });
     const bodySchema = operation.requestBody?.content?.[JSON_CONTENT_TYPE]?.schema;
     const entry: ManifestOperation = {

@@ -37,21 +37,29 @@ export function lintSpec(doc: OpenApiDocument): LintProblem[] {
     const scopes = security.flatMap((requirement) => Object.values(requirement).flat());
     if (scopes.length === 0) problems.push({ pointer: `${pointer}/security`, message: 'operation names no OAuth2 scope' });
     const responses = Object.entries(operation.responses ?? {});
-    if (!responses.some(([status]) => status.startsWith('2'))) problems.push({ pointer: `${pointer}/responses`, message: 'no success response' });
+    if (!responses.some(([status]) => status.startsWith('2')))
+      problems.push({ pointer: `${pointer}/responses`, message: 'no success response' });
     for (const [status, response] of responses) {
       const at = `${pointer}/responses/${pointerSegment(status)}`;
       const header = response.headers?.[REQUEST_ID_HEADER];
       if (!header) problems.push({ pointer: `${at}/headers`, message: `response does not document the ${REQUEST_ID_HEADER} header` });
-      else if (!header.required) problems.push({ pointer: `${at}/headers/${REQUEST_ID_HEADER}`, message: `${REQUEST_ID_HEADER} must be required` });
-      else if (header.schema?.format !== 'uuid') problems.push({ pointer: `${at}/headers/${REQUEST_ID_HEADER}`, message: `${REQUEST_ID_HEADER} must be a uuid` });
+      else if (!header.required)
+        problems.push({ pointer: `${at}/headers/${REQUEST_ID_HEADER}`, message: `${REQUEST_ID_HEADER} must be required` });
+      else if (header.schema?.format !== 'uuid')
+        problems.push({ pointer: `${at}/headers/${REQUEST_ID_HEADER}`, message: `${REQUEST_ID_HEADER} must be a uuid` });
       const contentTypes = Object.keys(response.content ?? {});
       if (/^[45]/.test(status)) {
-        if (!response.content?.[PROBLEM_CONTENT_TYPE]?.schema) problems.push({ pointer: `${at}/content`, message: `error response has no ${PROBLEM_CONTENT_TYPE} body` });
+        if (!response.content?.[PROBLEM_CONTENT_TYPE]?.schema)
+          problems.push({ pointer: `${at}/content`, message: `error response has no ${PROBLEM_CONTENT_TYPE} body` });
         const other = contentTypes.filter((type) => type !== PROBLEM_CONTENT_TYPE);
-        if (other.length > 0) problems.push({ pointer: `${at}/content`, message: `error response documents other content types: ${other.join(', ')}` });
+        if (other.length > 0)
+          problems.push({ pointer: `${at}/content`, message: `error response documents other content types: ${other.join(', ')}` });
         const required = response.content?.[PROBLEM_CONTENT_TYPE]?.schema?.required;
         if (!Array.isArray(required) || !required.includes('type') || !required.includes('status')) {
-          problems.push({ pointer: `${at}/content/${pointerSegment(PROBLEM_CONTENT_TYPE)}/schema`, message: 'a problem document requires type and status' });
+          problems.push({
+            pointer: `${at}/content/${pointerSegment(PROBLEM_CONTENT_TYPE)}/schema`,
+            message: 'a problem document requires type and status',
+          });
         }
       } else if (status.startsWith('2') && !response.content?.[JSON_CONTENT_TYPE]?.schema) {
         problems.push({ pointer: `${at}/content`, message: `success response has no ${JSON_CONTENT_TYPE} body` });
@@ -61,17 +69,25 @@ export function lintSpec(doc: OpenApiDocument): LintProblem[] {
     if (pagination) {
       const params = new Set((operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
       for (const name of ['offset', 'limit', 'sort', 'order']) {
-        if (!params.has(name)) problems.push({ pointer: `${pointer}/parameters`, message: `paginated operation lacks the ${name} query parameter` });
+        if (!params.has(name))
+          problems.push({ pointer: `${pointer}/parameters`, message: `paginated operation lacks the ${name} query parameter` });
       }
       if (pagination.dateFilter) {
         for (const name of [pagination.dateFilter.start, pagination.dateFilter.end]) {
-          if (!params.has(name)) problems.push({ pointer: `${pointer}/x-pagination/dateFilter`, message: `names query parameter ${name}, which the operation lacks` });
+          if (!params.has(name))
+            problems.push({
+              pointer: `${pointer}/x-pagination/dateFilter`,
+              message: `names query parameter ${name}, which the operation lacks`,
+            });
         }
       }
     }
     for (const [index, identity] of (operation['x-resource-identity'] ?? []).entries()) {
       if (!(operation.parameters ?? []).some((p) => p.in === 'path' && p.name === identity.parameter)) {
-        problems.push({ pointer: `${pointer}/x-resource-identity/${index}`, message: `names path parameter ${identity.parameter}, which the operation lacks` });
+        problems.push({
+          pointer: `${pointer}/x-resource-identity/${index}`,
+          message: `names path parameter ${identity.parameter}, which the operation lacks`,
+        });
       }
     }
   }

@@ -97,9 +97,7 @@ export interface ManifestEnum {
   pointer: string;
   values: (string | number)[];
   /** Where the pointer applies: a response (operation + status + content type) or a webhook family. */
-  scope:
-    | { kind: 'response'; operationId: string; status: string; contentType: string }
-    | { kind: 'webhook'; webhook: string };
+  scope: { kind: 'response'; operationId: string; status: string; contentType: string } | { kind: 'webhook'; webhook: string };
 }
 
 export interface Manifest {

@@ -78,8 +78,7 @@ function undocumentedFrom(errors: ErrorObject[]): UndocumentedProperty[] {
   for (const e of errors) {
     if (e.keyword === 'unevaluatedProperties' || e.keyword === 'oneOf') continue;
     const re = /\/oneOf\/\d+/g;
-    let match: RegExpExecArray | null;
-    while ((match = re.exec(e.schemaPath))) failedBranches.add(e.schemaPath.slice(0, match.index + match[0].length));
+    for (const match of e.schemaPath.matchAll(re)) failedBranches.add(e.schemaPath.slice(0, match.index + match[0].length));
   }
   const seen = new Set<string>();
   const out: UndocumentedProperty[] = [];

@@ -29,10 +29,17 @@ const samplesDir = new URL('../../spec/samples/', import.meta.url);
 
 /** Recorded samples that validate (the documented deviations are left out: they are not valid events). */
 export function recordedEvents(): CorpusEvent[] {
-  const index = JSON.parse(readFileSync(new URL('index.json', samplesDir), 'utf8')) as { samples: { file: string; kind: string; eventType?: string }[] };
+  const index = JSON.parse(readFileSync(new URL('index.json', samplesDir), 'utf8')) as {
+    samples: { file: string; kind: string; eventType?: string }[];
+  };
   return index.samples
     .filter((s) => s.kind === 'webhook')
-    .map((s) => ({ source: 'recorded' as const, file: s.file, type: s.eventType!, event: JSON.parse(readFileSync(new URL(s.file, samplesDir), 'utf8')) as Record<string, unknown> }))
+    .map((s) => ({
+      source: 'recorded' as const,
+      file: s.file,
+      type: s.eventType!,
+      event: JSON.parse(readFileSync(new URL(s.file, samplesDir), 'utf8')) as Record<string, unknown>,
+    }))
     .filter((e) => validateBody(manifest.eventTypes.find((t) => t.type === e.type)!.validator, e.event).valid);
 }
 
@@ -53,7 +60,12 @@ export function generatedEvents(seed = 20250115): CorpusEvent[] {
   const out: CorpusEvent[] = [];
   for (const webhook of manifest.webhooks) {
     const enums = manifest.enums.filter((e) => e.scope.kind === 'webhook' && e.scope.webhook === webhook.name && e.pointer !== '/type');
-    const needs: Needs = { enums: new Map(enums.map((e) => [e.pointer, new Set(e.values)])), nulls: new Set(), setValues: new Set(), branches: new Map() };
+    const needs: Needs = {
+      enums: new Map(enums.map((e) => [e.pointer, new Set(e.values)])),
+      nulls: new Set(),
+      setValues: new Set(),
+      branches: new Map(),
+    };
     for (const type of webhook.eventTypes) {
       const entry = manifest.eventTypes.find((t) => t.type === type)!;
       const schema = storedSchema(entry.validator) as Schema;
@@ -66,11 +78,13 @@ export function generatedEvents(seed = 20250115): CorpusEvent[] {
       const candidates: Record<string, Choice>[] = [{}];
       for (const e of enums) for (const value of e.values) candidates.push({ [e.pointer]: { enum: value } });
       for (const p of points.nullable) candidates.push({ [p]: { null: true } });
-      for (const o of points.oneOf) for (let branch = 0; branch < o.branches; branch++) {
-        candidates.push({ [o.pointer]: { branch } });
-        // Enum values that live only inside a branch need that branch chosen too.
-        for (const e of enums.filter((x) => x.pointer.startsWith(`${o.pointer}/`))) for (const value of e.values) candidates.push({ [o.pointer]: { branch }, [e.pointer]: { enum: value } });
-      }
+      for (const o of points.oneOf)
+        for (let branch = 0; branch < o.branches; branch++) {
+          candidates.push({ [o.pointer]: { branch } });
+          // Enum values that live only inside a branch need that branch chosen too.
+          for (const e of enums.filter((x) => x.pointer.startsWith(`${o.pointer}/`)))
+            for (const value of e.values) candidates.push({ [o.pointer]: { branch }, [e.pointer]: { enum: value } });
+        }
       let first = true;
       for (const choices of candidates) {
         let event: Record<string, unknown>;
@@ -120,10 +134,12 @@ export function corpusGaps(corpus: CorpusEvent[]): CoverageGap[] {
   const gaps: CoverageGap[] = [];
   for (const webhook of manifest.webhooks) {
     const events = corpus.filter((c) => webhook.eventTypes.includes(c.type)).map((c) => c.event);
-    for (const type of webhook.eventTypes) if (!corpus.some((c) => c.type === type)) gaps.push({ kind: 'event-type', webhook: webhook.name, detail: type });
+    for (const type of webhook.eventTypes)
+      if (!corpus.some((c) => c.type === type)) gaps.push({ kind: 'event-type', webhook: webhook.name, detail: type });
     for (const e of manifest.enums.filter((x) => x.scope.kind === 'webhook' && x.scope.webhook === webhook.name)) {
       const seen = new Set(events.flatMap((ev) => valueAt(ev, e.pointer)));
-      for (const value of e.values) if (!seen.has(value)) gaps.push({ kind: 'enum-value', webhook: webhook.name, detail: `${e.pointer} = ${value}` });
+      for (const value of e.values)
+        if (!seen.has(value)) gaps.push({ kind: 'enum-value', webhook: webhook.name, detail: `${e.pointer} = ${value}` });
     }
     const schema = storedSchema(manifest.eventTypes.find((t) => t.webhook === webhook.name)!.validator) as Schema;
     const points = choicePoints(schema);
@@ -133,8 +149,14 @@ export function corpusGaps(corpus: CorpusEvent[]): CoverageGap[] {
       if (!values.some((v) => v !== null && v !== undefined)) gaps.push({ kind: 'non-null', webhook: webhook.name, detail: p });
     }
     for (const o of points.oneOf) {
-      const branches = new Set<number>(events.map((ev) => valueAt(ev, o.pointer)[0]).filter(Boolean).map((obj) => ('business_id' in (obj as object) ? 1 : 0)));
-      for (let b = 0; b < o.branches; b++) if (!branches.has(b)) gaps.push({ kind: 'branch', webhook: webhook.name, detail: `${o.pointer} branch ${b}` });
+      const branches = new Set<number>(
+        events
+          .map((ev) => valueAt(ev, o.pointer)[0])
+          .filter(Boolean)
+          .map((obj) => ('business_id' in (obj as object) ? 1 : 0)),
+      );
+      for (let b = 0; b < o.branches; b++)
+        if (!branches.has(b)) gaps.push({ kind: 'branch', webhook: webhook.name, detail: `${o.pointer} branch ${b}` });
     }
   }
   return gaps;

@@ -58,7 +58,11 @@ export interface DeliveryResult {
 }
 
 export async function sendDelivery(url: string, body: string, options: DeliveryOptions = {}): Promise<DeliveryResult> {
-  let headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'upvest-conformance-webhooks', ...options.headers };
+  let headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'upvest-conformance-webhooks',
+    ...options.headers,
+  };
   const mode = options.signature ?? (options.signingKey ? 'valid' : 'none');
   if (options.signingKey && mode !== 'none') {
     const created = mode === 'expired' ? Math.floor(Date.now() / 1000) - 3600 : undefined;
@@ -68,7 +72,15 @@ export async function sendDelivery(url: string, body: string, options: DeliveryO
   const started = performance.now();
   const timeout = options.timeoutMs ?? 10_000;
   try {
-    const res = await request(url, { method: 'POST', headers, body, dispatcher: options.dispatcher, headersTimeout: timeout, bodyTimeout: timeout, signal: AbortSignal.timeout(timeout + 1000) });
+    const res = await request(url, {
+      method: 'POST',
+      headers,
+      body,
+      dispatcher: options.dispatcher,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      signal: AbortSignal.timeout(timeout + 1000),
+    });
     const text = await res.body.text();
     return { status: res.statusCode, durationMs: performance.now() - started, responseExcerpt: text.slice(0, 500) };
   } catch (error) {

@@ -52,7 +52,8 @@ export async function loadJwks(source: { url?: string; file?: string }): Promise
     } catch (error) {
       throw new UsageError(`--jwks-file ${source.file} cannot be read as JSON: ${(error as Error).message}`);
     }
-    if (!Array.isArray((parsed as { keys?: unknown }).keys)) throw new UsageError(`--jwks-file ${source.file} is not a JWKS (an object with a "keys" array)`);
+    if (!Array.isArray((parsed as { keys?: unknown }).keys))
+      throw new UsageError(`--jwks-file ${source.file} is not a JWKS (an object with a "keys" array)`);
     return keyResolverFromJwks(parsed as never);
   }
   const res = await request(source.url as string).catch((error: Error) => {
@@ -60,7 +61,12 @@ export async function loadJwks(source: { url?: string; file?: string }): Promise
   });
   if (res.statusCode !== 200) {
     await res.body.dump();
-    throw new UsageError(`--jwks-url ${source.url} answered ${res.statusCode}`, { hint: res.statusCode === 401 ? 'Upvest serves its keys to authenticated clients: download them once into a file and use --jwks-file.' : undefined });
+    throw new UsageError(`--jwks-url ${source.url} answered ${res.statusCode}`, {
+      hint:
+        res.statusCode === 401
+          ? 'Upvest serves its keys to authenticated clients: download them once into a file and use --jwks-file.'
+          : undefined,
+    });
   }
   return keyResolverFromJwks((await res.body.json()) as never);
 }
@@ -69,7 +75,10 @@ function problemOf(received: ReceivedEvent): string | undefined {
   const { verdict } = received;
   if (verdict.unknownType) return `undocumented event type ${JSON.stringify(verdict.type)}`;
   const violation = verdict.validation?.violations[0];
-  return violation ? `${violation.instancePath || '/'} ${violation.message}${verdict.validation!.violations.length > 1 ? ` (+${verdict.validation!.violations.length - 1} more)` : ''}` : undefined;
+  return violation
+    ? `${violation.instancePath || '/'} ${violation.message}` +
+        (verdict.validation!.violations.length > 1 ? ` (+${verdict.validation!.violations.length - 1} more)` : '')
+    : undefined;
 }
 
 export async function listen(options: ListenOptions): Promise<ListenResult> {
@@ -84,9 +93,27 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
 
   const onDelivery = (delivery: Delivery) => {
     const time = delivery.receivedAt.replace(/\.\d+Z$/, 'Z');
-    const signature = delivery.signature ? (delivery.signature.ok ? 'signature ok' : `SIGNATURE ${delivery.signature.step}: ${delivery.signature.message}`) : 'signature not checked';
+    const signature = delivery.signature
+      ? delivery.signature.ok
+        ? 'signature ok'
+        : `SIGNATURE ${delivery.signature.step}: ${delivery.signature.message}`
+      : 'signature not checked';
     if (options.cassette) {
-      const entry: CassetteEntry = { receivedAt: delivery.receivedAt, path: delivery.path, headers: redactHeaders(delivery.headers), ...(delivery.signature ? { signature: { ok: delivery.signature.ok, ...(delivery.signature.ok ? { keyId: delivery.signature.keyId } : { step: delivery.signature.step }) } } : {}), ...(delivery.malformed ? { malformed: delivery.malformed } : {}), events: delivery.events.map((e) => e.event) };
+      const entry: CassetteEntry = {
+        receivedAt: delivery.receivedAt,
+        path: delivery.path,
+        headers: redactHeaders(delivery.headers),
+        ...(delivery.signature
+          ? {
+              signature: {
+                ok: delivery.signature.ok,
+                ...(delivery.signature.ok ? { keyId: delivery.signature.keyId } : { step: delivery.signature.step }),
+              },
+            }
+          : {}),
+        ...(delivery.malformed ? { malformed: delivery.malformed } : {}),
+        events: delivery.events.map((e) => e.event),
+      };
       appendFileSync(options.cassette, `${secrets.scrub(JSON.stringify(entry))}\n`);
     }
     if (delivery.malformed || (delivery.signature && !delivery.signature.ok)) {
@@ -101,7 +128,11 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
       const problem = problemOf(received);
       if (received.duplicate) duplicates++;
       const mark = problem ? '✗' : received.duplicate ? '↺' : '✓';
-      options.print(`${time}  ${mark} ${type}  ${received.verdict.id ?? '(no id)'}  (delivery ${delivery.index + 1}, ${delivery.events.length} event${delivery.events.length > 1 ? 's' : ''}, ${signature})${received.duplicate ? ' duplicate' : ''}${problem ? `: ${problem}` : ''}`);
+      options.print(
+        `${time}  ${mark} ${type}  ${received.verdict.id ?? '(no id)'}  ` +
+          `(delivery ${delivery.index + 1}, ${delivery.events.length} event${delivery.events.length > 1 ? 's' : ''}, ${signature})` +
+          `${received.duplicate ? ' duplicate' : ''}${problem ? `: ${problem}` : ''}`,
+      );
       if (problem) {
         invalid++;
         if (expected.size > 0) finish(1);
@@ -112,7 +143,15 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
     if (expected.size > 0 && [...expected].every((t) => arrived.has(t))) finish(0);
   };
 
-  const receiver = await startReceiver({ port: options.port, host: options.host, path: options.path ?? '/webhooks', keys: options.keys, rejectUnverified: options.rejectUnverified, onDelivery, maxDeliveries: 1000 });
+  const receiver = await startReceiver({
+    port: options.port,
+    host: options.host,
+    path: options.path ?? '/webhooks',
+    keys: options.keys,
+    rejectUnverified: options.rejectUnverified,
+    onDelivery,
+    maxDeliveries: 1000,
+  });
   options.onListening?.(receiver.url);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
@@ -125,10 +164,21 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
   });
   try {
     const outcome = await Promise.race([done, timedOut, stopped]);
-    const result: ListenResult = { exitCode: invalid > 0 ? 1 : 0, deliveries: receiver.deliveries.length, events, invalid, duplicates, typesSeen: [...types].sort() };
+    const result: ListenResult = {
+      exitCode: invalid > 0 ? 1 : 0,
+      deliveries: receiver.deliveries.length,
+      events,
+      invalid,
+      duplicates,
+      typesSeen: [...types].sort(),
+    };
     if (outcome === 'timeout' && expected.size > 0) {
       const missing = [...expected].filter((t) => !arrived.has(t));
-      throw new ListenTimeoutError(`After ${Math.round((options.timeoutMs ?? 0) / 1000)} s, still missing valid events of type: ${missing.join(', ')} (received ${events} event(s): ${result.typesSeen.join(', ') || 'none'})`, { details: { missing } });
+      throw new ListenTimeoutError(
+        `After ${Math.round((options.timeoutMs ?? 0) / 1000)} s, still missing valid events of type: ${missing.join(', ')} ` +
+          `(received ${events} event(s): ${result.typesSeen.join(', ') || 'none'})`,
+        { details: { missing } },
+      );
     }
     if (typeof outcome === 'number') result.exitCode = outcome;
     return result;

@@ -78,7 +78,18 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     }
     const body = Buffer.concat(chunks);
     const headers = headersOf(req);
-    const delivery: Delivery = { index: index++, receivedAt: new Date().toISOString(), method: req.method ?? 'POST', path: req.url ?? '/', headers, bodyBytes: size, events: [], ordered: true, status: 200, ...(options.keepBodies ? { body: body.toString('utf8') } : {}) };
+    const delivery: Delivery = {
+      index: index++,
+      receivedAt: new Date().toISOString(),
+      method: req.method ?? 'POST',
+      path: req.url ?? '/',
+      headers,
+      bodyBytes: size,
+      events: [],
+      ordered: true,
+      status: 200,
+      ...(options.keepBodies ? { body: body.toString('utf8') } : {}),
+    };
     if (options.path && new URL(req.url ?? '/', 'http://x').pathname !== options.path) {
       delivery.status = 404;
     } else if (req.method !== 'POST') {

@@ -48,9 +48,31 @@ interface Sent {
   result: DeliveryResult;
 }
 
-function outcomeOf(check: { name: string; title: string }, operation: string, failures: Failure[], warnings: Failure[], errors: CheckOutcome['errors'], probes: number, stats: Record<string, unknown>, skipReason?: string): CheckOutcome {
+function outcomeOf(
+  check: { name: string; title: string },
+  operation: string,
+  failures: Failure[],
+  warnings: Failure[],
+  errors: CheckOutcome['errors'],
+  probes: number,
+  stats: Record<string, unknown>,
+  skipReason?: string,
+): CheckOutcome {
   const status = failures.length > 0 ? 'failed' : errors.length > 0 ? 'error' : skipReason ? 'skipped' : 'passed';
-  return { check: check.name, title: check.title, operation, operationId: 'webhookConsumer', status, failures, warnings, errors, probes, stats, durationMs: 0, ...(skipReason && status === 'skipped' ? { skipReason } : {}) };
+  return {
+    check: check.name,
+    title: check.title,
+    operation,
+    operationId: 'webhookConsumer',
+    status,
+    failures,
+    warnings,
+    errors,
+    probes,
+    stats,
+    durationMs: 0,
+    ...(skipReason && status === 'skipped' ? { skipReason } : {}),
+  };
 }
 
 /** A schema-breaking copy of an event: a required field of its object dropped. */
@@ -74,32 +96,58 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
     sent.push(entry);
     return entry;
   };
-  const failure = (check: { name: string; title: string }, s: Sent, message: string, expected: string, severity: Failure['severity'] = 'error'): Failure => {
-    const request = { method: 'POST', url: options.to, headers: redactHeaders({ 'content-type': 'application/json' }), bodyExcerpt: s.body.slice(0, 4096) };
+  const failure = (
+    check: { name: string; title: string },
+    s: Sent,
+    message: string,
+    expected: string,
+    severity: Failure['severity'] = 'error',
+  ): Failure => {
+    const request = {
+      method: 'POST',
+      url: options.to,
+      headers: redactHeaders({ 'content-type': 'application/json' }),
+      bodyExcerpt: s.body.slice(0, 4096),
+    };
     return {
       check: check.name,
       operation,
       title: check.title,
       message,
       severity,
-      received: secrets.scrub(s.result.status !== undefined ? `${s.result.status}${s.result.responseExcerpt ? ` ${JSON.stringify(s.result.responseExcerpt.slice(0, 120))}` : ''}` : `no answer (${s.result.error})`),
+      received: secrets.scrub(
+        s.result.status !== undefined
+          ? `${s.result.status}${s.result.responseExcerpt ? ` ${JSON.stringify(s.result.responseExcerpt.slice(0, 120))}` : ''}`
+          : `no answer (${s.result.error})`,
+      ),
       expected,
       probe: s.purpose,
       request,
       curl: curlFor(request),
     };
   };
-  const errorsOf = (list: Sent[]) => list.filter((s) => s.result.error).map((s) => ({ probe: s.purpose, code: 'CT_ERR_CONSUMER_UNREACHABLE', message: `${s.purpose}: ${s.result.error}` }));
+  const errorsOf = (list: Sent[]) =>
+    list
+      .filter((s) => s.result.error)
+      .map((s) => ({ probe: s.purpose, code: 'CT_ERR_CONSUMER_UNREACHABLE', message: `${s.purpose}: ${s.result.error}` }));
 
   // 1. Valid deliveries, oldest first, as Upvest sends them.
   const deliveries = deliveryBodies(options.events, options.mode, options.maxBatch ?? 10);
   const valid: Sent[] = [];
-  for (const [i, d] of deliveries.entries()) valid.push(await send(`delivery ${i + 1}/${deliveries.length} (${d.events.map((e) => e.type).join(', ')})`, d.body));
+  for (const [i, d] of deliveries.entries())
+    valid.push(await send(`delivery ${i + 1}/${deliveries.length} (${d.events.map((e) => e.type).join(', ')})`, d.body));
   const refused = valid.filter((s) => s.result.status !== undefined && s.result.status !== 200);
   const acknowledges = outcomeOf(
     CONSUMER_CHECKS.acknowledges,
     operation,
-    refused.map((s) => failure(CONSUMER_CHECKS.acknowledges, s, `a valid delivery was answered ${s.result.status} (${s.purpose}); Upvest would retry it and hold back every later event`, '200')),
+    refused.map((s) =>
+      failure(
+        CONSUMER_CHECKS.acknowledges,
+        s,
+        `a valid delivery was answered ${s.result.status} (${s.purpose}); Upvest would retry it and hold back every later event`,
+        '200',
+      ),
+    ),
     [],
     errorsOf(valid),
     valid.length,
@@ -111,7 +159,24 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
   if (deliveries.length > 0) {
     const again = await send('the first delivery again (same event ids)', deliveries[0].body);
     outcomes.push(
-      outcomeOf(CONSUMER_CHECKS.idempotent, operation, again.result.status !== undefined && again.result.status !== 200 ? [failure(CONSUMER_CHECKS.idempotent, again, `a redelivered event was answered ${again.result.status}`, '200: duplicates are expected, handle them idempotently by event id')] : [], [], errorsOf([again]), 1, {}),
+      outcomeOf(
+        CONSUMER_CHECKS.idempotent,
+        operation,
+        again.result.status !== undefined && again.result.status !== 200
+          ? [
+              failure(
+                CONSUMER_CHECKS.idempotent,
+                again,
+                `a redelivered event was answered ${again.result.status}`,
+                '200: duplicates are expected, handle them idempotently by event id',
+              ),
+            ]
+          : [],
+        [],
+        errorsOf([again]),
+        1,
+        {},
+      ),
     );
   }
 
@@ -119,10 +184,33 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
   const probe = deliveries[0]?.body;
   if (options.signingKey && probe) {
     const cases: Sent[] = [];
-    for (const [mode, purpose] of [['none', 'a delivery without a signature'], ['forged', 'a delivery with a forged signature'], ['expired', 'a delivery signed an hour ago (expired)']] as const) cases.push(await send(purpose, probe, mode));
+    for (const [mode, purpose] of [
+      ['none', 'a delivery without a signature'],
+      ['forged', 'a delivery with a forged signature'],
+      ['expired', 'a delivery signed an hour ago (expired)'],
+    ] as const)
+      cases.push(await send(purpose, probe, mode));
     const accepted = cases.filter((s) => s.result.status !== undefined && s.result.status >= 200 && s.result.status < 300);
-    const findings = accepted.map((s) => failure(CONSUMER_CHECKS.signatures, s, `${s.purpose} was accepted`, 'a 4xx: verify the signature with the keys of /auth/verify_keys', options.expectSignatureVerification ? 'error' : 'warning'));
-    outcomes.push(outcomeOf(CONSUMER_CHECKS.signatures, operation, findings.filter((f) => f.severity === 'error'), findings.filter((f) => f.severity === 'warning'), errorsOf(cases), cases.length, { observed: Object.fromEntries(cases.map((s) => [s.signature, s.result.status ?? s.result.error])) }));
+    const findings = accepted.map((s) =>
+      failure(
+        CONSUMER_CHECKS.signatures,
+        s,
+        `${s.purpose} was accepted`,
+        'a 4xx: verify the signature with the keys of /auth/verify_keys',
+        options.expectSignatureVerification ? 'error' : 'warning',
+      ),
+    );
+    outcomes.push(
+      outcomeOf(
+        CONSUMER_CHECKS.signatures,
+        operation,
+        findings.filter((f) => f.severity === 'error'),
+        findings.filter((f) => f.severity === 'warning'),
+        errorsOf(cases),
+        cases.length,
+        { observed: Object.fromEntries(cases.map((s) => [s.signature, s.result.status ?? s.result.error])) },
+      ),
+    );
   } else {
     outcomes.push(outcomeOf(CONSUMER_CHECKS.signatures, operation, [], [], [], 0, {}, 'deliveries are not signed (--no-sign)'));
   }
@@ -130,17 +218,52 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
   // 4 and 5. A malformed event and an unknown type: findings with the status observed.
   const first = options.events[0];
   if (first) {
-    const bad = await send('an event whose object lacks its required id', JSON.stringify(options.mode === 'single' ? malformed(first) : { payload: [malformed(first)] }));
-    outcomes.push(
-      outcomeOf(CONSUMER_CHECKS.malformed, operation, [], bad.result.status === 200 ? [failure(CONSUMER_CHECKS.malformed, bad, 'an event that breaks its schema was acknowledged without complaint', 'acknowledge and set aside for inspection, or refuse it; either way, log it', 'warning')] : [], errorsOf([bad]), 1, { observedStatus: bad.result.status }),
+    const bad = await send(
+      'an event whose object lacks its required id',
+      JSON.stringify(options.mode === 'single' ? malformed(first) : { payload: [malformed(first)] }),
     );
-    const future = await send('an event of a type Upvest does not send yet', JSON.stringify(options.mode === 'single' ? futureType(first) : { payload: [futureType(first)] }));
+    outcomes.push(
+      outcomeOf(
+        CONSUMER_CHECKS.malformed,
+        operation,
+        [],
+        bad.result.status === 200
+          ? [
+              failure(
+                CONSUMER_CHECKS.malformed,
+                bad,
+                'an event that breaks its schema was acknowledged without complaint',
+                'acknowledge and set aside for inspection, or refuse it; either way, log it',
+                'warning',
+              ),
+            ]
+          : [],
+        errorsOf([bad]),
+        1,
+        { observedStatus: bad.result.status },
+      ),
+    );
+    const future = await send(
+      'an event of a type Upvest does not send yet',
+      JSON.stringify(options.mode === 'single' ? futureType(first) : { payload: [futureType(first)] }),
+    );
     outcomes.push(
       outcomeOf(
         CONSUMER_CHECKS.unknownType,
         operation,
         [],
-        future.result.status !== undefined && future.result.status !== 200 ? [failure(CONSUMER_CHECKS.unknownType, future, `an unknown event type was answered ${future.result.status}: once Upvest adds a type, this consumer blocks its whole stream`, '200: ignore (and log) types you do not handle', 'warning')] : [],
+        future.result.status !== undefined && future.result.status !== 200
+          ? [
+              failure(
+                CONSUMER_CHECKS.unknownType,
+                future,
+                `an unknown event type was answered ${future.result.status}: ` +
+                  'once Upvest adds a type, this consumer blocks its whole stream',
+                '200: ignore (and log) types you do not handle',
+                'warning',
+              ),
+            ]
+          : [],
         errorsOf([future]),
         1,
         { observedStatus: future.result.status },

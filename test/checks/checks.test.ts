@@ -32,7 +32,10 @@ const LIST_VALUATIONS = 'listAccountValuations';
 const LIST_ORDERS = 'listPortfolioRebalancingExecutionOrders';
 
 function valuation(day: number, id = `00000000-0000-4000-8000-${String(day).padStart(12, '0')}`) {
-  const v = generateInstance(storedSchema('response_getCurrentAccountValuation_200_json') as Schema, { seed: day }) as Record<string, unknown>;
+  const v = generateInstance(storedSchema('response_getCurrentAccountValuation_200_json') as Schema, { seed: day }) as Record<
+    string,
+    unknown
+  >;
   const time = new Date(Date.UTC(2024, 0, 1) + day * 86_400_000 + 22 * 3_600_000).toISOString().replace('.000', '');
   return { ...v, id, account_id: ACCOUNT, valuation_time: time };
 }
@@ -60,15 +63,25 @@ function listAnswer(items: Record<string, unknown>[], faults: ListFaults = {}, f
     if (!faults.ignoreDates) {
       const start = q.get('start_date');
       const end = q.get('end_date');
-      matching = matching.filter((item) => (!start || String(item[key]).slice(0, 10) >= start) && (!end || String(item[key]).slice(0, 10) <= end));
+      matching = matching.filter(
+        (item) => (!start || String(item[key]).slice(0, 10) >= start) && (!end || String(item[key]).slice(0, 10) <= end),
+      );
     }
     if (q.get('order') === 'DESC' && !faults.ignoreOrder) matching.reverse();
     let page = matching.slice(faults.ignoreOffset ? 0 : offset, (faults.ignoreOffset ? 0 : offset) + limit);
-    if (faults.repeatOnPage !== undefined && offset === faults.repeatOnPage * limit && page.length > 0) page = [matching[0], ...page.slice(1)];
+    if (faults.repeatOnPage !== undefined && offset === faults.repeatOnPage * limit && page.length > 0)
+      page = [matching[0], ...page.slice(1)];
     return {
       status: 200,
       json: {
-        meta: { offset, limit: faults.echoLimit ?? limit, count: page.length + (faults.countOff ?? 0), total_count: matching.length + (faults.totalDrift ? calls % 2 : 0), sort: q.get('sort') ?? 'valuation_time', order: q.get('order') ?? 'ASC' },
+        meta: {
+          offset,
+          limit: faults.echoLimit ?? limit,
+          count: page.length + (faults.countOff ?? 0),
+          total_count: matching.length + (faults.totalDrift ? calls % 2 : 0),
+          sort: q.get('sort') ?? 'valuation_time',
+          order: q.get('order') ?? 'ASC',
+        },
         data: page,
       },
     };
@@ -82,13 +95,25 @@ describe('response-schema', () => {
     const body = { ...valuation(1), price_quality: 'INTRADAY' };
     const { failures } = await runCheck(responseSchema, 'getCurrentAccountValuation', { observed: [result({ status: 200, json: body })] });
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ check: 'response-schema', title: 'Every response body validates against its documented schema', pointer: '/price_quality', received: '"INTRADAY"', expected: 'one of "EOD"', severity: 'error' });
+    expect(failures[0]).toMatchObject({
+      check: 'response-schema',
+      title: 'Every response body validates against its documented schema',
+      pointer: '/price_quality',
+      received: '"INTRADAY"',
+      expected: 'one of "EOD"',
+      severity: 'error',
+    });
     expect(failures[0].schemaPointer).toBe('response_getCurrentAccountValuation_200_json#/properties/price_quality/enum');
   });
 
   test('a fault repeated over many items is one failure; a non-JSON body is named', async () => {
-    const page = { meta: { offset: 0, limit: 5, count: 5, total_count: 5 }, data: history.slice(0, 5).map((v) => ({ ...v, total_security_value: { amount: 12.5, currency: 'EUR' } })) };
-    const { failures } = await runCheck(responseSchema, LIST_VALUATIONS, { observed: [result({ status: 200, json: page }), result({ status: 200, raw: '<html>' })] });
+    const page = {
+      meta: { offset: 0, limit: 5, count: 5, total_count: 5 },
+      data: history.slice(0, 5).map((v) => ({ ...v, total_security_value: { amount: 12.5, currency: 'EUR' } })),
+    };
+    const { failures } = await runCheck(responseSchema, LIST_VALUATIONS, {
+      observed: [result({ status: 200, json: page }), result({ status: 200, raw: '<html>' })],
+    });
     expect(failures.map((f) => [f.pointer, f.received])).toEqual([
       ['/data/0/total_security_value/amount', '12.5'],
       [undefined, 'not JSON'],
@@ -96,16 +121,22 @@ describe('response-schema', () => {
   });
 
   test('a valid body passes; an undocumented status is left to status-code', async () => {
-    const { failures } = await runCheck(responseSchema, 'getCurrentAccountValuation', { observed: [result({ status: 200, json: valuation(2) }), result({ status: 418, json: { nonsense: true } })] });
+    const { failures } = await runCheck(responseSchema, 'getCurrentAccountValuation', {
+      observed: [result({ status: 200, json: valuation(2) }), result({ status: 418, json: { nonsense: true } })],
+    });
     expect(failures).toEqual([]);
   });
 });
 
 describe('undocumented-property', () => {
   test('an extra property is a warning at its pointer, never a failure', async () => {
-    const { failures, warnings } = await runCheck(undocumentedProperty, 'getCurrentAccountValuation', { observed: [result({ status: 200, json: { ...valuation(1), portfolio_id: 'x' } })] });
+    const { failures, warnings } = await runCheck(undocumentedProperty, 'getCurrentAccountValuation', {
+      observed: [result({ status: 200, json: { ...valuation(1), portfolio_id: 'x' } })],
+    });
     expect(failures).toEqual([]);
-    expect(warnings).toMatchObject([{ check: 'undocumented-property', severity: 'warning', pointer: '/portfolio_id', received: 'property "portfolio_id"' }]);
+    expect(warnings).toMatchObject([
+      { check: 'undocumented-property', severity: 'warning', pointer: '/portfolio_id', received: 'property "portfolio_id"' },
+    ]);
   });
 });
 
@@ -124,7 +155,9 @@ describe('status-code', () => {
   });
 
   test('a 405 of another method on the path is not judged against this operation', async () => {
-    const { failures } = await runCheck(statusCode, 'getCurrentAccountValuation', { observed: [result({ status: 405, json: {} }, { foreign: true })] });
+    const { failures } = await runCheck(statusCode, 'getCurrentAccountValuation', {
+      observed: [result({ status: 405, json: {} }, { foreign: true })],
+    });
     expect(failures).toEqual([]);
   });
 });
@@ -155,7 +188,11 @@ describe('response-headers', () => {
         result({ status: 200, json: {} }, { id: 'b' }),
       ],
     });
-    expect(failures.map((f) => f.message)).toEqual(['upvest-request-id is not a uuid', 'the 401 response has no upvest-request-id header', 'two responses carry the same upvest-request-id (a and b)']);
+    expect(failures.map((f) => f.message)).toEqual([
+      'upvest-request-id is not a uuid',
+      'the 401 response has no upvest-request-id header',
+      'two responses carry the same upvest-request-id (a and b)',
+    ]);
   });
 });
 
@@ -182,7 +219,9 @@ describe('error-shape', () => {
 
 describe('no-server-error', () => {
   test('any 5xx fails, whatever sent it', async () => {
-    const { failures } = await runCheck(noServerError, LIST_VALUATIONS, { observed: [result({ status: 502, json: {} }, { purpose: 'limit=abc' })] });
+    const { failures } = await runCheck(noServerError, LIST_VALUATIONS, {
+      observed: [result({ status: 502, json: {} }, { purpose: 'limit=abc' })],
+    });
     expect(failures).toMatchObject([{ message: 'limit=abc: answered 502', received: '502' }]);
   });
 });
@@ -191,7 +230,9 @@ describe('resource-identity', () => {
   test('an item of another account fails at its pointer', async () => {
     const other = { ...valuation(3), account_id: '99999999-9999-4999-8999-999999999999' };
     const page = { meta: { offset: 0, limit: 2, count: 2, total_count: 2 }, data: [valuation(2), other] };
-    const { failures } = await runCheck(resourceIdentity, LIST_VALUATIONS, { observed: [result({ status: 200, json: page }, { tags: { pathParams: { account_id: ACCOUNT } } })] });
+    const { failures } = await runCheck(resourceIdentity, LIST_VALUATIONS, {
+      observed: [result({ status: 200, json: page }, { tags: { pathParams: { account_id: ACCOUNT } } })],
+    });
     expect(failures).toMatchObject([{ pointer: '/data/1/account_id', received: '"99999999-9999-4999-8999-999999999999"' }]);
   });
 });
@@ -209,13 +250,24 @@ describe('enum-coverage', () => {
 });
 
 describe('negative requests', () => {
-  const correct = (probe: Probe): FakeResponse => ({ status: probe.expect!.statuses[0], json: { type: 'x', status: probe.expect!.statuses[0] } });
+  const correct = (probe: Probe): FakeResponse => ({
+    status: probe.expect!.statuses[0],
+    json: { type: 'x', status: probe.expect!.statuses[0] },
+  });
 
   test('auth: a target that accepts a missing bearer, a wrong scope or a forged signature fails, case by case', async () => {
     const { failures, probes } = await runCheck(auth, LIST_VALUATIONS, {
-      answer: (probe) => (['auth:no-bearer', 'auth:wrong-scope', 'auth:forged-signature'].includes(probe.id) ? { status: 200, json: {} } : correct(probe)),
+      answer: (probe) =>
+        ['auth:no-bearer', 'auth:wrong-scope', 'auth:forged-signature'].includes(probe.id) ? { status: 200, json: {} } : correct(probe),
     });
-    expect(probes.map((p) => p.id)).toEqual(['auth:no-bearer', 'auth:bad-bearer', 'auth:no-client-id', 'auth:wrong-scope', 'auth:unsigned', 'auth:forged-signature']);
+    expect(probes.map((p) => p.id)).toEqual([
+      'auth:no-bearer',
+      'auth:bad-bearer',
+      'auth:no-client-id',
+      'auth:wrong-scope',
+      'auth:unsigned',
+      'auth:forged-signature',
+    ]);
     expect(failures.map((f) => f.expected)).toEqual([
       '401 (a request without a bearer token is not authenticated)',
       '403 (the operation needs valuations:read)',
@@ -229,23 +281,35 @@ describe('negative requests', () => {
   });
 
   test('input-validation: a constraint the target ignores fails with the case named', async () => {
-    const { failures } = await runCheck(inputValidation, LIST_VALUATIONS, { answer: (probe) => (probe.id === 'query:limit:above-maximum' ? { status: 200, json: {} } : correct(probe)) });
-    expect(failures).toMatchObject([{ message: 'limit=1001 (maximum 1000): answered 200', expected: '400 (query parameter limit breaks its documented constraint)' }]);
+    const { failures } = await runCheck(inputValidation, LIST_VALUATIONS, {
+      answer: (probe) => (probe.id === 'query:limit:above-maximum' ? { status: 200, json: {} } : correct(probe)),
+    });
+    expect(failures).toMatchObject([
+      { message: 'limit=1001 (maximum 1000): answered 200', expected: '400 (query parameter limit breaks its documented constraint)' },
+    ]);
   });
 
   test('input-validation: a 500 where 400 is due fails', async () => {
-    const { failures } = await runCheck(inputValidation, 'triggerPortfolioRebalancing', { answer: (probe) => (probe.id === 'body:Accounts:extra-property' ? { status: 500, json: {} } : correct(probe)) });
+    const { failures } = await runCheck(inputValidation, 'triggerPortfolioRebalancing', {
+      answer: (probe) => (probe.id === 'body:Accounts:extra-property' ? { status: 500, json: {} } : correct(probe)),
+    });
     expect(failures.map((f) => f.received)).toEqual(['500']);
   });
 
   test('not-found, method-not-allowed, not-acceptable', async () => {
-    expect((await runCheck(notFound, 'retrievePortfolioRebalancingExecution', { answer: () => ({ status: 200, json: {} }) })).failures[0].message).toBe(
-      'execution_id=f0f0f0f0-dead-4bad-8bad-0123456789ab (well-formed, unknown): answered 200',
-    );
+    expect(
+      (await runCheck(notFound, 'retrievePortfolioRebalancingExecution', { answer: () => ({ status: 200, json: {} }) })).failures[0]
+        .message,
+    ).toBe('execution_id=f0f0f0f0-dead-4bad-8bad-0123456789ab (well-formed, unknown): answered 200');
     const noAllow = await runCheck(methodNotAllowed, LIST_VALUATIONS, { answer: () => ({ status: 405, json: {} }) });
     expect(noAllow.failures[0]).toMatchObject({ received: '(no Allow header)', expected: 'Allow: GET (RFC 9110 §15.5.6)' });
-    expect((await runCheck(methodNotAllowed, LIST_VALUATIONS, { answer: () => ({ status: 405, json: {}, headers: { allow: 'GET' } }) })).failures).toEqual([]);
-    expect((await runCheck(notAcceptable, LIST_VALUATIONS, { answer: () => ({ status: 200, json: {} }) })).failures[0].received).toBe('200');
+    expect(
+      (await runCheck(methodNotAllowed, LIST_VALUATIONS, { answer: () => ({ status: 405, json: {}, headers: { allow: 'GET' } }) }))
+        .failures,
+    ).toEqual([]);
+    expect((await runCheck(notAcceptable, LIST_VALUATIONS, { answer: () => ({ status: 200, json: {} }) })).failures[0].received).toBe(
+      '200',
+    );
   });
 });
 
@@ -259,21 +323,34 @@ describe('pagination', () => {
   });
 
   test('pagination-meta: count ≠ data.length, limit not echoed', async () => {
-    expect((await runCheck(paginationMeta, LIST_VALUATIONS, { answer: listAnswer(history, { countOff: 1 }) })).failures[0]).toMatchObject({ pointer: '/meta/count' });
-    expect((await runCheck(paginationMeta, LIST_VALUATIONS, { answer: listAnswer(history, { echoLimit: 100 }) })).failures[0]).toMatchObject({ pointer: '/meta/limit', received: '100', expected: '3' });
+    expect((await runCheck(paginationMeta, LIST_VALUATIONS, { answer: listAnswer(history, { countOff: 1 }) })).failures[0]).toMatchObject({
+      pointer: '/meta/count',
+    });
+    expect(
+      (await runCheck(paginationMeta, LIST_VALUATIONS, { answer: listAnswer(history, { echoLimit: 100 }) })).failures[0],
+    ).toMatchObject({ pointer: '/meta/limit', received: '100', expected: '3' });
   });
 
   test('pagination-traversal: offset ignored, an item repeated on a late page, total_count drifting', async () => {
-    expect((await runCheck(paginationTraversal, LIST_VALUATIONS, { answer: listAnswer(history, { ignoreOffset: true }) })).failures.map((f) => f.message)[0]).toMatch(/appear on more than one page/);
+    expect(
+      (await runCheck(paginationTraversal, LIST_VALUATIONS, { answer: listAnswer(history, { ignoreOffset: true }) })).failures.map(
+        (f) => f.message,
+      )[0],
+    ).toMatch(/appear on more than one page/);
     const late = await runCheck(paginationTraversal, LIST_VALUATIONS, { answer: listAnswer(history, { repeatOnPage: 4 }) });
     expect(late.failures.map((f) => f.message)).toContain('1 id(s) appear on more than one page at limit 2');
-    expect((await runCheck(paginationTraversal, LIST_VALUATIONS, { answer: listAnswer(history, { totalDrift: true }) })).failures[0].message).toMatch(/total_count changed/);
+    expect(
+      (await runCheck(paginationTraversal, LIST_VALUATIONS, { answer: listAnswer(history, { totalDrift: true }) })).failures[0].message,
+    ).toMatch(/total_count changed/);
   });
 
   test('ordering: DESC ignored fails with the first inversion', async () => {
     const { failures } = await runCheck(ordering, LIST_VALUATIONS, { answer: listAnswer(history, { ignoreOrder: true }) });
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ message: 'items are not descending by valuation_time (sort=valuation_time&order=DESC)', pointer: '/data/1/valuation_time' });
+    expect(failures[0]).toMatchObject({
+      message: 'items are not descending by valuation_time (sort=valuation_time&order=DESC)',
+      pointer: '/data/1/valuation_time',
+    });
   });
 
   test('date-filter: an ignored filter returns items outside the range', async () => {
@@ -291,14 +368,16 @@ describe('pagination', () => {
 
 describe('idempotency and resource availability', () => {
   const created = new Map<string, string>();
-  const idempotent = (replayNewId: boolean) => (probe: Probe): FakeResponse => {
-    const key = probe.request.idempotencyKey as string;
-    const body = JSON.stringify(probe.request.body);
-    const previous = created.get(key);
-    if (previous && previous !== body) return { status: 400, json: { type: 'bad_request', status: 400 } };
-    created.set(key, body);
-    return { status: 200, json: { id: replayNewId || !previous ? crypto.randomUUID() : `same-${key}` } };
-  };
+  const idempotent =
+    (replayNewId: boolean) =>
+    (probe: Probe): FakeResponse => {
+      const key = probe.request.idempotencyKey as string;
+      const body = JSON.stringify(probe.request.body);
+      const previous = created.get(key);
+      if (previous && previous !== body) return { status: 400, json: { type: 'bad_request', status: 400 } };
+      created.set(key, body);
+      return { status: 200, json: { id: replayNewId || !previous ? crypto.randomUUID() : `same-${key}` } };
+    };
 
   test('a replayed key that creates a new resource fails', async () => {
     const { failures } = await runCheck(idempotency, 'triggerPortfolioRebalancing', { answer: idempotent(true) });
@@ -307,7 +386,12 @@ describe('idempotency and resource availability', () => {
 
   test('a created execution that cannot be read back fails', async () => {
     const { failures } = await runCheck(resourceAvailability, 'triggerPortfolioRebalancing', {
-      answer: (probe) => (probe.request.method === 'POST' ? { status: 200, json: { id: EXECUTION } } : probe.request.path.endsWith('/orders') ? { status: 200, json: { meta: {}, data: [{ execution_id: 'someone-else' }] } } : { status: 404, json: {} }),
+      answer: (probe) =>
+        probe.request.method === 'POST'
+          ? { status: 200, json: { id: EXECUTION } }
+          : probe.request.path.endsWith('/orders')
+            ? { status: 200, json: { meta: {}, data: [{ execution_id: 'someone-else' }] } }
+            : { status: 404, json: {} },
     });
     expect(failures.map((f) => f.message)).toEqual([
       'GET /portfolios/rebalancings/executions/{execution_id} of the resource just created was answered 404',
@@ -317,7 +401,10 @@ describe('idempotency and resource availability', () => {
 
   test('an order of the created execution without execution_id is caught (a target that ignores state)', async () => {
     const { failures } = await runCheck(resourceAvailability, 'triggerPortfolioRebalancing', {
-      answer: (probe) => (probe.request.method === 'POST' || !probe.request.path.endsWith('/orders') ? { status: 200, json: { id: EXECUTION } } : { status: 200, json: { meta: {}, data: [{ status: 'CANCELLED' }] } }),
+      answer: (probe) =>
+        probe.request.method === 'POST' || !probe.request.path.endsWith('/orders')
+          ? { status: 200, json: { id: EXECUTION } }
+          : { status: 200, json: { meta: {}, data: [{ status: 'CANCELLED' }] } },
     });
     expect(failures).toMatchObject([{ received: '(absent)', pointer: '/data/0/execution_id' }]);
   });

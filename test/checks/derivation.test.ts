@@ -10,29 +10,52 @@ describe('negative cases are derived from the manifest', () => {
   test('limit (min 0, max 1000, integer) gives -1, 1001, abc and 1.5, each expecting 400', () => {
     const cases = inputValidationCases(operationById('listAccountValuations'), environment());
     const limit = cases.filter((c) => c.id.startsWith('query:limit:'));
-    expect(limit.map((c) => [c.id, (c.request.query as [string, string][]).find(([n]) => n === 'limit')?.[1], c.expect?.statuses])).toEqual([
-      ['query:limit:below-minimum', '-1', [400]],
-      ['query:limit:above-maximum', '1001', [400]],
-      ['query:limit:not-a-number', 'abc', [400]],
-      ['query:limit:fraction', '1.5', [400]],
-    ]);
+    expect(limit.map((c) => [c.id, (c.request.query as [string, string][]).find(([n]) => n === 'limit')?.[1], c.expect?.statuses])).toEqual(
+      [
+        ['query:limit:below-minimum', '-1', [400]],
+        ['query:limit:above-maximum', '1001', [400]],
+        ['query:limit:not-a-number', 'abc', [400]],
+        ['query:limit:fraction', '1.5', [400]],
+      ],
+    );
   });
 
   test('every constrained parameter of every operation has cases; auth headers are left to the auth check', () => {
     const ids = inputValidationCases(operationById('triggerPortfolioRebalancing'), environment()).map((c) => c.id);
-    expect(ids).toEqual(expect.arrayContaining(['header:idempotency-key:missing', 'header:idempotency-key:bad-format', 'header:upvest-api-version:not-in-enum', 'body:Accounts:extra-property', 'body:Accounts:accounts:bad-item', 'body:Allocations:allocations:wrong-type', 'body:no-branch', 'body:both-branches', 'body:not-json', 'body:missing']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'header:idempotency-key:missing',
+        'header:idempotency-key:bad-format',
+        'header:upvest-api-version:not-in-enum',
+        'body:Accounts:extra-property',
+        'body:Accounts:accounts:bad-item',
+        'body:Allocations:allocations:wrong-type',
+        'body:no-branch',
+        'body:both-branches',
+        'body:not-json',
+        'body:missing',
+      ]),
+    );
     expect(ids.some((id) => /authorization|signature|upvest-client-id/.test(id))).toBe(false);
     const current = inputValidationCases(operationById('getCurrentAccountValuation'), environment()).map((c) => c.id);
-    expect(current).toEqual(expect.arrayContaining(['path:account_id:bad-format', 'query:price_quality:missing', 'query:price_quality:not-in-enum']));
+    expect(current).toEqual(
+      expect.arrayContaining(['path:account_id:bad-format', 'query:price_quality:missing', 'query:price_quality:not-in-enum']),
+    );
   });
 
   test('adding a constraint to the spec adds a case', () => {
     const op = operationById('listAccountValuations');
-    const tightened: ManifestOperation = { ...op, parameters: op.parameters.map((p) => (p.name === 'offset' ? { ...p, constraints: { ...p.constraints, maximum: 5000 } } : p)) };
+    const tightened: ManifestOperation = {
+      ...op,
+      parameters: op.parameters.map((p) => (p.name === 'offset' ? { ...p, constraints: { ...p.constraints, maximum: 5000 } } : p)),
+    };
     const before = inputValidationCases(op, environment()).map((c) => c.id);
     const after = inputValidationCases(tightened, environment()).map((c) => c.id);
     expect(after.filter((id) => !before.includes(id))).toEqual(['query:offset:above-maximum']);
-    const withDate: ManifestOperation = { ...op, parameters: [...op.parameters, { name: 'as_of', in: 'query', required: false, constraints: { type: 'string', format: 'date' } }] };
+    const withDate: ManifestOperation = {
+      ...op,
+      parameters: [...op.parameters, { name: 'as_of', in: 'query', required: false, constraints: { type: 'string', format: 'date' } }],
+    };
     expect(breakages(withDate.parameters.at(-1)!).map((b) => [b.id, b.value])).toEqual([['query:as_of:bad-format', '2024-13-45']]);
   });
 

@@ -17,7 +17,15 @@ describe('deviations flagged by checks', () => {
     // The orders example is read as the answer for its first item's execution.
     const body = loadSample(f.sample) as { data?: { execution_id: string }[] };
     const executionId = body.data?.[0]?.execution_id ?? '00000000-0000-4000-8000-000000000000';
-    const observed = [result({ status, json: body }, { tags: { pathParams: { execution_id: executionId } }, request: { method: 'GET', path: '/x', query: [['limit', '10']], auth: { scopes: [] } } })];
+    const observed = [
+      result(
+        { status, json: body },
+        {
+          tags: { pathParams: { execution_id: executionId } },
+          request: { method: 'GET', path: '/x', query: [['limit', '10']], auth: { scopes: [] } },
+        },
+      ),
+    ];
     const { failures, warnings } = await runCheck(check, entry.operationId!, { observed, env: environment(), exercise: false });
     const findings = f.severity === 'warning' ? warnings : failures;
     expect(findings.length, f.because).toBeGreaterThan(0);

@@ -31,8 +31,18 @@ describe('wildcard pointers', () => {
   });
 
   test('presentValuesAt agrees with valuesAt on every pointer', () => {
-    for (const pointer of ['/data/*/status', '/data/*/positions/*/value', '/data/*/positions/*/value/currency', '/meta/order', '/data/*/positions']) {
-      expect(presentValuesAt(body, pointer), pointer).toEqual(valuesAt(body, pointer).filter((n) => n.value !== undefined).map((n) => n.value));
+    for (const pointer of [
+      '/data/*/status',
+      '/data/*/positions/*/value',
+      '/data/*/positions/*/value/currency',
+      '/meta/order',
+      '/data/*/positions',
+    ]) {
+      expect(presentValuesAt(body, pointer), pointer).toEqual(
+        valuesAt(body, pointer)
+          .filter((n) => n.value !== undefined)
+          .map((n) => n.value),
+      );
     }
   });
 });

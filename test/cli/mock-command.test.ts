@@ -5,7 +5,6 @@ import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { capture } from '../helpers/output.js';
 
-
 async function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!predicate()) {

@@ -44,7 +44,11 @@ describe('upvest-conformance run on the bundled mock (the default)', () => {
     // 405 comes from other methods on the paths; 429 needs --rate-limit; 5xx need a fault.
     for (const status of [200, 400, 401, 403, 404, 406]) expect(seen).toContain(status);
     const retrieve = report.operations.find((o) => o.operationId === 'retrievePortfolioRebalancingExecution')!;
-    expect(Object.keys(retrieve.statusesSeen).map(Number).every((s) => retrieve.documentedStatuses.includes(s))).toBe(true);
+    expect(
+      Object.keys(retrieve.statusesSeen)
+        .map(Number)
+        .every((s) => retrieve.documentedStatuses.includes(s)),
+    ).toBe(true);
   });
 });
 
@@ -54,15 +58,31 @@ describe('run against a target given by URL', () => {
   const key = generateSigningKey('ed25519', 'test-key');
   const publicKey = { keyId: 'test-key', algorithm: key.algorithm, publicKey: createPublicKey(key.privateKey) };
   const args = (mock: MockHandle, reportDir: string) => [
-    'run', '--base-url', mock.url, '--client-id', mock.fixtures.clientId, '--signing-key', keyFile, '--signing-key-id', 'test-key',
-    '--execution-id', mock.fixtures.executions[0].id, '--report-dir', reportDir, '--reporter', 'json',
+    'run',
+    '--base-url',
+    mock.url,
+    '--client-id',
+    mock.fixtures.clientId,
+    '--signing-key',
+    keyFile,
+    '--signing-key-id',
+    'test-key',
+    '--execution-id',
+    mock.fixtures.executions[0].id,
+    '--report-dir',
+    reportDir,
+    '--reporter',
+    'json',
     ...mock.fixtures.accounts.flatMap((a) => ['--account-id', a.id]),
   ];
   const env = (mock: MockHandle) => ({ UPVEST_CLIENT_SECRET: mock.fixtures.clientSecret });
   beforeAll(async () => {
     keyFile = join(dir(), 'client.pem');
     writeFileSync(keyFile, key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-    faulty = await startMock({ faults: ['pagination-count-wrong', 'auth-wrong-scope-accepted'], signatureKeys: (id) => (id === 'test-key' ? publicKey : undefined) });
+    faulty = await startMock({
+      faults: ['pagination-count-wrong', 'auth-wrong-scope-accepted'],
+      signatureKeys: (id) => (id === 'test-key' ? publicKey : undefined),
+    });
   });
   afterAll(async () => faulty.close());
 
@@ -89,11 +109,30 @@ describe('run against a target given by URL', () => {
   test('the vitest suite and the engine alone reach the same verdict per operation and check', async () => {
     const reportDir = dir();
     await runCli([...args(faulty, reportDir), '--skip', 'webhooks'], { env: env(faulty) });
-    const viaSuite = readReport(reportDir).operations.flatMap((o) => o.checks.map((c) => `${c.operation} ${c.check} ${c.status}`)).sort();
+    const viaSuite = readReport(reportDir)
+      .operations.flatMap((o) => o.checks.map((c) => `${c.operation} ${c.check} ${c.status}`))
+      .sort();
     const run = ConformanceRun.open({
-      baseUrl: faulty.url, clientId: faulty.fixtures.clientId, clientSecret: faulty.fixtures.clientSecret, signingKey: readFileSync(keyFile, 'utf8'), signingKeyId: 'test-key',
-      accountIds: faulty.fixtures.accounts.map((a) => a.id), executionId: faulty.fixtures.executions[0].id, triggerAccountIds: [],
-      timeoutMs: 10_000, deadlineMs: 60_000, concurrency: 4, maxResponseBytes: 16e6, pageLimit: 2, maxPages: 200, minEnumCoverage: 0, only: [], skip: [], bail: false, embeddedMock: false, mockControl: false,
+      baseUrl: faulty.url,
+      clientId: faulty.fixtures.clientId,
+      clientSecret: faulty.fixtures.clientSecret,
+      signingKey: readFileSync(keyFile, 'utf8'),
+      signingKeyId: 'test-key',
+      accountIds: faulty.fixtures.accounts.map((a) => a.id),
+      executionId: faulty.fixtures.executions[0].id,
+      triggerAccountIds: [],
+      timeoutMs: 10_000,
+      deadlineMs: 60_000,
+      concurrency: 4,
+      maxResponseBytes: 16e6,
+      pageLimit: 2,
+      maxPages: 200,
+      minEnumCoverage: 0,
+      only: [],
+      skip: [],
+      bail: false,
+      embeddedMock: false,
+      mockControl: false,
     });
     const viaEngine = (await run.runAll()).flatMap((r) => r.outcomes.map((o) => `${o.operation} ${o.check} ${o.status}`)).sort();
     await run.close();
@@ -102,11 +141,15 @@ describe('run against a target given by URL', () => {
 
   test('--only and --skip select checks; the rest are skipped with the reason', async () => {
     const reportDir = dir();
-    const { code } = await runCli([...args(faulty, reportDir), '--only', 'pagination-meta', '--skip', 'listAccountValuations'], { env: env(faulty) });
+    const { code } = await runCli([...args(faulty, reportDir), '--only', 'pagination-meta', '--skip', 'listAccountValuations'], {
+      env: env(faulty),
+    });
     expect(code).toBe(1);
     const report = readReport(reportDir);
     const ran = report.operations.flatMap((o) => o.checks).filter((c) => c.status !== 'skipped');
-    expect(ran.map((c) => `${c.operation} ${c.check}`)).toEqual(['GET /portfolios/rebalancings/executions/{execution_id}/orders pagination-meta']);
+    expect(ran.map((c) => `${c.operation} ${c.check}`)).toEqual([
+      'GET /portfolios/rebalancings/executions/{execution_id}/orders pagination-meta',
+    ]);
     expect(report.operations.find((o) => o.operationId === 'listAccountValuations')?.skipReason).toBe('skipped with --skip');
   }, 120_000);
 
@@ -116,17 +159,26 @@ describe('run against a target given by URL', () => {
     expect(code).toBe(1);
     const [first, ...rest] = readReport(reportDir).operations.filter((o) => o.operation !== 'webhooks');
     expect(first.checks.find((c) => c.check === 'auth')?.status).toBe('failed');
-    for (const op of rest) expect(op.checks.every((c) => c.status === 'skipped' && c.skipReason === 'not run: an earlier check failed and --bail is set'), op.operation).toBe(true);
+    for (const op of rest)
+      expect(
+        op.checks.every((c) => c.status === 'skipped' && c.skipReason === 'not run: an earlier check failed and --bail is set'),
+        op.operation,
+      ).toBe(true);
   }, 120_000);
 
   test('a baseline lists known deviations: the gate passes, and stale entries are reported', async () => {
     const reportDir = dir();
     const baseline = join(dir(), 'baseline.json');
-    writeFileSync(baseline, JSON.stringify({ entries: [
-      { check: 'pagination-meta', operation: '*', reason: 'known: count is off by one (ticket 123)' },
-      { check: 'auth', operation: '*', reason: 'known: scopes not enforced yet' },
-      { check: 'ordering', operation: '*', reason: 'fixed long ago' },
-    ] }));
+    writeFileSync(
+      baseline,
+      JSON.stringify({
+        entries: [
+          { check: 'pagination-meta', operation: '*', reason: 'known: count is off by one (ticket 123)' },
+          { check: 'auth', operation: '*', reason: 'known: scopes not enforced yet' },
+          { check: 'ordering', operation: '*', reason: 'fixed long ago' },
+        ],
+      }),
+    );
     const { code, stdout } = await runCli([...args(faulty, reportDir), '--baseline', baseline], { env: env(faulty) });
     expect(code, stdout).toBe(0);
     const report = readReport(reportDir);
@@ -135,10 +187,13 @@ describe('run against a target given by URL', () => {
     expect(stdout).toContain('listed deviation(s) no longer occur');
   }, 120_000);
 
-  test('--update-baseline writes this run\'s failures, keeping reasons', async () => {
+  test("--update-baseline writes this run's failures, keeping reasons", async () => {
     const baseline = join(dir(), 'baseline.json');
     writeFileSync(baseline, JSON.stringify({ entries: [{ check: 'auth', operation: '*', reason: 'kept reason' }] }));
-    const { code } = await runCli([...args(faulty, dir()), '--baseline', baseline, '--update-baseline', '--only', 'auth', '--only', 'pagination-meta'], { env: env(faulty) });
+    const { code } = await runCli(
+      [...args(faulty, dir()), '--baseline', baseline, '--update-baseline', '--only', 'auth', '--only', 'pagination-meta'],
+      { env: env(faulty) },
+    );
     expect(code).toBe(0);
     const written = JSON.parse(readFileSync(baseline, 'utf8')) as { entries: { check: string; reason: string }[] };
     expect(written.entries.find((e) => e.check === 'auth')?.reason).toBe('kept reason');
@@ -149,7 +204,9 @@ describe('run against a target given by URL', () => {
     const clean = await startMock({ signatureKeys: (id) => (id === 'test-key' ? publicKey : undefined) });
     try {
       const reportDir = dir();
-      const { code, stdout } = await runCli([...args(clean, reportDir), '--min-enum-coverage', '100', '--skip', 'webhooks'], { env: env(clean) });
+      const { code, stdout } = await runCli([...args(clean, reportDir), '--min-enum-coverage', '100', '--skip', 'webhooks'], {
+        env: env(clean),
+      });
       expect(code, stdout).toBe(1);
       expect(stdout).toMatch(/Gate min-enum-coverage: FAILED — \d+ of \d+ documented enum values observed/);
     } finally {
@@ -160,7 +217,12 @@ describe('run against a target given by URL', () => {
 
 describe('run: usage, configuration and unusable targets exit 2 with one clear line', () => {
   const cases: [string, string[], Record<string, string>, RegExp][] = [
-    ['missing credentials', ['run', '--base-url', 'https://sandbox.upvest.co'], {}, /^error CT_ERR_CONFIG_MISSING: --client-id is required/m],
+    [
+      'missing credentials',
+      ['run', '--base-url', 'https://sandbox.upvest.co'],
+      {},
+      /^error CT_ERR_CONFIG_MISSING: --client-id is required/m,
+    ],
     ['an unknown check', ['run', '--only', 'schema'], {}, /^error CT_ERR_USAGE: --only schema: no check or operation has this name/m],
     ['a bad flag value', ['run', '--concurrency', 'many'], {}, /CT_ERR_CONFIG_INVALID: --concurrency: expected a number/],
     ['a missing signing key file', ['run', '--signing-key', '/nope/key.pem', '--signing-key-id', 'k'], {}, /CT_ERR_SIGNING_KEY/],
@@ -175,7 +237,10 @@ describe('run: usage, configuration and unusable targets exit 2 with one clear l
   test('wrong client credentials', async () => {
     const mock = await startMock();
     try {
-      const { code, stderr } = await runCli(['run', '--base-url', mock.url, '--client-id', mock.fixtures.clientId, '--no-sign', '--report-dir', dir()], { env: { UPVEST_CLIENT_SECRET: 'not-the-secret' } });
+      const { code, stderr } = await runCli(
+        ['run', '--base-url', mock.url, '--client-id', mock.fixtures.clientId, '--no-sign', '--report-dir', dir()],
+        { env: { UPVEST_CLIENT_SECRET: 'not-the-secret' } },
+      );
       expect(code).toBe(2);
       expect(stderr).toMatch(/CT_ERR_AUTH_TOKEN: POST \/auth\/token → 401/);
       expect(stderr).not.toContain('not-the-secret');

@@ -13,13 +13,28 @@ describe('run configuration', () => {
   test('defaults: the bundled mock, every reporter, sensible limits', async () => {
     const { config } = await loadRunConfig({ env: {}, cwd: dir() });
     expect(config.baseUrl).toBeUndefined();
-    expect(config).toMatchObject({ sign: true, concurrency: 4, timeout: 30, deadline: 600, reporters: ['json', 'junit', 'md', 'html'], reportDir: 'reports', accountIds: [] });
+    expect(config).toMatchObject({
+      sign: true,
+      concurrency: 4,
+      timeout: 30,
+      deadline: 600,
+      reporters: ['json', 'junit', 'md', 'html'],
+      reportDir: 'reports',
+      accountIds: [],
+    });
   });
 
   test('precedence: flags over environment over config file', async () => {
     const cwd = dir();
-    writeFileSync(join(cwd, 'upvest-conformance.config.json'), JSON.stringify({ concurrency: 2, timeout: 5, deadline: 99, accountIds: [ID] }));
-    const { config, sources } = await loadRunConfig({ cwd, env: { UPVEST_CONCURRENCY: '3', UPVEST_TIMEOUT: '7' }, flags: { concurrency: '8' } });
+    writeFileSync(
+      join(cwd, 'upvest-conformance.config.json'),
+      JSON.stringify({ concurrency: 2, timeout: 5, deadline: 99, accountIds: [ID] }),
+    );
+    const { config, sources } = await loadRunConfig({
+      cwd,
+      env: { UPVEST_CONCURRENCY: '3', UPVEST_TIMEOUT: '7' },
+      flags: { concurrency: '8' },
+    });
     expect(config).toMatchObject({ concurrency: 8, timeout: 7, deadline: 99, accountIds: [ID] });
     expect(sources.concurrency?.kind).toBe('flag');
     expect(sources.timeout?.kind).toBe('env');
@@ -35,7 +50,10 @@ describe('run configuration', () => {
   });
 
   test('environment lists are comma-separated; --no-sign and UPVEST_NO_SIGN turn signing off', async () => {
-    const { config } = await loadRunConfig({ cwd: dir(), env: { UPVEST_ACCOUNT_IDS: `${ID}, ${ID.replace('0b', '1b')}`, UPVEST_NO_SIGN: '1' } });
+    const { config } = await loadRunConfig({
+      cwd: dir(),
+      env: { UPVEST_ACCOUNT_IDS: `${ID}, ${ID.replace('0b', '1b')}`, UPVEST_NO_SIGN: '1' },
+    });
     expect(config.accountIds).toHaveLength(2);
     expect(config.sign).toBe(false);
     expect((await loadRunConfig({ cwd: dir(), env: {}, flags: { sign: false } })).config.sign).toBe(false);
@@ -44,15 +62,23 @@ describe('run configuration', () => {
   test('a target needs credentials, named with every way to set them', async () => {
     const error = await loadRunConfig({ cwd: dir(), env: { UPVEST_BASE_URL: 'https://sandbox.upvest.co' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigMissingError);
-    expect((error as ConfigMissingError).message).toBe('--client-id is required when a target is given with --base-url (https://sandbox.upvest.co)');
+    expect((error as ConfigMissingError).message).toBe(
+      '--client-id is required when a target is given with --base-url (https://sandbox.upvest.co)',
+    );
     expect((error as ConfigMissingError).hint).toContain('--client-id, UPVEST_CLIENT_ID, "clientId" in the config file');
-    const secret = await loadRunConfig({ cwd: dir(), env: { UPVEST_BASE_URL: 'https://sandbox.upvest.co', UPVEST_CLIENT_ID: ID } }).catch((e: unknown) => e);
+    const secret = await loadRunConfig({ cwd: dir(), env: { UPVEST_BASE_URL: 'https://sandbox.upvest.co', UPVEST_CLIENT_ID: ID } }).catch(
+      (e: unknown) => e,
+    );
     expect((secret as Error).message).toContain('--client-secret is required');
   });
 
   test('a signing key needs its key id and the other way round', async () => {
-    await expect(loadRunConfig({ cwd: dir(), env: { UPVEST_SIGNING_KEY: '/keys/k.pem' } })).rejects.toThrow('--signing-key-id is required with a signing key');
-    await expect(loadRunConfig({ cwd: dir(), env: { UPVEST_SIGNING_KEY_ID: 'k' } })).rejects.toThrow('--signing-key is required with a signing key id');
+    await expect(loadRunConfig({ cwd: dir(), env: { UPVEST_SIGNING_KEY: '/keys/k.pem' } })).rejects.toThrow(
+      '--signing-key-id is required with a signing key',
+    );
+    await expect(loadRunConfig({ cwd: dir(), env: { UPVEST_SIGNING_KEY_ID: 'k' } })).rejects.toThrow(
+      '--signing-key is required with a signing key id',
+    );
   });
 
   test.for([

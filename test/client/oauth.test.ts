@@ -8,8 +8,16 @@ import { parseJsonBody } from '../../src/client/transport.js';
 function response(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
   const buffer = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
   return {
-    method: 'POST', url: 'https://t.example/auth/token', status, headers: { 'content-type': 'application/json', ...headers }, body: buffer, durationMs: 1, attempts: 1,
-    exchange: {} as HttpResponse['exchange'], text: () => buffer.toString(), json: <T>() => parseJsonBody<T>(buffer, 'application/json', 'POST', 'u', status),
+    method: 'POST',
+    url: 'https://t.example/auth/token',
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: buffer,
+    durationMs: 1,
+    attempts: 1,
+    exchange: {} as HttpResponse['exchange'],
+    text: () => buffer.toString(),
+    json: <T>() => parseJsonBody<T>(buffer, 'application/json', 'POST', 'u', status),
   };
 }
 
@@ -22,13 +30,22 @@ function provider(reply: (body: URLSearchParams, n: number) => HttpResponse, clo
     await new Promise((r) => setTimeout(r, 5));
     return reply(form, sent.length);
   };
-  const tokens = new TokenProvider({ baseUrl: 'https://t.example', clientId: 'client-1', clientSecret: 'the-client-secret-value', tokenPath: '/auth/token', send, now: () => clock.t });
+  const tokens = new TokenProvider({
+    baseUrl: 'https://t.example',
+    clientId: 'client-1',
+    clientSecret: 'the-client-secret-value',
+    tokenPath: '/auth/token',
+    send,
+    now: () => clock.t,
+  });
   return { tokens, sent, clock };
 }
 
 describe('OAuth2 client credentials', () => {
   test('sends the form fields Upvest expects and caches the token per scope set', async () => {
-    const { tokens, sent } = provider((form, n) => response(200, { access_token: `tok-${form.get('scope')}-${n}`, expires_in: 3600, token_type: 'bearer' }));
+    const { tokens, sent } = provider((form, n) =>
+      response(200, { access_token: `tok-${form.get('scope')}-${n}`, expires_in: 3600, token_type: 'bearer' }),
+    );
     const a = await tokens.token(['valuations:read']);
     const b = await tokens.token(['valuations:read']);
     const c = await tokens.token(['portfolios:read', 'portfolios:admin']);
@@ -37,7 +54,12 @@ describe('OAuth2 client credentials', () => {
     expect(c).toBe(d);
     expect(a).not.toBe(c);
     expect(sent).toHaveLength(2);
-    expect(Object.fromEntries(sent[0])).toEqual({ client_id: 'client-1', client_secret: 'the-client-secret-value', grant_type: 'client_credentials', scope: 'valuations:read' });
+    expect(Object.fromEntries(sent[0])).toEqual({
+      client_id: 'client-1',
+      client_secret: 'the-client-secret-value',
+      grant_type: 'client_credentials',
+      scope: 'valuations:read',
+    });
     expect(sent[1].get('scope')).toBe('portfolios:admin portfolios:read');
   });
 
@@ -65,8 +87,18 @@ describe('OAuth2 client credentials', () => {
   });
 
   test.for([
-    [401, { type: 'unauthorized', detail: 'invalid client the-client-secret-value' }, 'POST /auth/token → 401 for scopes "x" (unauthorized: invalid client [REDACTED])', 'Check --client-id'],
-    [403, { error: 'invalid_scope', error_description: 'scope x not allowed' }, '403 for scopes "x" (invalid_scope: scope x not allowed)', 'may request the scopes'],
+    [
+      401,
+      { type: 'unauthorized', detail: 'invalid client the-client-secret-value' },
+      'POST /auth/token → 401 for scopes "x" (unauthorized: invalid client [REDACTED])',
+      'Check --client-id',
+    ],
+    [
+      403,
+      { error: 'invalid_scope', error_description: 'scope x not allowed' },
+      '403 for scopes "x" (invalid_scope: scope x not allowed)',
+      'may request the scopes',
+    ],
     [500, '<html>oops</html>', '500 for scopes "x" (no readable error body)', undefined],
   ] as const)('a %s from the token endpoint is a TokenRequestError that names it, secret-free', async ([status, body, message, hint]) => {
     const { tokens } = provider(() => response(status, body));

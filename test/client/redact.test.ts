@@ -7,7 +7,18 @@ describe('redaction', () => {
   registry.add('short');
 
   test('credential headers keep their scheme only; signatures lose their value', () => {
-    expect(redactHeaders({ Authorization: 'Bearer abc.def', 'Proxy-Authorization': 'Basic xyz', Cookie: 'a=b', signature: 'sig1=:MEUCIQ==:', 'signature-input': 'sig1=("@method");keyid="k"' }, registry)).toEqual({
+    expect(
+      redactHeaders(
+        {
+          Authorization: 'Bearer abc.def',
+          'Proxy-Authorization': 'Basic xyz',
+          Cookie: 'a=b',
+          signature: 'sig1=:MEUCIQ==:',
+          'signature-input': 'sig1=("@method");keyid="k"',
+        },
+        registry,
+      ),
+    ).toEqual({
       authorization: 'Bearer [REDACTED]',
       'proxy-authorization': 'Basic [REDACTED]',
       cookie: '[REDACTED]',
@@ -17,8 +28,12 @@ describe('redaction', () => {
   });
 
   test('form and JSON fields by name, also in truncated excerpts; registered values anywhere', () => {
-    expect(redactBody('client_id=c&client_secret=zzz&grant_type=client_credentials', 'application/x-www-form-urlencoded', registry)).toBe('client_id=c&client_secret=[REDACTED]&grant_type=client_credentials');
-    expect(redactBody('{"access_token":"eyJ.x.y","expires_in":3600}', 'application/json', registry)).toBe('{"access_token":"[REDACTED]","expires_in":3600}');
+    expect(redactBody('client_id=c&client_secret=zzz&grant_type=client_credentials', 'application/x-www-form-urlencoded', registry)).toBe(
+      'client_id=c&client_secret=[REDACTED]&grant_type=client_credentials',
+    );
+    expect(redactBody('{"access_token":"eyJ.x.y","expires_in":3600}', 'application/json', registry)).toBe(
+      '{"access_token":"[REDACTED]","expires_in":3600}',
+    );
     expect(redactBody('{"access_token":"eyJ.trunc', 'application/json', registry)).toBe('{"access_token":"[REDACTED]"');
     expect(redactBody('{"note":"s3cr3t-client-value leaked"}', 'application/json', registry)).toBe('{"note":"[REDACTED] leaked"}');
   });

@@ -25,10 +25,18 @@ beforeAll(async () => {
     '/html': behaviours.raw(200, 'application/json', '<!doctype html><html><body>Maintenance</body></html>'),
     '/empty': behaviours.raw(200, 'application/json', ''),
     '/redirect': behaviours.redirect('https://elsewhere.example/steal'),
-    '/429-once': behaviours.sequence(1, behaviours.json(429, { status: 429, type: 'too_many_requests' }, { 'retry-after': '1' }), behaviours.json(200, { ok: true })),
+    '/429-once': behaviours.sequence(
+      1,
+      behaviours.json(429, { status: 429, type: 'too_many_requests' }, { 'retry-after': '1' }),
+      behaviours.json(200, { ok: true }),
+    ),
     '/429-forever': behaviours.json(429, { status: 429, type: 'too_many_requests' }, { 'retry-after': '3600' }),
     '/429-no-header': behaviours.json(429, { status: 429, type: 'too_many_requests' }),
-    '/503-twice': behaviours.sequence(2, behaviours.json(503, { status: 503, type: 'service_unavailable' }), behaviours.json(200, { ok: true })),
+    '/503-twice': behaviours.sequence(
+      2,
+      behaviours.json(503, { status: 503, type: 'service_unavailable' }),
+      behaviours.json(200, { ok: true }),
+    ),
     '/500': behaviours.json(500, { status: 500, type: 'internal_server_error' }),
     '/reset-once': behaviours.sequence(1, behaviours.reset(), behaviours.json(200, { ok: true })),
     '/reset-post': behaviours.reset(),
@@ -37,7 +45,14 @@ beforeAll(async () => {
 afterAll(async () => server.close());
 
 const fast = (options: ConstructorParameters<typeof Transport>[0] = {}) =>
-  new Transport({ headersTimeoutMs: 300, bodyTimeoutMs: 200, connectTimeoutMs: 1_000, maxResponseBytes: 1024 * 1024, retry: { baseDelayMs: 10, maxDelayMs: 20 }, ...options });
+  new Transport({
+    headersTimeoutMs: 300,
+    bodyTimeoutMs: 200,
+    connectTimeoutMs: 1_000,
+    maxResponseBytes: 1024 * 1024,
+    retry: { baseDelayMs: 10, maxDelayMs: 20 },
+    ...options,
+  });
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -109,7 +124,11 @@ describe('transport against misbehaving servers', () => {
 
   test('redirects are not followed', async () => {
     const t = fast();
-    const response = await t.send({ method: 'GET', url: `${server.url}/redirect`, headers: { authorization: 'Bearer secret-token-value' } });
+    const response = await t.send({
+      method: 'GET',
+      url: `${server.url}/redirect`,
+      headers: { authorization: 'Bearer secret-token-value' },
+    });
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe('https://elsewhere.example/steal');
     expect(server.hits.get('/redirect')).toBe(1);
@@ -200,7 +219,12 @@ describe('recording', () => {
       purpose: 'recording test',
     });
     const [exchange] = t.recorder.exchanges;
-    expect(exchange).toMatchObject({ purpose: 'recording test', attempt: 1, request: { method: 'POST', headers: { authorization: 'Bearer [REDACTED]', signature: 'sig1=:[REDACTED]:' } }, response: { status: 200, bodyExcerpt: '{"ok":true}' } });
+    expect(exchange).toMatchObject({
+      purpose: 'recording test',
+      attempt: 1,
+      request: { method: 'POST', headers: { authorization: 'Bearer [REDACTED]', signature: 'sig1=:[REDACTED]:' } },
+      response: { status: 200, bodyExcerpt: '{"ok":true}' },
+    });
     expect(exchange.durationMs).toBeGreaterThan(0);
     const text = JSON.stringify(exchange);
     for (const secret of ['tok-123456789', 'shh-its-a-secret', 'c2lnbmF0dXJl']) expect(text).not.toContain(secret);

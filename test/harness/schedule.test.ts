@@ -38,11 +38,25 @@ async function arrivals(bail: boolean): Promise<string[]> {
     observe: ({ url }) => void requests.push({ url }),
   });
   const target: TargetDescription = {
-    baseUrl: mock.url, clientId: mock.fixtures.clientId, clientSecret: mock.fixtures.clientSecret,
-    signingKey: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), signingKeyId: key.keyId,
-    accountIds: [mock.fixtures.accounts[0].id], triggerAccountIds: [mock.fixtures.accounts[0].id],
-    timeoutMs: 10_000, deadlineMs: 60_000, concurrency: 4, maxResponseBytes: 16e6, pageLimit: 2, maxPages: 200, minEnumCoverage: 0,
-    only: [], skip: [], bail, embeddedMock: true, mockControl: false,
+    baseUrl: mock.url,
+    clientId: mock.fixtures.clientId,
+    clientSecret: mock.fixtures.clientSecret,
+    signingKey: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    signingKeyId: key.keyId,
+    accountIds: [mock.fixtures.accounts[0].id],
+    triggerAccountIds: [mock.fixtures.accounts[0].id],
+    timeoutMs: 10_000,
+    deadlineMs: 60_000,
+    concurrency: 4,
+    maxResponseBytes: 16e6,
+    pageLimit: 2,
+    maxPages: 200,
+    minEnumCoverage: 0,
+    only: [],
+    skip: [],
+    bail,
+    embeddedMock: true,
+    mockControl: false,
   };
   const run = ConformanceRun.open(target);
   try {
@@ -83,6 +97,7 @@ describe('the run schedule', () => {
   test('under --bail the reading operations run one at a time, in plan order', async () => {
     const s = spans(await arrivals(true));
     const order = [...READERS].sort((a, b) => s.get(a)!.first - s.get(b)!.first);
-    for (let i = 1; i < order.length; i++) expect(s.get(order[i])!.first, `${order[i]} after ${order[i - 1]}`).toBeGreaterThan(s.get(order[i - 1])!.last);
+    for (let i = 1; i < order.length; i++)
+      expect(s.get(order[i])!.first, `${order[i]} after ${order[i - 1]}`).toBeGreaterThan(s.get(order[i - 1])!.last);
   }, 60_000);
 });

@@ -38,8 +38,22 @@ function exchange(request: ApiRequest, response?: FakeResponse): Exchange {
     id: 1,
     attempt: 1,
     startedAt: '2025-01-01T00:00:00.000Z',
-    request: { method: request.method, url: `https://target.example${request.path}`, headers: { accept: 'application/json', authorization: 'Bearer [REDACTED]' } },
-    ...(response ? { response: { status: response.status, headers: response.headers ?? {}, bodyExcerpt: response.raw ?? JSON.stringify(response.json ?? ''), bodyBytes: 10, truncated: false } } : {}),
+    request: {
+      method: request.method,
+      url: `https://target.example${request.path}`,
+      headers: { accept: 'application/json', authorization: 'Bearer [REDACTED]' },
+    },
+    ...(response
+      ? {
+          response: {
+            status: response.status,
+            headers: response.headers ?? {},
+            bodyExcerpt: response.raw ?? JSON.stringify(response.json ?? ''),
+            bodyBytes: 10,
+            truncated: false,
+          },
+        }
+      : {}),
   };
 }
 
@@ -75,7 +89,13 @@ export interface CheckRunResult {
 export async function runCheck(
   check: Check,
   operationId: string,
-  options: { env?: CheckEnvironment; observed?: ProbeResult[]; answer?: (probe: Probe) => FakeResponse; operation?: ManifestOperation; exercise?: boolean } = {},
+  options: {
+    env?: CheckEnvironment;
+    observed?: ProbeResult[];
+    answer?: (probe: Probe) => FakeResponse;
+    operation?: ManifestOperation;
+    exercise?: boolean;
+  } = {},
 ): Promise<CheckRunResult> {
   const operation = options.operation ?? operationById(operationId);
   const env = options.env ?? environment();

@@ -8,7 +8,10 @@ import { validateEvent } from '../../src/webhooks/events.js';
 
 export type ConsumerFlaw = 'none' | 'always-500' | 'ignores-signatures' | 'not-idempotent' | 'rejects-unknown-types';
 
-export async function startConsumer(flaw: ConsumerFlaw, jwksUrl?: string): Promise<{ url: string; handled: string[]; close(): Promise<void> }> {
+export async function startConsumer(
+  flaw: ConsumerFlaw,
+  jwksUrl?: string,
+): Promise<{ url: string; handled: string[]; close(): Promise<void> }> {
   let keys: KeyResolver | undefined;
   const seen = new Set<string>();
   const handled: string[] = [];

@@ -13,18 +13,30 @@ export interface HostileProxy {
   close(): Promise<void>;
 }
 
-export async function startHostileProxy(upstream: string, misbehave: Misbehaviour, applies: (path: string) => boolean = (p) => !p.startsWith('/auth/')): Promise<HostileProxy> {
+export async function startHostileProxy(
+  upstream: string,
+  misbehave: Misbehaviour,
+  applies: (path: string) => boolean = (p) => !p.startsWith('/auth/'),
+): Promise<HostileProxy> {
   const sockets = new Set<Socket>();
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (applies(path)) return misbehave(req, res);
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'transfer-encoding'].includes(k))) as Record<string, string>;
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'transfer-encoding'].includes(k)),
+    ) as Record<string, string>;
     try {
-      const up = await request(`${upstream}${req.url}`, { method: req.method as 'GET', headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+      const up = await request(`${upstream}${req.url}`, {
+        method: req.method as 'GET',
+        headers,
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+      });
       const body = Buffer.from(await up.body.arrayBuffer());
-      const out = Object.fromEntries(Object.entries(up.headers).filter(([k]) => !['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(k)));
+      const out = Object.fromEntries(
+        Object.entries(up.headers).filter(([k]) => !['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(k)),
+      );
       res.writeHead(up.statusCode, out as Record<string, string>).end(body);
     } catch {
       res.destroy();

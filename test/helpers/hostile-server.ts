@@ -59,33 +59,39 @@ export function drained(res: ServerResponse): Promise<void> {
 }
 
 export const behaviours = {
-  json: (status: number, body: unknown, headers: Record<string, string> = {}): Behaviour => (_req, res) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
-  },
+  json:
+    (status: number, body: unknown, headers: Record<string, string> = {}): Behaviour =>
+    (_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+    },
   /** Never sends headers. */
   hang: (): Behaviour => () => undefined,
   /** Sends headers, then one byte every `everyMs`. */
-  drip: (everyMs: number): Behaviour => (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.write('[');
-    const timer = setInterval(() => {
-      if (res.destroyed) clearInterval(timer);
-      else res.write(' ');
-    }, everyMs);
-    res.on('close', () => clearInterval(timer));
-  },
+  drip:
+    (everyMs: number): Behaviour =>
+    (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+      const timer = setInterval(() => {
+        if (res.destroyed) clearInterval(timer);
+        else res.write(' ');
+      }, everyMs);
+      res.on('close', () => clearInterval(timer));
+    },
   /** A body of `bytes` bytes, streamed in 64 KiB chunks without a content-length. */
-  huge: (bytes: number, declareLength = false): Behaviour => async (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(bytes) } : {}) });
-    const chunk = Buffer.alloc(64 * 1024, 0x20);
-    let sent = 0;
-    while (sent < bytes && !res.destroyed) {
-      const ok = res.write(chunk);
-      sent += chunk.length;
-      if (!ok) await drained(res);
-    }
-    res.end();
-  },
+  huge:
+    (bytes: number, declareLength = false): Behaviour =>
+    async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(bytes) } : {}) });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let sent = 0;
+      while (sent < bytes && !res.destroyed) {
+        const ok = res.write(chunk);
+        sent += chunk.length;
+        if (!ok) await drained(res);
+      }
+      res.end();
+    },
   /** Declares more than it sends, then closes. */
   truncated: (): Behaviour => (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
@@ -96,12 +102,19 @@ export const behaviours = {
   reset: (): Behaviour => (req) => {
     req.socket.destroy();
   },
-  raw: (status: number, contentType: string, body: string, headers: Record<string, string> = {}): Behaviour => (_req, res) => {
-    res.writeHead(status, { 'content-type': contentType, ...headers }).end(body);
-  },
-  redirect: (location: string): Behaviour => (_req, res) => {
-    res.writeHead(302, { location }).end();
-  },
+  raw:
+    (status: number, contentType: string, body: string, headers: Record<string, string> = {}): Behaviour =>
+    (_req, res) => {
+      res.writeHead(status, { 'content-type': contentType, ...headers }).end(body);
+    },
+  redirect:
+    (location: string): Behaviour =>
+    (_req, res) => {
+      res.writeHead(302, { location }).end();
+    },
   /** First `times` requests get `first`, the rest `then`. */
-  sequence: (times: number, first: Behaviour, then: Behaviour): Behaviour => (req, res, hit) => (hit <= times ? first(req, res, hit) : then(req, res, hit)),
+  sequence:
+    (times: number, first: Behaviour, then: Behaviour): Behaviour =>
+    (req, res, hit) =>
+      hit <= times ? first(req, res, hit) : then(req, res, hit),
 };

@@ -30,7 +30,13 @@ export async function mockSetup(options: MockOptions = {}, transportOptions: Tra
   const publicKey = verifyingKeyOf(key);
   const mock = await startMock({ clock, signatureKeys: (id) => (id === key.keyId ? publicKey : undefined), ...options });
   const transport = new Transport({ retry: { maxAttempts: 1 }, ...transportOptions });
-  const client = new UpvestClient({ baseUrl: mock.url, clientId: mock.fixtures.clientId, clientSecret: mock.fixtures.clientSecret, signingKey: key, transport });
+  const client = new UpvestClient({
+    baseUrl: mock.url,
+    clientId: mock.fixtures.clientId,
+    clientSecret: mock.fixtures.clientSecret,
+    signingKey: key,
+    transport,
+  });
   return {
     mock,
     clock,
@@ -46,13 +52,17 @@ export async function mockSetup(options: MockOptions = {}, transportOptions: Tra
 }
 
 /** Assert-free helper: the problems of a response against its operation's documentation. */
-export function conformanceProblems(operationId: string, response: { status: number; headers: Record<string, string>; body: Buffer }): string[] {
+export function conformanceProblems(
+  operationId: string,
+  response: { status: number; headers: Record<string, string>; body: Buffer },
+): string[] {
   const problems: string[] = [];
   const op = operationById(operationId);
   const documented = documentedResponse(op, response.status);
   if (!documented) return [`status ${response.status} is not documented for ${operationId}`];
   const requestId = response.headers['upvest-request-id'];
-  if (!requestId || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(requestId)) problems.push(`upvest-request-id ${requestId}`);
+  if (!requestId || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(requestId))
+    problems.push(`upvest-request-id ${requestId}`);
   const contentType = response.headers['content-type'];
   const content = documented.contents.find((c) => c.contentType === contentType);
   if (!content) return [...problems, `content-type ${contentType} not documented for ${response.status}`];

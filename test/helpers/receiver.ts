@@ -42,8 +42,17 @@ export async function startReceiver(respond: Receiver['respond'] = () => 200): P
     received.length >= count
       ? Promise.resolve()
       : new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`receiver got ${received.length} of ${count} requests in ${timeoutMs} ms`)), timeoutMs);
-          waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
+          const timer = setTimeout(
+            () => reject(new Error(`receiver got ${received.length} of ${count} requests in ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+          waiters.push({
+            count,
+            resolve: () => {
+              clearTimeout(timer);
+              resolve();
+            },
+          });
         });
   receiver.close = async () => {
     server.closeAllConnections();

@@ -79,7 +79,8 @@ export function invalidVariants(schema: Schema, base: unknown): Variant[] {
     const pointer = pointerOf(path);
     const wrong = wrongTypeValue(s);
     if (wrong !== undefined) out.push({ kind: 'wrong-type', pointer, instance: setAt(base, path, wrong) });
-    if (Array.isArray(s.enum) || s.const !== undefined) out.push({ kind: 'out-of-enum', pointer, instance: setAt(base, path, 'ZZ_NOT_DOCUMENTED') });
+    if (Array.isArray(s.enum) || s.const !== undefined)
+      out.push({ kind: 'out-of-enum', pointer, instance: setAt(base, path, 'ZZ_NOT_DOCUMENTED') });
     if (typeof s.pattern === 'string' && typeof value === 'string') {
       const broken = brokenPattern(s.pattern);
       if (broken !== undefined) out.push({ kind: 'broken-pattern', pointer, instance: setAt(base, path, broken) });
@@ -91,7 +92,8 @@ export function invalidVariants(schema: Schema, base: unknown): Variant[] {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const properties = (s.properties as Record<string, Schema>) ?? {};
       for (const name of (s.required as string[]) ?? []) {
-        if (name in (value as object)) out.push({ kind: 'drop-required', pointer: `${pointer}/${name}`, instance: setAt(base, [...path, name], undefined, true) });
+        if (name in (value as object))
+          out.push({ kind: 'drop-required', pointer: `${pointer}/${name}`, instance: setAt(base, [...path, name], undefined, true) });
       }
       for (const [name, sub] of Object.entries(properties)) {
         if (name in (value as object)) visit(sub, (value as Record<string, unknown>)[name], [...path, name]);

@@ -36,7 +36,13 @@ function validator(type: string): string {
 }
 
 async function trigger(s: MockSetup, accounts: string[]): Promise<string> {
-  const res = await s.send({ method: 'POST', path: '/portfolios/rebalancings/executions', body: { accounts }, idempotencyKey: UpvestClient.idempotencyKey(), auth: { scopes: ['portfolios:admin'] } });
+  const res = await s.send({
+    method: 'POST',
+    path: '/portfolios/rebalancings/executions',
+    body: { accounts },
+    idempotencyKey: UpvestClient.idempotencyKey(),
+    auth: { scopes: ['portfolios:admin'] },
+  });
   return res.json<{ id: string }>().id;
 }
 
@@ -74,7 +80,8 @@ describe('mock: webhooks out', () => {
       'trading REBALANCING_EXECUTION_ORDER.CANCELLED',
       'trading REBALANCING_EXECUTION_ORDER.NEW',
     ]);
-    for (const event of events) expect(validateBody(validator(event.type), event)).toEqual({ valid: true, violations: [], undocumented: [] });
+    for (const event of events)
+      expect(validateBody(validator(event.type), event)).toEqual({ valid: true, violations: [], undocumented: [] });
   });
 
   test('a delivery without 200 is retried with backoff and blocks the ones behind it', async () => {
@@ -84,7 +91,11 @@ describe('mock: webhooks out', () => {
     setup.clock.advance(1);
     setup.clock.advance(2_000);
     await setup.mock.webhooks.idle();
-    const deliveries = receiver.received.map((r) => eventsOf(r.body).map((e) => e.id).join(','));
+    const deliveries = receiver.received.map((r) =>
+      eventsOf(r.body)
+        .map((e) => e.id)
+        .join(','),
+    );
     // The first bundle is sent three times (two failures); nothing overtakes it.
     expect(deliveries[0]).toBe(deliveries[1]);
     expect(deliveries[1]).toBe(deliveries[2]);
@@ -110,7 +121,10 @@ describe('mock: webhooks out', () => {
   test('as days pass, every event type of every webhook is produced, and all are valid', async () => {
     receiver = await startReceiver();
     setup = await mockSetup({ webhookUrl: receiver.url });
-    await trigger(setup, setup.mock.fixtures.accounts.map((a) => a.id));
+    await trigger(
+      setup,
+      setup.mock.fixtures.accounts.map((a) => a.id),
+    );
     for (let hour = 0; hour < 72; hour++) setup.clock.advance(3_600_000);
     await setup.mock.webhooks.idle();
     const events = receiver.received.flatMap((r) => eventsOf(r.body));

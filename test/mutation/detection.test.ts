@@ -14,7 +14,9 @@ describe('fault modes', () => {
     expect(new Set(FAULTS.map((f) => f.name)).size).toBe(FAULTS.length);
     const checks = new Set([...CHECKS.map((c) => c.name), WEBHOOK_CHECK]);
     for (const fault of FAULTS) expect(checks.has(fault.caughtBy), fault.name).toBe(true);
-    expect(new Set(FAULTS.map((f) => f.area))).toEqual(new Set(['schema', 'undocumented', 'pagination', 'errors', 'headers', 'auth', 'idempotency', 'identity', 'protocol', 'webhooks']));
+    expect(new Set(FAULTS.map((f) => f.area))).toEqual(
+      new Set(['schema', 'undocumented', 'pagination', 'errors', 'headers', 'auth', 'idempotency', 'identity', 'protocol', 'webhooks']),
+    );
   });
 
   test('an unknown fault name is refused, so none can be switched on by a typo', () => {

@@ -34,7 +34,11 @@ let stdout: string;
 
 beforeAll(async () => {
   const port = await freePort();
-  prism = spawn(join(root, 'node_modules/.bin/prism'), ['mock', join(root, 'spec/openapi.yaml'), '--port', String(port), '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  prism = spawn(
+    join(root, 'node_modules/.bin/prism'),
+    ['mock', join(root, 'spec/openapi.yaml'), '--port', String(port), '--host', '127.0.0.1'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let log = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Prism did not start in 60 s:\n${log}`)), 60_000);
@@ -54,7 +58,27 @@ beforeAll(async () => {
   const keyFile = join(dir, 'key.pem');
   writeFileSync(keyFile, generateSigningKey('ecdsa-p521-sha512', 'prism').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   ({ code, stdout } = await runCli(
-    ['run', '--base-url', url, '--client-id', 'ebabcf4d-61c3-4942-875c-e265a7c2d062', '--signing-key', keyFile, '--signing-key-id', 'prism', '--account-id', '51cdc0cc-9042-41ed-b017-2eabd0c03f8a', '--execution-id', '735381ce-8380-4b07-9e42-97e2b6d3643e', '--baseline', baseline, '--report-dir', dir, '--reporter', 'json'],
+    [
+      'run',
+      '--base-url',
+      url,
+      '--client-id',
+      'ebabcf4d-61c3-4942-875c-e265a7c2d062',
+      '--signing-key',
+      keyFile,
+      '--signing-key-id',
+      'prism',
+      '--account-id',
+      '51cdc0cc-9042-41ed-b017-2eabd0c03f8a',
+      '--execution-id',
+      '735381ce-8380-4b07-9e42-97e2b6d3643e',
+      '--baseline',
+      baseline,
+      '--report-dir',
+      dir,
+      '--reporter',
+      'json',
+    ],
     { env: { UPVEST_ACCESS_TOKEN: 'prism-has-no-token-endpoint' } },
   ));
   report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunReport;
@@ -74,19 +98,39 @@ describe('the suite against Stoplight Prism', () => {
 
   test('what Prism gets right is reported as passed', () => {
     // Passed on its own merits, not thanks to the baseline.
-    const passed = (check: string) => report.operations.filter((o) => o.checks.some((c) => c.check === check && c.status === 'passed' && c.failures.length === 0)).map((o) => o.operationId).sort();
+    const passed = (check: string) =>
+      report.operations
+        .filter((o) => o.checks.some((c) => c.check === check && c.status === 'passed' && c.failures.length === 0))
+        .map((o) => o.operationId)
+        .sort();
     // Every operation answers a request it cannot serve (Accept: text/html) with 406, never a 5xx.
     expect(passed('not-acceptable')).toHaveLength(5);
     expect(passed('no-server-error')).toHaveLength(5);
     // Parameter and body validation of the operations that document 400.
-    expect(passed('input-validation')).toEqual(['getCurrentAccountValuation', 'listAccountValuations', 'listPortfolioRebalancingExecutionOrders', 'triggerPortfolioRebalancing']);
+    expect(passed('input-validation')).toEqual([
+      'getCurrentAccountValuation',
+      'listAccountValuations',
+      'listPortfolioRebalancingExecutionOrders',
+      'triggerPortfolioRebalancing',
+    ]);
     // Its example responses of the execution validate.
     expect(passed('response-schema')).toEqual(['retrievePortfolioRebalancingExecution']);
   });
 
   test('what Prism does not do is reported, not crashed on: state, auth, pagination semantics, idempotency', () => {
-    const baselined = new Set(report.operations.flatMap((o) => o.checks.filter((c) => c.failures.some((f) => f.baselined)).map((c) => c.check)));
-    for (const check of ['auth', 'not-found', 'resource-identity', 'pagination-meta', 'date-filter', 'idempotency', 'resource-availability']) expect(baselined, check).toContain(check);
+    const baselined = new Set(
+      report.operations.flatMap((o) => o.checks.filter((c) => c.failures.some((f) => f.baselined)).map((c) => c.check)),
+    );
+    for (const check of [
+      'auth',
+      'not-found',
+      'resource-identity',
+      'pagination-meta',
+      'date-filter',
+      'idempotency',
+      'resource-availability',
+    ])
+      expect(baselined, check).toContain(check);
     const statuses = report.operations.flatMap((o) => o.checks).map((c) => c.status);
     expect(statuses).not.toContain('error');
   });

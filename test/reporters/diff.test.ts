@@ -15,12 +15,28 @@ import { capture } from '../helpers/output.js';
 
 function fixtureReport(): RunReport {
   const operations = structuredClone(FIXTURE_OPERATIONS).map(({ summary, outcomes }) => ({ ...summary, outcomes, created: [] }));
-  return buildRunReport(operations, { baseUrl: 'https://sandbox.upvest.test', embeddedMock: false, signing: true, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1000, minEnumCoverage: 0 });
+  return buildRunReport(operations, {
+    baseUrl: 'https://sandbox.upvest.test',
+    embeddedMock: false,
+    signing: true,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 1000,
+    minEnumCoverage: 0,
+  });
 }
 
-const checkOf = (report: RunReport, operation: string, check: string) => report.operations.find((o) => o.operation === operation)!.checks.find((c) => c.check === check)!;
+const checkOf = (report: RunReport, operation: string, check: string) =>
+  report.operations.find((o) => o.operation === operation)!.checks.find((c) => c.check === check)!;
 
-const newFailure: Failure = { check: 'idempotency', operation: TRIGGER, title: 't', message: 'a replay created a second execution', severity: 'error', received: 'two ids', expected: 'the first response again' };
+const newFailure: Failure = {
+  check: 'idempotency',
+  operation: TRIGGER,
+  title: 't',
+  message: 'a replay created a second execution',
+  severity: 'error',
+  received: 'two ids',
+  expected: 'the first response again',
+};
 
 /** The same run with one more failure, operations and failures in another order, and another enum value and status seen. */
 function laterReport(): RunReport {
@@ -34,12 +50,13 @@ function laterReport(): RunReport {
   return report;
 }
 
-
 /** The report command on a program of its own, handled the way main() handles commands. */
 async function cli(argv: string[]) {
   const output = capture();
   let code = 0;
-  const program = new Command('upvest-conformance').exitOverride().configureOutput({ writeOut: (t) => output.out(t), writeErr: (t) => output.err(t) });
+  const program = new Command('upvest-conformance')
+    .exitOverride()
+    .configureOutput({ writeOut: (t) => output.out(t), writeErr: (t) => output.err(t) });
   registerReportCommand(program, { output, setExitCode: (c) => (code = c) });
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -74,7 +91,11 @@ describe('diffReports', () => {
     Object.assign(checkOf(later, VALUATIONS, 'response-schema'), { status: 'skipped', failures: [], skipReason: 'not selected' });
     const diff = diffReports(fixtureReport(), later);
     expect(diff.fixed.map((f) => f.check)).toEqual(['status-code']);
-    expect(diff.unchecked.map((f) => f.message)).toEqual(checkOf(fixtureReport(), VALUATIONS, 'response-schema').failures.filter((f) => !f.baselined).map((f) => f.message));
+    expect(diff.unchecked.map((f) => f.message)).toEqual(
+      checkOf(fixtureReport(), VALUATIONS, 'response-schema')
+        .failures.filter((f) => !f.baselined)
+        .map((f) => f.message),
+    );
     expect(diff.newFailures).toEqual([]);
   });
 
@@ -117,8 +138,16 @@ describe('upvest-conformance report diff', () => {
   test.for([
     ['a missing file', 'missing.json', /^error CT_ERR_REPORT_INPUT: \S*missing\.json cannot be read: ENOENT$/],
     ['invalid JSON', 'not-json.json', /^error CT_ERR_REPORT_INPUT: \S*not-json\.json is not valid JSON: /],
-    ['a wrong shape', 'wrong-shape.json', /^error CT_ERR_REPORT_INPUT: \S*wrong-shape\.json is not a report\.json of schema version 1\.0\.0: \/verdict must be equal to one of the allowed values \("conformant", "violations", "unusable"\)$/],
-    ['another schema version', 'other-version.json', /^error CT_ERR_REPORT_INPUT: \S*other-version\.json is a report of schema version 2\.0\.0; this upvest-conformance reads version 1\.0\.0$/],
+    [
+      'a wrong shape',
+      'wrong-shape.json',
+      /^error CT_ERR_REPORT_INPUT: \S*wrong-shape\.json is not a report\.json of schema version 1\.0\.0: \/verdict must be equal to one of the allowed values \("conformant", "violations", "unusable"\)$/,
+    ],
+    [
+      'another schema version',
+      'other-version.json',
+      /^error CT_ERR_REPORT_INPUT: \S*other-version\.json is a report of schema version 2\.0\.0; this upvest-conformance reads version 1\.0\.0$/,
+    ],
   ] as const)('%s is exit code 2 with a message naming the file', async ([, name, message]) => {
     const path = paths[name] ?? join(tmpdir(), 'upvest-diff-none', name);
     const result = await cli(['report', 'diff', paths['old.json'], path]);

@@ -27,7 +27,12 @@ export async function runFixtureSuite(): Promise<FixtureRun> {
   const dir = mkdtempSync(join(tmpdir(), 'upvest-reporters-'));
   const log: string[] = [];
   // The fields base.ts reads; the rest of a target is irrelevant to reporters.
-  const target = { baseUrl: 'https://sandbox.upvest.test', embeddedMock: false, minEnumCoverage: 90, baseline: FIXTURE_BASELINE } as Partial<TargetDescription> as TargetDescription;
+  const target = {
+    baseUrl: 'https://sandbox.upvest.test',
+    embeddedMock: false,
+    minEnumCoverage: 90,
+    baseline: FIXTURE_BASELINE,
+  } as Partial<TargetDescription> as TargetDescription;
   const previousExitCode = process.exitCode;
   const vitest = await startVitest(
     'test',
@@ -37,7 +42,11 @@ export async function runFixtureSuite(): Promise<FixtureRun> {
       root: PACKAGE_ROOT,
       include: ['test/fixtures/reporting/*.suite.ts'],
       watch: false,
-      reporters: reportersFor(REPORT_FORMATS, { reportDir: dir, log: (line) => log.push(line), webhooks: () => ({ outcomes: FIXTURE_WEBHOOKS }) }),
+      reporters: reportersFor(REPORT_FORMATS, {
+        reportDir: dir,
+        log: (line) => log.push(line),
+        webhooks: () => ({ outcomes: FIXTURE_WEBHOOKS }),
+      }),
       provide: { upvestTarget: target },
       pool: 'threads',
       fileParallelism: false,

@@ -9,7 +9,16 @@ import { INJECTED_SCRIPT } from '../fixtures/reporting/outcomes.js';
 import { runFixtureSuite, type FixtureRun } from './fixture-run.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 describe('report.html in headless Chromium', () => {
   let run: FixtureRun;
@@ -21,7 +30,10 @@ describe('report.html in headless Chromium', () => {
 
   beforeAll(async () => {
     // Never a silent skip: the report's behaviour is only proven in a real browser.
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install Debian's chromium (apt-get update && apt-get install -y chromium) to run the HTML report tests`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `Chromium is missing at ${CHROMIUM}: install Debian's chromium (apt-get update && apt-get install -y chromium) to run the HTML report tests`,
+      );
     run = await runFixtureSuite();
     fileUrl = pathToFileURL(join(run.dir, 'report.html')).href;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -83,7 +95,10 @@ describe('report.html in headless Chromium', () => {
   });
 
   test('the severity and check filters hide and show findings', async () => {
-    const visible = () => page.locator('details.finding:visible').evaluateAll((els) => els.map((el) => `${(el as HTMLElement).dataset.kind} ${(el as HTMLElement).dataset.check}`));
+    const visible = () =>
+      page
+        .locator('details.finding:visible')
+        .evaluateAll((els) => els.map((el) => `${(el as HTMLElement).dataset.kind} ${(el as HTMLElement).dataset.check}`));
     expect(await visible()).toHaveLength(6); // 3 errors, 2 warnings, 1 baselined
     await page.selectOption('#filter-kind', 'warning');
     expect(await visible()).toEqual(['warning response-schema', 'warning response-schema']);
@@ -124,7 +139,10 @@ describe('report.html in headless Chromium', () => {
 
   test('the escaping check can fail: an unescaped report would run the planted script', async () => {
     // A control for the test above: the same page with escaping removed does run it.
-    const unsafe = renderHtml(run.report).replace(/&lt;script&gt;window.__injected = &#39;script&#39;&lt;\/script&gt;/, INJECTED_SCRIPT.slice(0, INJECTED_SCRIPT.indexOf('<img')));
+    const unsafe = renderHtml(run.report).replace(
+      /&lt;script&gt;window.__injected = &#39;script&#39;&lt;\/script&gt;/,
+      INJECTED_SCRIPT.slice(0, INJECTED_SCRIPT.indexOf('<img')),
+    );
     const file = join(run.dir, 'unsafe.html');
     writeFileSync(file, unsafe.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, ''));
     const other = await browser.newPage();

@@ -11,7 +11,7 @@ const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
 addFormats(ajv);
 const validate = ajv.compile(JSON.parse(schemaText) as object);
 
-// any: the breaks reach into arbitrary paths of a parsed report.
+// biome-ignore lint/suspicious/noExplicitAny: the breaks reach into arbitrary paths of a parsed report.
 type Json = Record<string, any>;
 
 /** Ways to get a report wrong that the schema must notice. */
@@ -46,7 +46,17 @@ describe('report.json', () => {
     const r: RunReport = run.report;
     expect(r.verdict).toBe('violations');
     expect(r.exitCode).toBe(1);
-    expect(r.totals).toMatchObject({ operations: 2, checks: 9, passed: 5, failed: 2, errors: 1, skipped: 1, failures: 3, warnings: 2, baselined: 1 });
+    expect(r.totals).toMatchObject({
+      operations: 2,
+      checks: 9,
+      passed: 5,
+      failed: 2,
+      errors: 1,
+      skipped: 1,
+      failures: 3,
+      warnings: 2,
+      baselined: 1,
+    });
     expect(r.webhooks?.outcomes).toHaveLength(1);
     expect(r.baseline?.stale.map((e) => e.check)).toEqual(['not-found']);
     expect(r.gates).toEqual([expect.objectContaining({ name: 'min-enum-coverage', passed: false })]);

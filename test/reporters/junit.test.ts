@@ -17,7 +17,12 @@ function attributes(tag: string): Record<string, string> {
 }
 
 function unescapeXml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#10;/g, '\n').replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#10;/g, '\n')
+    .replace(/&amp;/g, '&');
 }
 
 describe('junit.xml', () => {
@@ -63,7 +68,9 @@ describe('junit.xml', () => {
 
   test('a testcase is an operation × check; a failure carries the rendered failures, warnings and baselined ones go to system-out', () => {
     const [valuations] = FIXTURE_OPERATIONS;
-    const schemaCase = /<testcase classname="GET \/accounts\/\{account_id\}\/valuations" name="response-schema"[\s\S]*?<\/testcase>/.exec(xml)![0];
+    const schemaCase = /<testcase classname="GET \/accounts\/\{account_id\}\/valuations" name="response-schema"[\s\S]*?<\/testcase>/.exec(
+      xml,
+    )![0];
     const failure = unescapeXml(/<failure [^>]*>([\s\S]*?)<\/failure>/.exec(schemaCase)![1]);
     const [, second, baselined] = valuations.outcomes[0].failures;
     expect(failure).toContain(renderFailure(second));
@@ -72,7 +79,9 @@ describe('junit.xml', () => {
     expect(systemOut).toContain(renderFailure(valuations.outcomes[0].warnings[0]));
     expect(systemOut).toContain(renderFailure(baselined));
     expect(attributes(/<failure [^>]*>/.exec(schemaCase)![0]).type).toBe('response-schema');
-    expect(xml).toMatch(/<error message="no headers within 10 s \(client_secret=\[REDACTED\]\)" type="CT_ERR_HEADERS_TIMEOUT">auth:no-bearer: CT_ERR_HEADERS_TIMEOUT/);
+    expect(xml).toMatch(
+      /<error message="no headers within 10 s \(client_secret=\[REDACTED\]\)" type="CT_ERR_HEADERS_TIMEOUT">auth:no-bearer: CT_ERR_HEADERS_TIMEOUT/,
+    );
     expect(xml).toContain('<skipped message="the account has no valuations to page through"/>');
   });
 

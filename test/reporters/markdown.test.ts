@@ -13,14 +13,60 @@ function bigRun(operations: number, checksPerOperation: number, failuresPerCheck
     const key = `GET /resources-${o}/{id}`;
     const outcomes: CheckOutcome[] = Array.from({ length: checksPerOperation }, (_, c) => {
       const failures: Failure[] = Array.from({ length: failuresPerCheck }, (_, f) => ({
-        check: `check-${c}`, operation: key, title: 't', message: `failure ${f} of check ${c}`, severity: 'error', received: 'x'.repeat(5_000), expected: 'y',
+        check: `check-${c}`,
+        operation: key,
+        title: 't',
+        message: `failure ${f} of check ${c}`,
+        severity: 'error',
+        received: 'x'.repeat(5_000),
+        expected: 'y',
         response: { status: 200, headers: {}, bodyExcerpt: 'z'.repeat(4_096), bodyBytes: 10_000, truncated: true },
       }));
-      return { check: `check-${c}`, title: 't', operation: key, operationId: `op${o}`, status: 'failed', failures, warnings: [], errors: [], probes: 1, stats: {}, durationMs: 1 };
+      return {
+        check: `check-${c}`,
+        title: 't',
+        operation: key,
+        operationId: `op${o}`,
+        status: 'failed',
+        failures,
+        warnings: [],
+        errors: [],
+        probes: 1,
+        stats: {},
+        durationMs: 1,
+      };
     });
-    const enums = Array.from({ length: checksPerOperation }, (_, e) => ({ pointer: `/e${e}`, status: '200', values: Array.from({ length: 40 }, (_, v) => `VALUE_${v}`), observed: ['VALUE_0'] }));
-    outcomes.push({ check: 'enum-coverage', title: 't', operation: key, operationId: `op${o}`, status: 'passed', failures: [], warnings: [], errors: [], probes: 0, stats: { enums }, durationMs: 0 });
-    return { operation: key, operationId: `op${o}`, method: 'GET', path: `/resources-${o}/{id}`, documentedStatuses: [200], statusesSeen: { 200: 1 }, outcomes, probes: 1, durationMs: 1, created: [] };
+    const enums = Array.from({ length: checksPerOperation }, (_, e) => ({
+      pointer: `/e${e}`,
+      status: '200',
+      values: Array.from({ length: 40 }, (_, v) => `VALUE_${v}`),
+      observed: ['VALUE_0'],
+    }));
+    outcomes.push({
+      check: 'enum-coverage',
+      title: 't',
+      operation: key,
+      operationId: `op${o}`,
+      status: 'passed',
+      failures: [],
+      warnings: [],
+      errors: [],
+      probes: 0,
+      stats: { enums },
+      durationMs: 0,
+    });
+    return {
+      operation: key,
+      operationId: `op${o}`,
+      method: 'GET',
+      path: `/resources-${o}/{id}`,
+      documentedStatuses: [200],
+      statusesSeen: { 200: 1 },
+      outcomes,
+      probes: 1,
+      durationMs: 1,
+      created: [],
+    };
   });
 }
 
@@ -38,7 +84,9 @@ describe('summary.md', () => {
 
   test('has an operations × checks table GitHub renders', () => {
     const table = md.split('\n').filter((line) => line.startsWith('|'));
-    expect(table[0]).toBe('| Operation | response-schema | status-code | auth | pagination-meta | enum-coverage | idempotency | webhook-signature |');
+    expect(table[0]).toBe(
+      '| Operation | response-schema | status-code | auth | pagination-meta | enum-coverage | idempotency | webhook-signature |',
+    );
     expect(table[1]).toBe('|---|:-:|:-:|:-:|:-:|:-:|:-:|:-:|');
     expect(table[2]).toBe('| `GET /accounts/{account_id}/valuations` | ✗ | ✓ | ! | – | ✓ |   |   |');
     expect(new Set(table.slice(0, 5).map((row) => row.split('|').length)).size).toBe(1);
@@ -67,7 +115,14 @@ describe('summary.md', () => {
   });
 
   test('stays small for a run with thousands of failures', () => {
-    const report = buildRunReport(bigRun(150, 20, 3), { baseUrl: 'https://sandbox.upvest.test', embeddedMock: false, signing: true, startedAt: new Date().toISOString(), durationMs: 1, minEnumCoverage: 0 });
+    const report = buildRunReport(bigRun(150, 20, 3), {
+      baseUrl: 'https://sandbox.upvest.test',
+      embeddedMock: false,
+      signing: true,
+      startedAt: new Date().toISOString(),
+      durationMs: 1,
+      minEnumCoverage: 0,
+    });
     expect(report.totals.failures).toBe(9_000);
     const out = renderMarkdown(report);
     expect(Buffer.byteLength(out)).toBeLessThan(150 * 1024); // GitHub allows 1 MiB per step summary

@@ -19,9 +19,12 @@ describe('secrets in the reports', () => {
     expect(Object.keys(run.files).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'report.schema.json', 'summary.md']);
   });
 
-  test.for(['junit.xml', 'report.html', 'report.json', 'report.schema.json', 'summary.md'])('%s holds no planted secret, only placeholders', (name) => {
-    const content = run.files[name];
-    for (const leak of LEAKS) expect(content, `${leak} in ${name}`).not.toContain(leak);
-    if (name !== 'report.schema.json') expect(content).toContain('[REDACTED]');
-  });
+  test.for(['junit.xml', 'report.html', 'report.json', 'report.schema.json', 'summary.md'])(
+    '%s holds no planted secret, only placeholders',
+    (name) => {
+      const content = run.files[name];
+      for (const leak of LEAKS) expect(content, `${leak} in ${name}`).not.toContain(leak);
+      if (name !== 'report.schema.json') expect(content).toContain('[REDACTED]');
+    },
+  );
 });

@@ -38,11 +38,37 @@ async function runAgainst(baseUrl: string, extra: string[] = []): Promise<Outcom
   const reportDir = mkdtempSync(join(tmpdir(), 'uc-hostile-report-'));
   const started = Date.now();
   const result = await runCli(
-    ['run', '--base-url', baseUrl, '--client-id', mock.fixtures.clientId, '--signing-key', keyFile, '--signing-key-id', 'hostile-test', '--execution-id', mock.fixtures.executions[0].id,
-      '--account-id', mock.fixtures.accounts[0].id, '--timeout', '2', '--deadline', '60', '--report-dir', reportDir, '--reporter', 'json', ...extra],
+    [
+      'run',
+      '--base-url',
+      baseUrl,
+      '--client-id',
+      mock.fixtures.clientId,
+      '--signing-key',
+      keyFile,
+      '--signing-key-id',
+      'hostile-test',
+      '--execution-id',
+      mock.fixtures.executions[0].id,
+      '--account-id',
+      mock.fixtures.accounts[0].id,
+      '--timeout',
+      '2',
+      '--deadline',
+      '60',
+      '--report-dir',
+      reportDir,
+      '--reporter',
+      'json',
+      ...extra,
+    ],
     { env: { UPVEST_CLIENT_SECRET: mock.fixtures.clientSecret }, timeoutMs: 90_000 },
   );
-  return { ...result, elapsedMs: Date.now() - started, report: JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunReport };
+  return {
+    ...result,
+    elapsedMs: Date.now() - started,
+    report: JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunReport,
+  };
 }
 
 async function behind(misbehave: Misbehaviour, applies?: (path: string) => boolean): Promise<Outcome> {
@@ -125,7 +151,11 @@ describe('targets that cannot be used → exit 2, the cause per check', () => {
   }, 90_000);
 
   test('a flood of 429 with Retry-After: 3600 ends at once, without waiting', async () => {
-    const o = await behind((_req, res) => res.writeHead(429, { 'retry-after': '3600', 'content-type': 'application/problem+json' }).end('{"type":"too_many_requests","status":429}'));
+    const o = await behind((_req, res) =>
+      res
+        .writeHead(429, { 'retry-after': '3600', 'content-type': 'application/problem+json' })
+        .end('{"type":"too_many_requests","status":429}'),
+    );
     expectUnusable(o, /CT_ERR_RATE_LIMITED/);
     expect(causeLines(o)[0]).toContain('Retry-After 3600 asks for 3600 s');
     expect(o.elapsedMs).toBeLessThan(30_000);
@@ -134,7 +164,11 @@ describe('targets that cannot be used → exit 2, the cause per check', () => {
 
 describe('targets that answer wrongly → exit 1, failures as data', () => {
   test('content-type: application/json with HTML inside', async () => {
-    const o = await behind((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'upvest-request-id': crypto.randomUUID() }).end('<!doctype html><h1>Maintenance</h1>'));
+    const o = await behind((_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'upvest-request-id': crypto.randomUUID() })
+        .end('<!doctype html><h1>Maintenance</h1>'),
+    );
     expect(o.code, o.stdout).toBe(1);
     const schema = checks(o).filter((c) => c.check === 'response-schema' && c.status === 'failed');
     expect(schema.length).toBeGreaterThan(0);
@@ -143,7 +177,9 @@ describe('targets that answer wrongly → exit 1, failures as data', () => {
   }, 90_000);
 
   test('a 200 with an empty body', async () => {
-    const o = await behind((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'upvest-request-id': crypto.randomUUID() }).end());
+    const o = await behind((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json', 'upvest-request-id': crypto.randomUUID() }).end(),
+    );
     expect(o.code, o.stdout).toBe(1);
     expect(checks(o).find((c) => c.check === 'response-schema' && c.status === 'failed')?.failures[0].received).toBe('the body is empty');
   }, 90_000);
@@ -157,7 +193,9 @@ describe('targets that answer wrongly → exit 1, failures as data', () => {
     await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
     try {
       const other = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
-      const o = await behind((req, res) => res.writeHead(302, { location: `${other}${req.url}`, 'upvest-request-id': crypto.randomUUID() }).end());
+      const o = await behind((req, res) =>
+        res.writeHead(302, { location: `${other}${req.url}`, 'upvest-request-id': crypto.randomUUID() }).end(),
+      );
       expect(o.code, o.stdout).toBe(1);
       expect(checks(o).find((c) => c.check === 'status-code')?.failures[0].received).toBe('302');
       expect(seen).toEqual([]);
@@ -169,11 +207,22 @@ describe('targets that answer wrongly → exit 1, failures as data', () => {
 
 describe('nothing is lost from checks that completed', () => {
   test('only the valuation history hangs: every other operation is fully reported', async () => {
-    const o = await behind(() => undefined, (path) => /^\/accounts\/[^/]+\/valuations$/.test(path));
+    const o = await behind(
+      () => undefined,
+      (path) => /^\/accounts\/[^/]+\/valuations$/.test(path),
+    );
     expect(o.code, o.stdout).toBe(2);
     const byOperation = Object.fromEntries(o.report.operations.map((op) => [op.operationId, op.checks.map((c) => c.status)]));
-    for (const id of ['triggerPortfolioRebalancing', 'retrievePortfolioRebalancingExecution', 'listPortfolioRebalancingExecutionOrders', 'getCurrentAccountValuation']) {
-      expect(byOperation[id].every((s) => s === 'passed'), `${id}: ${byOperation[id].join(',')}`).toBe(true);
+    for (const id of [
+      'triggerPortfolioRebalancing',
+      'retrievePortfolioRebalancingExecution',
+      'listPortfolioRebalancingExecutionOrders',
+      'getCurrentAccountValuation',
+    ]) {
+      expect(
+        byOperation[id].every((s) => s === 'passed'),
+        `${id}: ${byOperation[id].join(',')}`,
+      ).toBe(true);
     }
     expect(byOperation.listAccountValuations).toContain('error');
   }, 90_000);

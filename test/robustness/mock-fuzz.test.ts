@@ -18,7 +18,11 @@ beforeAll(async () => {
   const res = await request(`${mock.url}/auth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ client_id: mock.fixtures.clientId, client_secret: mock.fixtures.clientSecret, grant_type: 'client_credentials' }).toString(),
+    body: new URLSearchParams({
+      client_id: mock.fixtures.clientId,
+      client_secret: mock.fixtures.clientSecret,
+      grant_type: 'client_credentials',
+    }).toString(),
   });
   token = ((await res.body.json()) as { access_token: string }).access_token;
   pool = new Pool(mock.url, { connections: 16 });
@@ -31,31 +35,70 @@ afterAll(async () => {
 const uuid = fc.uuid();
 /** Ids as they appear in a path: percent-encoded, except the deliberately malformed escapes. */
 const enc = (x: string) => (x.startsWith('%') ? x : encodeURIComponent(x));
-const id = () => fc.oneof(uuid, fc.constantFrom(mock.fixtures.accounts[0].id, mock.fixtures.executions[0].id), fc.string({ maxLength: 40 }), fc.constantFrom('..', '%00', '%zz', '%E0%A4%A', '😀', 'a'.repeat(3000)));
-const segment = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('accounts', 'valuations', 'current', 'portfolios', 'rebalancings', 'executions', 'orders', 'auth', 'token', '__mock'));
-
-const paths = () => fc.oneof(
-  id().map((x) => `/accounts/${enc(x)}/valuations`),
-  id().map((x) => `/accounts/${enc(x)}/valuations/current`),
-  id().map((x) => `/portfolios/rebalancings/executions/${enc(x)}`),
-  id().map((x) => `/portfolios/rebalancings/executions/${enc(x)}/orders`),
-  fc.constant('/portfolios/rebalancings/executions'),
-  fc.array(segment, { maxLength: 6 }).map((parts) => `/${parts.map((p) => encodeURIComponent(p)).join('/')}`),
+const id = () =>
+  fc.oneof(
+    uuid,
+    fc.constantFrom(mock.fixtures.accounts[0].id, mock.fixtures.executions[0].id),
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom('..', '%00', '%zz', '%E0%A4%A', '😀', 'a'.repeat(3000)),
+  );
+const segment = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('accounts', 'valuations', 'current', 'portfolios', 'rebalancings', 'executions', 'orders', 'auth', 'token', '__mock'),
 );
+
+const paths = () =>
+  fc.oneof(
+    id().map((x) => `/accounts/${enc(x)}/valuations`),
+    id().map((x) => `/accounts/${enc(x)}/valuations/current`),
+    id().map((x) => `/portfolios/rebalancings/executions/${enc(x)}`),
+    id().map((x) => `/portfolios/rebalancings/executions/${enc(x)}/orders`),
+    fc.constant('/portfolios/rebalancings/executions'),
+    fc.array(segment, { maxLength: 6 }).map((parts) => `/${parts.map((p) => encodeURIComponent(p)).join('/')}`),
+  );
 
 const query = fc.oneof(
   fc.constant(''),
-  fc.array(fc.tuple(fc.constantFrom('limit', 'offset', 'sort', 'order', 'start_date', 'end_date', 'price_quality', 'x'), fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String), fc.constantFrom('-1', '1001', '1e3', '0x10', 'NaN', '2024-02-30', 'EOD', 'DESC', 'status', '%zz'))), { maxLength: 5 }).map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v.includes('%zz') ? v : encodeURIComponent(v)}`).join('&')}`),
+  fc
+    .array(
+      fc.tuple(
+        fc.constantFrom('limit', 'offset', 'sort', 'order', 'start_date', 'end_date', 'price_quality', 'x'),
+        fc.oneof(
+          fc.string({ maxLength: 12 }),
+          fc.integer().map(String),
+          fc.constantFrom('-1', '1001', '1e3', '0x10', 'NaN', '2024-02-30', 'EOD', 'DESC', 'status', '%zz'),
+        ),
+      ),
+      { maxLength: 5 },
+    )
+    .map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v.includes('%zz') ? v : encodeURIComponent(v)}`).join('&')}`),
 );
 
 const headers = fc.record(
   {
-    authorization: fc.oneof(fc.constant('__valid__'), fc.string({ maxLength: 30 }), fc.constantFrom('Bearer', 'Bearer ', 'Basic abc', 'Bearer !!!')),
+    authorization: fc.oneof(
+      fc.constant('__valid__'),
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('Bearer', 'Bearer ', 'Basic abc', 'Bearer !!!'),
+    ),
     'upvest-client-id': fc.oneof(fc.constant('__valid__'), fc.string({ maxLength: 40 }), uuid),
     signature: fc.oneof(fc.constant('sig1=:AAAA:'), fc.string({ maxLength: 20 })),
     'signature-input': fc.oneof(fc.constant('sig1=("@method");keyid="k"'), fc.string({ maxLength: 20 })),
-    accept: fc.constantFrom('application/json', '*/*', 'text/html', 'application/json;q=0', '', 'application/problem+json', 'image/*, application/*;q=0.1'),
-    'content-type': fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-8'),
+    accept: fc.constantFrom(
+      'application/json',
+      '*/*',
+      'text/html',
+      'application/json;q=0',
+      '',
+      'application/problem+json',
+      'image/*, application/*;q=0.1',
+    ),
+    'content-type': fc.constantFrom(
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=utf-8',
+    ),
     'idempotency-key': fc.oneof(uuid, fc.string({ maxLength: 40 })),
     'upvest-api-version': fc.constantFrom('1', '2', '', 'v1'),
   },
@@ -72,29 +115,43 @@ const body = fc.oneof(
 );
 
 /** Every status the mock may give: those the spec documents anywhere, and 404/405 for what it does not know. */
-const acceptable = new Set([...manifest.operations.flatMap((o) => o.responses.map((r) => Number(r.status))), 404, 405].filter((s) => s < 500));
+const acceptable = new Set(
+  [...manifest.operations.flatMap((o) => o.responses.map((r) => Number(r.status))), 404, 405].filter((s) => s < 500),
+);
 
 describe('the mock under random and malformed requests', () => {
   test('answers only documented statuses below 500, always with a request id and a problem body for errors', async () => {
     const statuses = new Map<number, number>();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'), paths(), query, headers, body, async (method, p, q, h, b) => {
-        const sent: Record<string, string> = {};
-        for (const [name, value] of Object.entries(h)) {
-          const v = value === '__valid__' ? (name === 'authorization' ? `Bearer ${token}` : mock.fixtures.clientId) : value;
-          // Header values must be valid field values for the request to leave the client at all.
-          if (/^[\t\x20-\x7e]*$/.test(v)) sent[name] = v;
-        }
-        const res = await pool.request({ path: `${p}${q}`, method: method as 'GET', headers: sent, body: method === 'GET' ? undefined : b });
-        const text = await res.body.text();
-        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-        expect(acceptable.has(res.statusCode), `${method} ${p}${q} → ${res.statusCode} ${text.slice(0, 200)}`).toBe(true);
-        expect(res.headers['upvest-request-id']).toBeTruthy();
-        if (res.statusCode >= 400) {
-          expect(res.headers['content-type']).toBe('application/problem+json');
-          expect((JSON.parse(text) as { status: number }).status).toBe(res.statusCode);
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
+        paths(),
+        query,
+        headers,
+        body,
+        async (method, p, q, h, b) => {
+          const sent: Record<string, string> = {};
+          for (const [name, value] of Object.entries(h)) {
+            const v = value === '__valid__' ? (name === 'authorization' ? `Bearer ${token}` : mock.fixtures.clientId) : value;
+            // Header values must be valid field values for the request to leave the client at all.
+            if (/^[\t\x20-\x7e]*$/.test(v)) sent[name] = v;
+          }
+          const res = await pool.request({
+            path: `${p}${q}`,
+            method: method as 'GET',
+            headers: sent,
+            body: method === 'GET' ? undefined : b,
+          });
+          const text = await res.body.text();
+          statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+          expect(acceptable.has(res.statusCode), `${method} ${p}${q} → ${res.statusCode} ${text.slice(0, 200)}`).toBe(true);
+          expect(res.headers['upvest-request-id']).toBeTruthy();
+          if (res.statusCode >= 400) {
+            expect(res.headers['content-type']).toBe('application/problem+json');
+            expect((JSON.parse(text) as { status: number }).status).toBe(res.statusCode);
+          }
+        },
+      ),
       { numRuns: 1500, interruptAfterTimeLimit: 25_000, seed: 20251121 },
     );
     // The mock still serves a good request afterwards.
@@ -111,7 +168,12 @@ describe('the mock under concurrent load', () => {
     const load = new Pool(mock.url, { connections: 64 });
     const account = mock.fixtures.accounts[0].id;
     const execution = mock.fixtures.executions[0].id;
-    const valid = { authorization: `Bearer ${token}`, 'upvest-client-id': mock.fixtures.clientId, signature: 'sig1=:AAAA:', 'signature-input': 'sig1=("@method");keyid="k"' };
+    const valid = {
+      authorization: `Bearer ${token}`,
+      'upvest-client-id': mock.fixtures.clientId,
+      signature: 'sig1=:AAAA:',
+      'signature-input': 'sig1=("@method");keyid="k"',
+    };
     const requests = [
       { path: `/accounts/${account}/valuations?limit=100`, headers: valid },
       { path: `/portfolios/rebalancings/executions/${execution}/orders?limit=5&offset=3`, headers: valid },

@@ -41,10 +41,20 @@ function observe({ headers }: { headers: Record<string, string> }) {
 let mock: MockHandle;
 let dir: string;
 let keyFile: string;
-const publicKey = { keyId: 'planted-key', algorithm: 'ecdsa-p521-sha512' as const, publicKey: createPublicKey(createPrivateKey({ key: encryptedPem, passphrase: PASSPHRASE })) };
+const publicKey = {
+  keyId: 'planted-key',
+  algorithm: 'ecdsa-p521-sha512' as const,
+  publicKey: createPublicKey(createPrivateKey({ key: encryptedPem, passphrase: PASSPHRASE })),
+};
 
 beforeAll(async () => {
-  mock = await startMock({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: manifest.security.scopes }], signatureKeys: (id) => (id === 'planted-key' ? publicKey : undefined), observe, clock: new ManualClock(Date.now()), webhookRetryDelaysMs: [20] });
+  mock = await startMock({
+    clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: manifest.security.scopes }],
+    signatureKeys: (id) => (id === 'planted-key' ? publicKey : undefined),
+    observe,
+    clock: new ManualClock(Date.now()),
+    webhookRetryDelaysMs: [20],
+  });
   dir = mkdtempSync(join(tmpdir(), 'uc-secrets-'));
   keyFile = join(dir, 'key.pem');
   writeFileSync(keyFile, encryptedPem);
@@ -65,8 +75,23 @@ function leaks(text: string): string[] {
 }
 
 const targetArgs = (baseUrl: string, reportDir: string) => [
-  'run', '--base-url', baseUrl, '--client-id', CLIENT_ID, '--signing-key', keyFile, '--signing-key-id', 'planted-key', '--execution-id', mock.fixtures.executions[0].id,
-  '--account-id', mock.fixtures.accounts[0].id, '--report-dir', reportDir, '--timeout', '5',
+  'run',
+  '--base-url',
+  baseUrl,
+  '--client-id',
+  CLIENT_ID,
+  '--signing-key',
+  keyFile,
+  '--signing-key-id',
+  'planted-key',
+  '--execution-id',
+  mock.fixtures.executions[0].id,
+  '--account-id',
+  mock.fixtures.accounts[0].id,
+  '--report-dir',
+  reportDir,
+  '--timeout',
+  '5',
 ];
 const env = { UPVEST_CLIENT_SECRET: CLIENT_SECRET, UPVEST_SIGNING_KEY_PASSPHRASE: PASSPHRASE };
 
@@ -85,8 +110,19 @@ describe('no secret leaves a run', () => {
   test('a hostile target that reflects the credentials it receives into every answer', async () => {
     const proxy = await startHostileProxy(mock.url, (req, res) => {
       // Echo the request's headers (bearer, signature, …) in the body and in a header.
-      res.writeHead(500, { 'content-type': 'application/json', 'x-echo': String(req.headers.authorization), 'upvest-request-id': crypto.randomUUID() });
-      res.end(JSON.stringify({ type: 'boom', status: 500, detail: `you sent ${req.headers.authorization} and ${req.headers.signature}`, headers: req.headers }));
+      res.writeHead(500, {
+        'content-type': 'application/json',
+        'x-echo': String(req.headers.authorization),
+        'upvest-request-id': crypto.randomUUID(),
+      });
+      res.end(
+        JSON.stringify({
+          type: 'boom',
+          status: 500,
+          detail: `you sent ${req.headers.authorization} and ${req.headers.signature}`,
+          headers: req.headers,
+        }),
+      );
     });
     try {
       const reportDir = join(dir, 'hostile-reports');
@@ -101,10 +137,14 @@ describe('no secret leaves a run', () => {
   }, 120_000);
 
   test('wrong credentials and a wrong passphrase: the error messages name the problem, not the secret', async () => {
-    const wrongSecret = await runCli(targetArgs(mock.url, join(dir, 'r1')), { env: { ...env, UPVEST_CLIENT_SECRET: `${CLIENT_SECRET}-WRONG` } });
+    const wrongSecret = await runCli(targetArgs(mock.url, join(dir, 'r1')), {
+      env: { ...env, UPVEST_CLIENT_SECRET: `${CLIENT_SECRET}-WRONG` },
+    });
     expect(wrongSecret.code).toBe(2);
     expect(wrongSecret.stderr).toContain('CT_ERR_AUTH_TOKEN');
-    const wrongPassphrase = await runCli(targetArgs(mock.url, join(dir, 'r2')), { env: { ...env, UPVEST_SIGNING_KEY_PASSPHRASE: `${PASSPHRASE}-WRONG` } });
+    const wrongPassphrase = await runCli(targetArgs(mock.url, join(dir, 'r2')), {
+      env: { ...env, UPVEST_SIGNING_KEY_PASSPHRASE: `${PASSPHRASE}-WRONG` },
+    });
     expect(wrongPassphrase.code).toBe(2);
     expect(wrongPassphrase.stderr).toContain('CT_ERR_SIGNING_KEY');
     const all = wrongSecret.stdout + wrongSecret.stderr + wrongPassphrase.stdout + wrongPassphrase.stderr;
@@ -115,9 +155,21 @@ describe('no secret leaves a run', () => {
   test('a listen cassette of signed deliveries holds no signature value', async () => {
     const cassette = join(dir, 'cassette.ndjson');
     const delivered = new Set<string>();
-    const output: Output & { lines: string[] } = { lines: [], out(l) { this.lines.push(l); }, err(l) { this.lines.push(l); } };
+    const output: Output & { lines: string[] } = {
+      lines: [],
+      out(l) {
+        this.lines.push(l);
+      },
+      err(l) {
+        this.lines.push(l);
+      },
+    };
     const stop = new AbortController();
-    const running = main(['listen', '--port', '0', '--jwks-url', `${mock.url}/auth/verify_keys`, '--cassette', cassette], output, stop.signal);
+    const running = main(
+      ['listen', '--port', '0', '--jwks-url', `${mock.url}/auth/verify_keys`, '--cassette', cassette],
+      output,
+      stop.signal,
+    );
     let url = '';
     while (!url) {
       url = /on (\S+)/.exec(output.lines.find((l) => l.startsWith('listening')) ?? '')?.[1] ?? '';
@@ -134,8 +186,20 @@ describe('no secret leaves a run', () => {
     await new Promise<void>((r) => tee.listen(0, '127.0.0.1', r));
     mock.registerWebhook(`http://127.0.0.1:${(tee.address() as AddressInfo).port}${new URL(url).pathname}`);
     const transport = new Transport();
-    const client = new UpvestClient({ baseUrl: mock.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, signingKey: loadSigningKey({ key: encryptedPem, keyId: 'planted-key', passphrase: PASSPHRASE }), transport });
-    await client.send({ method: 'POST', path: '/portfolios/rebalancings/executions', body: { accounts: [mock.fixtures.accounts[0].id] }, idempotencyKey: UpvestClient.idempotencyKey(), auth: { scopes: ['portfolios:admin'] } });
+    const client = new UpvestClient({
+      baseUrl: mock.url,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      signingKey: loadSigningKey({ key: encryptedPem, keyId: 'planted-key', passphrase: PASSPHRASE }),
+      transport,
+    });
+    await client.send({
+      method: 'POST',
+      path: '/portfolios/rebalancings/executions',
+      body: { accounts: [mock.fixtures.accounts[0].id] },
+      idempotencyKey: UpvestClient.idempotencyKey(),
+      auth: { scopes: ['portfolios:admin'] },
+    });
     mock.advance(6_000);
     await mock.webhooks.idle();
     stop.abort();

@@ -25,12 +25,20 @@ describe('JWK and JWKS', () => {
     expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-521', kid: 'webhook-key-1', use: 'sig' });
     expect(jwk).not.toHaveProperty('d');
     const jwks = JSON.parse(JSON.stringify({ keys: [publicJwk(generateKeys('P-521', 'other').signing), jwk] }));
-    const signed = signRequest({ method: 'POST', url: '/webhooks', headers: { 'content-type': 'application/json' }, body: '{"id":"e-1"}' }, signing, { created: 1700000000 });
-    const result = verifyRequest({ method: 'POST', url: '/webhooks', headers: signed.headers, body: '{"id":"e-1"}' }, keyResolverFromJwks(jwks), { now: () => 1700000000_000 });
+    const signed = signRequest(
+      { method: 'POST', url: '/webhooks', headers: { 'content-type': 'application/json' }, body: '{"id":"e-1"}' },
+      signing,
+      { created: 1700000000 },
+    );
+    const result = verifyRequest(
+      { method: 'POST', url: '/webhooks', headers: signed.headers, body: '{"id":"e-1"}' },
+      keyResolverFromJwks(jwks),
+      { now: () => 1700000000_000 },
+    );
     expect(result).toMatchObject({ ok: true, keyId: 'webhook-key-1' });
   });
 
-  it('parses the JWKS example from Upvest\'s docs as an ECDSA P-521 key', () => {
+  it("parses the JWKS example from Upvest's docs as an ECDSA P-521 key", () => {
     const resolve = keyResolverFromJwks(UPVEST_DOCS_JWKS);
     const key = resolve('9ed77463-c18e-4794-ab5c-17423f9b801a');
     expect(key).toMatchObject({ keyId: '9ed77463-c18e-4794-ab5c-17423f9b801a', algorithm: 'ecdsa-p521-sha512' });
@@ -42,7 +50,9 @@ describe('JWK and JWKS', () => {
   it('skips keys that are not for signing, unsupported, or without kid', () => {
     const rsa = { ...generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' }), kid: 'rsa' };
     const docsKey = UPVEST_DOCS_JWKS.keys[0];
-    const resolve = keyResolverFromJwks({ keys: [rsa, { ...docsKey, kid: 'enc', use: 'enc' }, { ...docsKey, kid: undefined }, { ...docsKey, kid: 'sig' }] });
+    const resolve = keyResolverFromJwks({
+      keys: [rsa, { ...docsKey, kid: 'enc', use: 'enc' }, { ...docsKey, kid: undefined }, { ...docsKey, kid: 'sig' }],
+    });
     expect(resolve('rsa')).toBeUndefined();
     expect(resolve('enc')).toBeUndefined();
     expect(resolve('sig')).toMatchObject({ algorithm: 'ecdsa-p521-sha512' });

@@ -7,7 +7,14 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildSignatureBase, loadSigningKey, publicKeyFromPem, serializeSignatureParams, verifyRequest, type HttpMessage } from '../../src/signing/index.js';
+import {
+  buildSignatureBase,
+  loadSigningKey,
+  publicKeyFromPem,
+  serializeSignatureParams,
+  verifyRequest,
+  type HttpMessage,
+} from '../../src/signing/index.js';
 import { signBytes, verifyBytes } from '../../src/signing/keys.js';
 import { parseDictionary } from '../../src/signing/structured-fields.js';
 
@@ -51,7 +58,10 @@ describe('RFC 9421 Appendix B.1 test keys', () => {
 
 describe('RFC 9421 B.2.6: signing a request using ed25519', () => {
   const components = ['date', '@method', '@path', '@authority', 'content-type', 'content-length'];
-  const params = new Map<string, string | number>([['created', CREATED], ['keyid', 'test-key-ed25519']]);
+  const params = new Map<string, string | number>([
+    ['created', CREATED],
+    ['keyid', 'test-key-ed25519'],
+  ]);
   const expectedBase = [
     '"date": Tue, 20 Apr 2021 02:07:55 GMT',
     '"@method": POST',
@@ -61,7 +71,8 @@ describe('RFC 9421 B.2.6: signing a request using ed25519', () => {
     '"content-length": 18',
     '"@signature-params": ("date" "@method" "@path" "@authority" "content-type" "content-length");created=1618884473;keyid="test-key-ed25519"',
   ].join('\n');
-  const expectedSignatureInput = 'sig-b26=("date" "@method" "@path" "@authority" "content-type" "content-length");created=1618884473;keyid="test-key-ed25519"';
+  const expectedSignatureInput =
+    'sig-b26=("date" "@method" "@path" "@authority" "content-type" "content-length");created=1618884473;keyid="test-key-ed25519"';
   const expectedSignature = 'sig-b26=:wqcAqbmYJ2ji2glfAMaRy4gruYYnx2nEFN2HN6jrnDnQCK1u02Gb04v9EDgwUPiu4A0w6vuQv5lIp5WPpBKRCw==:';
 
   it('reproduces the signature base, Signature-Input and Signature byte for byte', () => {
@@ -74,7 +85,11 @@ describe('RFC 9421 B.2.6: signing a request using ed25519', () => {
   });
 
   it('takes @authority from an absolute URL as well as from the host header', () => {
-    const absolute = { ...TEST_REQUEST, url: 'https://Example.com/foo?param=Value&Pet=dog', headers: { ...TEST_REQUEST.headers, Host: 'ignored.example' } };
+    const absolute = {
+      ...TEST_REQUEST,
+      url: 'https://Example.com/foo?param=Value&Pet=dog',
+      headers: { ...TEST_REQUEST.headers, Host: 'ignored.example' },
+    };
     expect(buildSignatureBase(absolute, components, params)).toBe(expectedBase);
   });
 
@@ -82,21 +97,44 @@ describe('RFC 9421 B.2.6: signing a request using ed25519', () => {
     const key = publicKeyFromPem(readFileSync(fixture('rfc9421-test-key-ed25519.pub.pem'), 'utf8'), 'test-key-ed25519');
     expect(verifyBytes(Buffer.from(expectedBase), Buffer.from(expectedSignature.slice('sig-b26=:'.length, -1), 'base64'), key)).toBe(true);
     // This RFC example covers neither @query nor content-digest, both of which the Upvest profile requires here.
-    const request = { method: 'POST', url: TEST_REQUEST_TARGET, headers: { ...TEST_REQUEST.headers, 'Signature-Input': expectedSignatureInput, Signature: expectedSignature }, body: TEST_REQUEST_BODY };
+    const request = {
+      method: 'POST',
+      url: TEST_REQUEST_TARGET,
+      headers: { ...TEST_REQUEST.headers, 'Signature-Input': expectedSignatureInput, Signature: expectedSignature },
+      body: TEST_REQUEST_BODY,
+    };
     const options = { label: 'sig-b26', now: () => CREATED * 1000 };
-    expect(verifyRequest(request, () => key, options)).toMatchObject({ ok: false, step: 'required-components', message: expect.stringMatching(/not covered: @query/) });
-    expect(verifyRequest({ ...request, url: '/foo' }, () => key, options)).toMatchObject({ ok: false, step: 'content-digest', keyId: 'test-key-ed25519' });
+    expect(verifyRequest(request, () => key, options)).toMatchObject({
+      ok: false,
+      step: 'required-components',
+      message: expect.stringMatching(/not covered: @query/),
+    });
+    expect(verifyRequest({ ...request, url: '/foo' }, () => key, options)).toMatchObject({
+      ok: false,
+      step: 'content-digest',
+      keyId: 'test-key-ed25519',
+    });
   });
 
   it('parses and re-serializes the published Signature-Input exactly', () => {
     const member = parseDictionary(expectedSignatureInput).get('sig-b26');
-    expect(member && 'items' in member && serializeSignatureParams(member.items.map((item) => item.value as string), member.params)).toBe(expectedSignatureInput.slice('sig-b26='.length));
+    expect(
+      member &&
+        'items' in member &&
+        serializeSignatureParams(
+          member.items.map((item) => item.value as string),
+          member.params,
+        ),
+    ).toBe(expectedSignatureInput.slice('sig-b26='.length));
   });
 });
 
 describe('RFC 9421 B.2.4: signing a response using ecdsa-p256-sha256', () => {
   const components = ['@status', 'content-type', 'content-digest', 'content-length'];
-  const params = new Map<string, string | number>([['created', CREATED], ['keyid', 'test-key-ecc-p256']]);
+  const params = new Map<string, string | number>([
+    ['created', CREATED],
+    ['keyid', 'test-key-ecc-p256'],
+  ]);
   const expectedBase = [
     '"@status": 200',
     '"content-type": application/json',
@@ -104,7 +142,10 @@ describe('RFC 9421 B.2.4: signing a response using ecdsa-p256-sha256', () => {
     '"content-length": 23',
     '"@signature-params": ("@status" "content-type" "content-digest" "content-length");created=1618884473;keyid="test-key-ecc-p256"',
   ].join('\n');
-  const publishedSignature = Buffer.from('wNmSUAhwb5LxtOtOpNa6W5xj067m5hFrj0XQ4fvpaCLx0NKocgPquLgyahnzDnDAUy5eCdlYUEkLIj+32oiasw==', 'base64');
+  const publishedSignature = Buffer.from(
+    'wNmSUAhwb5LxtOtOpNa6W5xj067m5hFrj0XQ4fvpaCLx0NKocgPquLgyahnzDnDAUy5eCdlYUEkLIj+32oiasw==',
+    'base64',
+  );
   const publicKey = () => publicKeyFromPem(readFileSync(fixture('rfc9421-test-key-ecc-p256.pub.pem'), 'utf8'), 'test-key-ecc-p256');
 
   it('reproduces the signature base and verifies the published p1363 signature', () => {
@@ -121,7 +162,11 @@ describe('RFC 9421 B.2.4: signing a response using ecdsa-p256-sha256', () => {
   });
 
   it('signs with the RFC private key (SEC1 PEM) so that the RFC public key verifies', () => {
-    const key = loadSigningKey({ key: readFileSync(fixture('rfc9421-test-key-ecc-p256.pem'), 'utf8'), keyId: 'test-key-ecc-p256', ecdsaEncoding: 'p1363' });
+    const key = loadSigningKey({
+      key: readFileSync(fixture('rfc9421-test-key-ecc-p256.pem'), 'utf8'),
+      keyId: 'test-key-ecc-p256',
+      ecdsaEncoding: 'p1363',
+    });
     const signature = signBytes(Buffer.from(expectedBase), key);
     expect(signature).toHaveLength(64);
     expect(verifyBytes(Buffer.from(expectedBase), signature, { ...publicKey(), ecdsaEncoding: 'p1363' })).toBe(true);

@@ -4,15 +4,37 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateSigningKey, loadSigningKey, publicJwk, publicKeyFromJwk, publicKeyFromPem, signRequest, signRequestAsync, verifyRequest, type EcdsaEncoding, type SigningKey, type VerifyingKey } from '../../src/signing/index.js';
+import {
+  generateSigningKey,
+  loadSigningKey,
+  publicJwk,
+  publicKeyFromJwk,
+  publicKeyFromPem,
+  signRequest,
+  signRequestAsync,
+  verifyRequest,
+  type EcdsaEncoding,
+  type SigningKey,
+  type VerifyingKey,
+} from '../../src/signing/index.js';
 import { generateKeys, resolverOf, type KeyKind } from './keys.js';
 
 const NOW = 1700000000_000;
-const request = { method: 'PATCH', url: 'https://sandbox.upvest.co/users/u-1?dry_run=true', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer t' }, body: '{"first_name":"Ada"}' };
+const request = {
+  method: 'PATCH',
+  url: 'https://sandbox.upvest.co/users/u-1?dry_run=true',
+  headers: { 'Content-Type': 'application/json', Authorization: 'Bearer t' },
+  body: '{"first_name":"Ada"}',
+};
 
 function roundTrip(signing: SigningKey, verifying: VerifyingKey) {
   const signed = signRequest(request, signing, { now: () => NOW });
-  return { signed, result: verifyRequest({ ...request, url: '/users/u-1?dry_run=true', headers: signed.headers }, resolverOf(verifying), { now: () => NOW }) };
+  return {
+    signed,
+    result: verifyRequest({ ...request, url: '/users/u-1?dry_run=true', headers: signed.headers }, resolverOf(verifying), {
+      now: () => NOW,
+    }),
+  };
 }
 
 const signatureBytes = (headers: Record<string, string>) => Buffer.from(headers.signature.slice('sig1=:'.length, -1), 'base64');
@@ -43,7 +65,9 @@ describe.each<[KeyKind, SigningKey['algorithm']]>([
     expect(async.headers['signature-input']).toBe(sync.headers['signature-input']);
     // Ed25519 is deterministic; ECDSA signatures differ per call, both verify.
     if (algorithm === 'ed25519') expect(async.headers.signature).toBe(sync.headers.signature);
-    expect(verifyRequest({ ...request, url: '/users/u-1?dry_run=true', headers: async.headers }, resolverOf(verifying), { now: () => NOW })).toMatchObject({ ok: true, keyId: 'test-key' });
+    expect(
+      verifyRequest({ ...request, url: '/users/u-1?dry_run=true', headers: async.headers }, resolverOf(verifying), { now: () => NOW }),
+    ).toMatchObject({ ok: true, keyId: 'test-key' });
   });
 
   it('does not verify with another key of the same type', () => {
@@ -55,17 +79,20 @@ describe.each<[KeyKind, number]>([
   ['P-256', 64],
   ['P-521', 132],
 ])('%s ECDSA encodings', (kind, rawLength) => {
-  it.each<EcdsaEncoding>(['der', 'p1363'])('%s: signs in that encoding; a verifier accepts it when told so or when not told', (encoding) => {
-    const { signing, verifying } = generateKeys(kind, 'test-key', encoding);
-    const { signed, result } = roundTrip(signing, verifying);
-    expect(result).toMatchObject({ ok: true });
-    const bytes = signatureBytes(signed.headers);
-    if (encoding === 'p1363') expect(bytes).toHaveLength(rawLength);
-    else expect(bytes[0]).toBe(0x30); // a DER SEQUENCE
-    expect(roundTrip(signing, { ...verifying, ecdsaEncoding: encoding }).result).toMatchObject({ ok: true });
-    const other = encoding === 'der' ? 'p1363' : 'der';
-    expect(roundTrip(signing, { ...verifying, ecdsaEncoding: other }).result).toMatchObject({ ok: false, step: 'signature' });
-  });
+  it.each<EcdsaEncoding>(['der', 'p1363'])(
+    '%s: signs in that encoding; a verifier accepts it when told so or when not told',
+    (encoding) => {
+      const { signing, verifying } = generateKeys(kind, 'test-key', encoding);
+      const { signed, result } = roundTrip(signing, verifying);
+      expect(result).toMatchObject({ ok: true });
+      const bytes = signatureBytes(signed.headers);
+      if (encoding === 'p1363') expect(bytes).toHaveLength(rawLength);
+      else expect(bytes[0]).toBe(0x30); // a DER SEQUENCE
+      expect(roundTrip(signing, { ...verifying, ecdsaEncoding: encoding }).result).toMatchObject({ ok: true });
+      const other = encoding === 'der' ? 'p1363' : 'der';
+      expect(roundTrip(signing, { ...verifying, ecdsaEncoding: other }).result).toMatchObject({ ok: false, step: 'signature' });
+    },
+  );
 });
 
 describe('encrypted PEM files', () => {
@@ -77,7 +104,11 @@ describe('encrypted PEM files', () => {
     ['SEC1 P-256', { type: 'sec1', cipher: 'aes-128-cbc' }, 'P-256'],
   ] as const)('%s with a passphrase signs and verifies', (_name, encoding, curve) => {
     const passphrase = 'correct horse battery staple';
-    const pair = generateKeyPairSync('ec', { namedCurve: curve, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { ...encoding, format: 'pem', passphrase } });
+    const pair = generateKeyPairSync('ec', {
+      namedCurve: curve,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { ...encoding, format: 'pem', passphrase },
+    });
     expect(pair.privateKey).toMatch(/ENCRYPTED/);
     const path = join(dir, `${encoding.type}.pem`);
     writeFileSync(path, pair.privateKey);

@@ -1,13 +1,28 @@
 /** The strict RFC 8941 subset that signature-input, signature and content-digest are parsed with. */
 import { describe, expect, it } from 'vitest';
-import { ByteSequence, parseDictionary, serializeInnerList, serializeString, StructuredFieldError, Token } from '../../src/signing/structured-fields.js';
+import {
+  ByteSequence,
+  parseDictionary,
+  serializeInnerList,
+  serializeString,
+  StructuredFieldError,
+  Token,
+} from '../../src/signing/structured-fields.js';
 
 describe('parseDictionary', () => {
   it('parses inner lists, items, parameters and every supported bare item type', () => {
     const dictionary = parseDictionary('a=("x" "y\\"z");n=-12;t=tok/en:1;b=?0;f, b=:AQID:;p ,  c ');
     expect(dictionary.get('a')).toEqual({
-      items: [{ value: 'x', params: new Map() }, { value: 'y"z', params: new Map() }],
-      params: new Map<string, unknown>([['n', -12], ['t', new Token('tok/en:1')], ['b', false], ['f', true]]),
+      items: [
+        { value: 'x', params: new Map() },
+        { value: 'y"z', params: new Map() },
+      ],
+      params: new Map<string, unknown>([
+        ['n', -12],
+        ['t', new Token('tok/en:1')],
+        ['b', false],
+        ['f', true],
+      ]),
     });
     expect(dictionary.get('b')).toEqual({ value: new ByteSequence(Buffer.from([1, 2, 3])), params: new Map([['p', true]]) });
     expect(dictionary.get('c')).toEqual({ value: true, params: new Map() });

@@ -9,7 +9,10 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const spec = readFileSync(join(root, 'spec/openapi.yaml'), 'utf8');
 
 function generate(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/generate.ts'), ...args], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/generate.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -30,7 +33,11 @@ describe('npm run generate', () => {
   });
 
   test('--check fails and names each stale file when the spec changed without regenerating', () => {
-    const { status, output } = generate('--check', '--spec', specVariant((s) => s.replace('maximum: 1000', 'maximum: 500')));
+    const { status, output } = generate(
+      '--check',
+      '--spec',
+      specVariant((s) => s.replace('maximum: 1000', 'maximum: 500')),
+    );
     expect(status).toBe(1);
     expect(output).toContain('stale: generated/manifest.json');
     expect(output).toContain('stale: generated/param-validators.js');
@@ -61,7 +68,16 @@ describe('npm run generate', () => {
   });
 
   test('a spec that breaks OpenAPI 3.1 stops generation with the JSON pointer of the problem', () => {
-    const { status, output } = generate('--check', '--spec', specVariant((s) => s.replace("      operationId: getCurrentAccountValuation\n", "      operationId: getCurrentAccountValuation\n      deprecated: sometimes\n")));
+    const { status, output } = generate(
+      '--check',
+      '--spec',
+      specVariant((s) =>
+        s.replace(
+          '      operationId: getCurrentAccountValuation\n',
+          '      operationId: getCurrentAccountValuation\n      deprecated: sometimes\n',
+        ),
+      ),
+    );
     expect(status).toBe(1);
     expect(output).toContain('is not a valid OpenAPI 3.1 document');
     expect(output).toMatch(/at \/paths\/~1accounts~1\{account_id\}~1valuations~1current\/get/);
@@ -77,6 +93,8 @@ describe('npm run generate', () => {
     );
     const { status, output } = generate('--check', '--spec', withoutHeader);
     expect(status).toBe(1);
-    expect(output).toContain("at /paths/~1accounts~1{account_id}~1valuations~1current/get/responses/200/headers: response does not document the upvest-request-id header");
+    expect(output).toContain(
+      'at /paths/~1accounts~1{account_id}~1valuations~1current/get/responses/200/headers: response does not document the upvest-request-id header',
+    );
   });
 });

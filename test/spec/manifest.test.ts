@@ -19,9 +19,18 @@ describe('generated/manifest.json', () => {
     expect(list.scopes).toEqual([['portfolios:read'], ['portfolios:admin']]);
     expect(list.responses.map((r) => r.status)).toEqual(['200', '400', '401', '403', '404', '405', '406', '429', '500', '503', '504']);
     const limit = list.parameters.find((p) => p.name === 'limit');
-    expect(limit).toMatchObject({ in: 'query', required: false, constraints: { type: 'integer', minimum: 0, maximum: 1000, default: 100 } });
+    expect(limit).toMatchObject({
+      in: 'query',
+      required: false,
+      constraints: { type: 'integer', minimum: 0, maximum: 1000, default: 100 },
+    });
     expect(list.parameters.find((p) => p.name === 'order')?.constraints.enum).toEqual(['ASC']);
-    expect(list.pagination).toEqual({ items: '/data', id: '/id', sort: { status: '/status' }, dateFilter: { field: '/created_at', start: 'start_date', end: 'end_date' } });
+    expect(list.pagination).toEqual({
+      items: '/data',
+      id: '/id',
+      sort: { status: '/status' },
+      dateFilter: { field: '/created_at', start: 'start_date', end: 'end_date' },
+    });
     const trigger = operationById('triggerPortfolioRebalancing');
     expect(trigger.scopes).toEqual([['portfolios:admin']]);
     expect(trigger.requestBody).toMatchObject({ required: true, oneOfBranches: 2 });
@@ -33,7 +42,10 @@ describe('generated/manifest.json', () => {
   test('every response names a generated validator and its closed twin', () => {
     for (const op of manifest.operations) {
       for (const response of op.responses) {
-        expect(response.headers.find((h) => h.name === 'upvest-request-id')).toMatchObject({ required: true, constraints: { format: 'uuid' } });
+        expect(response.headers.find((h) => h.name === 'upvest-request-id')).toMatchObject({
+          required: true,
+          constraints: { format: 'uuid' },
+        });
         for (const content of response.contents) {
           expect(typeof bodyValidator(content.validator)).toBe('function');
           expect(typeof bodyValidator(content.closedValidator)).toBe('function');
@@ -45,8 +57,20 @@ describe('generated/manifest.json', () => {
 
   test('lists every webhook event type exactly as documented', () => {
     expect(Object.fromEntries(manifest.webhooks.map((w) => [w.name, w.eventTypes]))).toEqual({
-      rebalancingExecutionOrderEvent: ['REBALANCING_EXECUTION_ORDER.NEW', 'REBALANCING_EXECUTION_ORDER.PROCESSING', 'REBALANCING_EXECUTION_ORDER.CANCELLED', 'REBALANCING_EXECUTION_ORDER.FILLED'],
-      accountEvent: ['ACCOUNT.CREATED', 'ACCOUNT.ACTIVATED', 'ACCOUNT.CLOSING_INITIATED', 'ACCOUNT.CLOSED', 'ACCOUNT.LOCKED', 'ACCOUNT.UPDATED'],
+      rebalancingExecutionOrderEvent: [
+        'REBALANCING_EXECUTION_ORDER.NEW',
+        'REBALANCING_EXECUTION_ORDER.PROCESSING',
+        'REBALANCING_EXECUTION_ORDER.CANCELLED',
+        'REBALANCING_EXECUTION_ORDER.FILLED',
+      ],
+      accountEvent: [
+        'ACCOUNT.CREATED',
+        'ACCOUNT.ACTIVATED',
+        'ACCOUNT.CLOSING_INITIATED',
+        'ACCOUNT.CLOSED',
+        'ACCOUNT.LOCKED',
+        'ACCOUNT.UPDATED',
+      ],
       accountValuationEvent: ['ACCOUNT_VALUATION.CREATED'],
       intradayAccountValuationEvent: ['INTRADAY_ACCOUNT_VALUATION.CREATED'],
     });
@@ -55,7 +79,10 @@ describe('generated/manifest.json', () => {
 
   test('lists every enum of responses and webhooks with its pointer', () => {
     const at = (scope: string, pointer: string) =>
-      manifest.enums.find((e) => (e.scope.kind === 'response' ? `${e.scope.operationId} ${e.scope.status}` : e.scope.webhook) === scope && e.pointer === pointer)?.values;
+      manifest.enums.find(
+        (e) =>
+          (e.scope.kind === 'response' ? `${e.scope.operationId} ${e.scope.status}` : e.scope.webhook) === scope && e.pointer === pointer,
+      )?.values;
     expect(at('listPortfolioRebalancingExecutionOrders 200', '/data/*/status')).toEqual(['NEW', 'PROCESSING', 'FILLED', 'CANCELLED']);
     expect(at('listPortfolioRebalancingExecutionOrders 200', '/data/*/cancellation_reason')).toHaveLength(8);
     expect(at('listPortfolioRebalancingExecutionOrders 200', '/meta/sort')).toEqual(['status']);

@@ -7,21 +7,28 @@ const byFile = new Map(deviations.map((d) => [d.sample, d]));
 
 describe('spec/samples', () => {
   test('the index lists every sample file and only existing files', () => {
-    const files = readdirSync(new URL('../../spec/samples/', import.meta.url)).filter((f) => f.endsWith('.json') && f !== 'index.json' && f !== 'deviations.json');
+    const files = readdirSync(new URL('../../spec/samples/', import.meta.url)).filter(
+      (f) => f.endsWith('.json') && f !== 'index.json' && f !== 'deviations.json',
+    );
     expect(sampleIndex.map((s) => s.file).sort()).toEqual(files.sort());
   });
 
   test('every deviation names an indexed sample', () => {
-    for (const d of deviations) expect(sampleIndex.some((s) => s.file === d.sample), d.sample).toBe(true);
+    for (const d of deviations)
+      expect(
+        sampleIndex.some((s) => s.file === d.sample),
+        d.sample,
+      ).toBe(true);
   });
 
   test('the seeds contribute samples of every kind, operation and status they document', () => {
     expect(sampleIndex.filter((s) => s.kind === 'request')).toHaveLength(2);
-    expect(sampleIndex.filter((s) => s.kind === 'webhook').map((s) => s.eventType).sort()).toEqual([
-      'ACCOUNT_VALUATION.CREATED',
-      'INTRADAY_ACCOUNT_VALUATION.CREATED',
-      'REBALANCING_EXECUTION_ORDER.NEW',
-    ]);
+    expect(
+      sampleIndex
+        .filter((s) => s.kind === 'webhook')
+        .map((s) => s.eventType)
+        .sort(),
+    ).toEqual(['ACCOUNT_VALUATION.CREATED', 'INTRADAY_ACCOUNT_VALUATION.CREATED', 'REBALANCING_EXECUTION_ORDER.NEW']);
     expect(sampleIndex.filter((s) => s.kind === 'response')).toHaveLength(52);
   });
 

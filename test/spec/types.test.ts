@@ -22,8 +22,18 @@ const currentValuation: Valuation = {
   id: '404b170a-9042-11ed-9a51-2eabd0c03f8a',
   price_quality: 'EOD',
   security_positions: [
-    { instrument: { isin: 'DE0007664005', uuid: '123e4567-e89b-12d3-a456-426614174000' }, quantity: '0.65', value: { amount: '104.81', currency: 'EUR', price_time: '2023-01-09T00:00:00Z' }, weight: '0.736595' },
-    { instrument: { isin: 'FR0010524777', uuid: '48b798b7-3a62-4f30-8307-ee94d35b21b7' }, quantity: '1.00', value: { amount: '37.48', currency: 'EUR', price_time: '2023-01-09T00:00:00Z' }, weight: '0.263405' },
+    {
+      instrument: { isin: 'DE0007664005', uuid: '123e4567-e89b-12d3-a456-426614174000' },
+      quantity: '0.65',
+      value: { amount: '104.81', currency: 'EUR', price_time: '2023-01-09T00:00:00Z' },
+      weight: '0.736595',
+    },
+    {
+      instrument: { isin: 'FR0010524777', uuid: '48b798b7-3a62-4f30-8307-ee94d35b21b7' },
+      quantity: '1.00',
+      value: { amount: '37.48', currency: 'EUR', price_time: '2023-01-09T00:00:00Z' },
+      weight: '0.263405',
+    },
     { instrument: { isin: 'SE0019889775', uuid: '7499ccf8-6fa5-43ef-af9e-dd062e10ab59' }, quantity: '5.00', value: null, weight: null },
   ],
   total_security_value: { amount: '142.29', currency: 'EUR' },
@@ -64,7 +74,12 @@ describe('generated types agree with generated validators', () => {
     expect(trigger).toEqual(loadSample('triggerPortfolioRebalancing.request.allocations.json'));
     expect(validators.request_triggerPortfolioRebalancing_json(trigger)).toBe(true);
     expect(cancelledOrder).toEqual((loadSample('listPortfolioRebalancingExecutionOrders.200.json') as { data: unknown[] }).data[3]);
-    expect(validators.response_listPortfolioRebalancingExecutionOrders_200_json({ meta: { offset: 0, limit: 10, count: 1, total_count: 1 }, data: [cancelledOrder] })).toBe(true);
+    expect(
+      validators.response_listPortfolioRebalancingExecutionOrders_200_json({
+        meta: { offset: 0, limit: 10, count: 1, total_count: 1 },
+        data: [cancelledOrder],
+      }),
+    ).toBe(true);
     expect(notFound).toEqual(loadSample('listAccountValuations.404.not-found.json'));
     expect(validators.response_listAccountValuations_404_problem_json(notFound)).toBe(true);
   });

@@ -22,8 +22,19 @@ describe('generated validators reject single faults', () => {
   });
 
   test('the faults the issue names all occur across the validators', () => {
-    const kinds = new Set(all.flatMap((v) => invalidVariants(storedSchema(v) as Schema, generateInstance(storedSchema(v) as Schema, { seed: 7 })).map((x) => x.kind)));
-    expect([...kinds].sort()).toEqual(['broken-format', 'broken-pattern', 'drop-required', 'null-not-nullable', 'out-of-enum', 'wrong-type']);
+    const kinds = new Set(
+      all.flatMap((v) =>
+        invalidVariants(storedSchema(v) as Schema, generateInstance(storedSchema(v) as Schema, { seed: 7 })).map((x) => x.kind),
+      ),
+    );
+    expect([...kinds].sort()).toEqual([
+      'broken-format',
+      'broken-pattern',
+      'drop-required',
+      'null-not-nullable',
+      'out-of-enum',
+      'wrong-type',
+    ]);
   });
 });
 
@@ -63,12 +74,19 @@ describe('undocumented properties are a separate, lower-severity finding', () =>
   test('an extra property is reported as undocumented, not as a violation', () => {
     const validator = 'response_retrievePortfolioRebalancingExecution_200_json';
     const body = { ...(generateInstance(storedSchema(validator) as Schema, { seed: 1 }) as object), rebalancing_mode: 'FULL' };
-    expect(validateBody(validator, body)).toEqual({ valid: true, violations: [], undocumented: [{ instancePath: '', property: 'rebalancing_mode' }] });
+    expect(validateBody(validator, body)).toEqual({
+      valid: true,
+      violations: [],
+      undocumented: [{ instancePath: '', property: 'rebalancing_mode' }],
+    });
   });
 
   test('nested extra properties are found at their own pointer', () => {
     const validator = 'response_listAccountValuations_200_json';
-    const body = generateInstance(storedSchema(validator) as Schema, { seed: 2 }) as { data: { security_positions: { instrument: Record<string, unknown> }[] }[]; meta: Record<string, unknown> };
+    const body = generateInstance(storedSchema(validator) as Schema, { seed: 2 }) as {
+      data: { security_positions: { instrument: Record<string, unknown> }[] }[];
+      meta: Record<string, unknown>;
+    };
     body.data[0].security_positions[0].instrument.wkn = '766400';
     body.meta.next = null;
     const result = validateBody(validator, body);
@@ -83,7 +101,10 @@ describe('undocumented properties are a separate, lower-severity finding', () =>
   });
 
   test('in a oneOf, only the matching branch reports undocumented properties', () => {
-    const business = generateInstance(storedSchema('event_ACCOUNT_UPDATED') as Schema, { seed: 4, choices: { '/object': { branch: 1 } } }) as { object: Record<string, unknown> };
+    const business = generateInstance(storedSchema('event_ACCOUNT_UPDATED') as Schema, {
+      seed: 4,
+      choices: { '/object': { branch: 1 } },
+    }) as { object: Record<string, unknown> };
     expect(validateBody('event_ACCOUNT_UPDATED', business)).toEqual({ valid: true, violations: [], undocumented: [] });
     business.object.tax_id = 'DE123';
     expect(validateBody('event_ACCOUNT_UPDATED', business).undocumented).toEqual([{ instancePath: '/object', property: 'tax_id' }]);
@@ -93,19 +114,32 @@ describe('undocumented properties are a separate, lower-severity finding', () =>
     // The closed twin drops formats and patterns there (the type picks the branch); the
     // property check itself must stay.
     const validator = 'response_listAccountValuations_200_json';
-    const body = generateInstance(storedSchema(validator) as Schema, { seed: 2, choices: { '/data/*/security_positions/*/value': { branch: 0 } } }) as {
+    const body = generateInstance(storedSchema(validator) as Schema, {
+      seed: 2,
+      choices: { '/data/*/security_positions/*/value': { branch: 0 } },
+    }) as {
       data: { security_positions: { value: Record<string, unknown> | null }[] }[];
     };
     const position = body.data[0].security_positions[0];
     position.value = { ...(position.value ?? { amount: '1.00', currency: 'EUR', price_time: '2024-01-01T00:00:00Z' }), fx_rate: '1.0' };
-    expect(validateBody(validator, body)).toEqual({ valid: true, violations: [], undocumented: [{ instancePath: '/data/0/security_positions/0/value', property: 'fx_rate' }] });
+    expect(validateBody(validator, body)).toEqual({
+      valid: true,
+      violations: [],
+      undocumented: [{ instancePath: '/data/0/security_positions/0/value', property: 'fx_rate' }],
+    });
     // And the open validator still judges the content the twin no longer repeats.
     position.value.price_time = 'yesterday';
-    expect(validateBody(validator, body).violations.map((v) => [v.instancePath, v.keyword])).toContainEqual(['/data/0/security_positions/0/value/price_time', 'format']);
+    expect(validateBody(validator, body).violations.map((v) => [v.instancePath, v.keyword])).toContainEqual([
+      '/data/0/security_positions/0/value/price_time',
+      'format',
+    ]);
   });
 
   test('a valid Business Account never matches the Account branch as well', () => {
-    const business = generateInstance(storedSchema('event_ACCOUNT_CREATED') as Schema, { seed: 5, choices: { '/object': { branch: 1 } } }) as { object: Record<string, unknown> };
+    const business = generateInstance(storedSchema('event_ACCOUNT_CREATED') as Schema, {
+      seed: 5,
+      choices: { '/object': { branch: 1 } },
+    }) as { object: Record<string, unknown> };
     // Even carrying an Account-only field, it must match exactly one branch.
     business.object.users = [];
     expect(validateBody('event_ACCOUNT_CREATED', business).valid).toBe(true);

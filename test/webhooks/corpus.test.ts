@@ -10,7 +10,11 @@ describe('webhook corpus', () => {
   test('every event validates against the validator of its type, with no undocumented property', () => {
     for (const { type, event } of corpus) {
       const validator = manifest.eventTypes.find((t) => t.type === type)!.validator;
-      expect(validateBody(validator, event), `${type} ${JSON.stringify(event).slice(0, 120)}`).toEqual({ valid: true, violations: [], undocumented: [] });
+      expect(validateBody(validator, event), `${type} ${JSON.stringify(event).slice(0, 120)}`).toEqual({
+        valid: true,
+        violations: [],
+        undocumented: [],
+      });
     }
   });
 
@@ -20,10 +24,26 @@ describe('webhook corpus', () => {
 
   test('the coverage test can fail: a corpus without one enum value, branch or type shows the gap', () => {
     const without = (drop: (e: CorpusEvent) => boolean) => corpusGaps(corpus.filter((e) => !drop(e)));
-    expect(without((e) => (e.event.object as { cancellation_reason?: string }).cancellation_reason === 'UNKNOWN')).toContainEqual({ kind: 'enum-value', webhook: 'rebalancingExecutionOrderEvent', detail: '/object/cancellation_reason = UNKNOWN' });
-    expect(without((e) => 'business_id' in (e.event.object as object))).toContainEqual({ kind: 'branch', webhook: 'accountEvent', detail: '/object branch 1' });
-    expect(without((e) => e.type === 'ACCOUNT.LOCKED')).toContainEqual({ kind: 'event-type', webhook: 'accountEvent', detail: 'ACCOUNT.LOCKED' });
-    expect(without((e) => JSON.stringify(e.event).includes('"weight":null'))).toContainEqual({ kind: 'null', webhook: 'accountValuationEvent', detail: '/object/security_positions/*/weight' });
+    expect(without((e) => (e.event.object as { cancellation_reason?: string }).cancellation_reason === 'UNKNOWN')).toContainEqual({
+      kind: 'enum-value',
+      webhook: 'rebalancingExecutionOrderEvent',
+      detail: '/object/cancellation_reason = UNKNOWN',
+    });
+    expect(without((e) => 'business_id' in (e.event.object as object))).toContainEqual({
+      kind: 'branch',
+      webhook: 'accountEvent',
+      detail: '/object branch 1',
+    });
+    expect(without((e) => e.type === 'ACCOUNT.LOCKED')).toContainEqual({
+      kind: 'event-type',
+      webhook: 'accountEvent',
+      detail: 'ACCOUNT.LOCKED',
+    });
+    expect(without((e) => JSON.stringify(e.event).includes('"weight":null'))).toContainEqual({
+      kind: 'null',
+      webhook: 'accountValuationEvent',
+      detail: '/object/security_positions/*/weight',
+    });
   });
 
   test('includes the recorded samples that validate; the documented deviation is left out for its reason', () => {

@@ -9,7 +9,6 @@ import { sendDelivery } from '../../src/webhooks/delivery.js';
 import { mockSetup, type MockSetup } from '../helpers/mock-setup.js';
 import { capture } from '../helpers/output.js';
 
-
 async function listening(output: ReturnType<typeof capture>): Promise<string> {
   for (let i = 0; i < 500; i++) {
     const line = output.lines.find((l) => l.startsWith('listening for webhook deliveries on '));
@@ -31,19 +30,48 @@ describe('upvest-conformance listen', () => {
     const output = capture();
     const cassette = join(mkdtempSync(join(tmpdir(), 'uc-listen-')), 'deliveries.ndjson');
     const expect3 = 'REBALANCING_EXECUTION_ORDER.NEW,REBALANCING_EXECUTION_ORDER.PROCESSING,REBALANCING_EXECUTION_ORDER.FILLED';
-    const running = main(['listen', '--port', '0', '--jwks-url', `${setup.mock.url}/auth/verify_keys`, '--cassette', cassette, '--expect', expect3, '--timeout', '20'], output);
+    const running = main(
+      [
+        'listen',
+        '--port',
+        '0',
+        '--jwks-url',
+        `${setup.mock.url}/auth/verify_keys`,
+        '--cassette',
+        cassette,
+        '--expect',
+        expect3,
+        '--timeout',
+        '20',
+      ],
+      output,
+    );
     const url = await listening(output);
     setup.mock.registerWebhook(url);
-    const created = await setup.send({ method: 'POST', path: '/portfolios/rebalancings/executions', body: { accounts: [setup.mock.fixtures.accounts[0].id] }, idempotencyKey: UpvestClient.idempotencyKey(), auth: { scopes: ['portfolios:admin'] } });
+    const created = await setup.send({
+      method: 'POST',
+      path: '/portfolios/rebalancings/executions',
+      body: { accounts: [setup.mock.fixtures.accounts[0].id] },
+      idempotencyKey: UpvestClient.idempotencyKey(),
+      auth: { scopes: ['portfolios:admin'] },
+    });
     expect(created.status).toBe(200);
     setup.clock.advance(2_000);
     setup.clock.advance(3_000);
     expect(await running).toBe(0);
     const events = output.lines.filter((l) => / ✓ REBALANCING_EXECUTION_ORDER\./.test(l));
-    expect(events.map((l) => /✓ (\S+)/.exec(l)![1])).toEqual(['REBALANCING_EXECUTION_ORDER.NEW', 'REBALANCING_EXECUTION_ORDER.PROCESSING', 'REBALANCING_EXECUTION_ORDER.FILLED']);
+    expect(events.map((l) => /✓ (\S+)/.exec(l)![1])).toEqual([
+      'REBALANCING_EXECUTION_ORDER.NEW',
+      'REBALANCING_EXECUTION_ORDER.PROCESSING',
+      'REBALANCING_EXECUTION_ORDER.FILLED',
+    ]);
     expect(events.every((l) => l.includes('signature ok'))).toBe(true);
     // The cassette replays: the same events, headers redacted.
-    expect(readCassette(cassette).map((e) => (e as { type: string }).type)).toEqual(['REBALANCING_EXECUTION_ORDER.NEW', 'REBALANCING_EXECUTION_ORDER.PROCESSING', 'REBALANCING_EXECUTION_ORDER.FILLED']);
+    expect(readCassette(cassette).map((e) => (e as { type: string }).type)).toEqual([
+      'REBALANCING_EXECUTION_ORDER.NEW',
+      'REBALANCING_EXECUTION_ORDER.PROCESSING',
+      'REBALANCING_EXECUTION_ORDER.FILLED',
+    ]);
     expect(readFileSync(cassette, 'utf8')).toContain('"signature":"sig1=:[REDACTED]:"');
   });
 
@@ -51,7 +79,13 @@ describe('upvest-conformance listen', () => {
     const output = capture();
     const running = main(['listen', '--port', '0', '--expect', 'ACCOUNT.CREATED', '--timeout', '10'], output);
     const url = await listening(output);
-    const bad = { id: '54b8d84f-5bd0-4e43-bf0f-164388cb4c23', created_at: '2021-07-21T14:10:00Z', type: 'ACCOUNT.CREATED', object: { id: 'x' }, webhook_id: 'cd2e4183-4e62-4e0f-981b-44b594d14610' };
+    const bad = {
+      id: '54b8d84f-5bd0-4e43-bf0f-164388cb4c23',
+      created_at: '2021-07-21T14:10:00Z',
+      type: 'ACCOUNT.CREATED',
+      object: { id: 'x' },
+      webhook_id: 'cd2e4183-4e62-4e0f-981b-44b594d14610',
+    };
     expect((await sendDelivery(url, JSON.stringify({ payload: [bad] }))).status).toBe(200);
     expect(await running).toBe(1);
     expect(output.lines.some((l) => l.includes('✗ ACCOUNT.CREATED') && l.includes('must'))).toBe(true);
@@ -68,7 +102,23 @@ describe('upvest-conformance listen', () => {
     const stop = new AbortController();
     const running = main(['listen', '--port', '0'], output, stop.signal);
     const url = await listening(output);
-    const event = { id: '8962b496-8d42-4560-bfab-10490dd1a721', created_at: '2023-01-10T00:15:32Z', type: 'ACCOUNT.LOCKED', webhook_id: '9df39835-be87-4243-9018-f2500b39cee6', object: { id: '51cdc0cc-9042-41ed-b017-2eabd0c03f8a', created_at: '2023-01-10T00:15:22Z', updated_at: '2023-01-10T00:15:22Z', account_group_id: '51cdc0cc-9042-41ed-b017-2eabd0c03f8b', type: 'TRADING', users: [], name: 'x', status: 'LOCKED', account_number: 1 } };
+    const event = {
+      id: '8962b496-8d42-4560-bfab-10490dd1a721',
+      created_at: '2023-01-10T00:15:32Z',
+      type: 'ACCOUNT.LOCKED',
+      webhook_id: '9df39835-be87-4243-9018-f2500b39cee6',
+      object: {
+        id: '51cdc0cc-9042-41ed-b017-2eabd0c03f8a',
+        created_at: '2023-01-10T00:15:22Z',
+        updated_at: '2023-01-10T00:15:22Z',
+        account_group_id: '51cdc0cc-9042-41ed-b017-2eabd0c03f8b',
+        type: 'TRADING',
+        users: [],
+        name: 'x',
+        status: 'LOCKED',
+        account_number: 1,
+      },
+    };
     await sendDelivery(url, JSON.stringify(event));
     await sendDelivery(url, JSON.stringify(event));
     stop.abort();

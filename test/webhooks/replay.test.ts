@@ -22,7 +22,15 @@ afterAll(async () => jwks.close());
 async function replay(flaw: ConsumerFlaw, options: { expectSignatureVerification?: boolean; mode?: 'bundled' | 'single' } = {}) {
   const consumer = await startConsumer(flaw, jwks.url);
   try {
-    const outcomes = await replayToConsumer({ to: consumer.url, events, mode: options.mode ?? 'bundled', maxBatch: 10, signingKey: key, expectSignatureVerification: options.expectSignatureVerification ?? true, timeoutMs: 5_000 });
+    const outcomes = await replayToConsumer({
+      to: consumer.url,
+      events,
+      mode: options.mode ?? 'bundled',
+      maxBatch: 10,
+      signingKey: key,
+      expectSignatureVerification: options.expectSignatureVerification ?? true,
+      timeoutMs: 5_000,
+    });
     return { outcomes, handled: consumer.handled, byCheck: (name: string) => outcomes.find((o) => o.check === name) as CheckOutcome };
   } finally {
     await consumer.close();
@@ -59,7 +67,11 @@ describe('replay against consumers', () => {
   test('a consumer that ignores signatures fails when verification is expected, warns otherwise', async () => {
     const strict = (await replay('ignores-signatures')).byCheck('consumer-verifies-signatures');
     expect(strict.status).toBe('failed');
-    expect(strict.failures.map((f) => f.message)).toEqual(['a delivery without a signature was accepted', 'a delivery with a forged signature was accepted', 'a delivery signed an hour ago (expired) was accepted']);
+    expect(strict.failures.map((f) => f.message)).toEqual([
+      'a delivery without a signature was accepted',
+      'a delivery with a forged signature was accepted',
+      'a delivery signed an hour ago (expired) was accepted',
+    ]);
     const lenient = (await replay('ignores-signatures', { expectSignatureVerification: false })).byCheck('consumer-verifies-signatures');
     expect(lenient.status).toBe('passed');
     expect(lenient.warnings).toHaveLength(3);
@@ -78,7 +90,14 @@ describe('replay against consumers', () => {
   });
 
   test('an unreachable consumer is an error, not a pass', async () => {
-    const outcomes = await replayToConsumer({ to: 'http://127.0.0.1:9/hooks', events: events.slice(0, 3), mode: 'bundled', signingKey: key, expectSignatureVerification: true, timeoutMs: 2_000 });
+    const outcomes = await replayToConsumer({
+      to: 'http://127.0.0.1:9/hooks',
+      events: events.slice(0, 3),
+      mode: 'bundled',
+      signingKey: key,
+      expectSignatureVerification: true,
+      timeoutMs: 2_000,
+    });
     expect(outcomes[0].status).toBe('error');
     expect(outcomes[0].errors[0].message).toMatch(/ECONNREFUSED/);
   });

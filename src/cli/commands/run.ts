@@ -1,6 +1,6 @@
 /** `upvest-conformance run`: every check against a target (default: the bundled mock), then the reports. */
 import { existsSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { ConfigInvalidError, CrossOriginRedirectError, HarnessError, TokenRequestError } from '../../errors.js';
 import { loadRunConfig, type RunConfig } from '../../config/load.js';
 import { RUN_SETTINGS, type RunSettingKey } from '../../config/settings.js';
@@ -24,12 +24,17 @@ export function addRunOptions(command: Command): Command {
     const placeholder = 'valueName' in setting && setting.valueName ? ` <${setting.valueName.toLowerCase()}>` : '';
     const env = 'env' in setting && setting.env ? ` [env ${setting.env}]` : '';
     // Defaults are shown, not given to commander: they must not outrank the environment or the config file.
-    const fallback = 'default' in setting && setting.kind !== 'boolean' && !(Array.isArray(setting.default) && setting.default.length === 0) ? ` (default: ${Array.isArray(setting.default) ? setting.default.join(',') : String(setting.default)})` : '';
+    const fallback =
+      'default' in setting && setting.kind !== 'boolean' && !(Array.isArray(setting.default) && setting.default.length === 0)
+        ? ` (default: ${Array.isArray(setting.default) ? setting.default.join(',') : String(setting.default)})`
+        : '';
     const option = new Option(`${setting.flag}${setting.kind === 'boolean' ? '' : placeholder}`, `${setting.description}${fallback}${env}`);
     if (setting.kind === 'list') option.argParser(collect);
     command.addOption(option);
   }
-  command.addOption(new Option('--config <file>', 'Config file (JSON or .ts); default upvest-conformance.config.json or .ts in the working directory.'));
+  command.addOption(
+    new Option('--config <file>', 'Config file (JSON or .ts); default upvest-conformance.config.json or .ts in the working directory.'),
+  );
   return command;
 }
 
@@ -37,7 +42,16 @@ export function addRunOptions(command: Command): Command {
 function flagsOf(options: Record<string, unknown>): Partial<Record<RunSettingKey, unknown>> {
   const flags: Partial<Record<RunSettingKey, unknown>> = {};
   for (const setting of RUN_SETTINGS) {
-    const value = options[setting.key === 'reporters' ? 'reporter' : setting.key === 'accountIds' ? 'accountId' : setting.key === 'triggerAccountIds' ? 'triggerAccountId' : setting.key];
+    const value =
+      options[
+        setting.key === 'reporters'
+          ? 'reporter'
+          : setting.key === 'accountIds'
+            ? 'accountId'
+            : setting.key === 'triggerAccountIds'
+              ? 'triggerAccountId'
+              : setting.key
+      ];
     if (value !== undefined) flags[setting.key] = value;
   }
   return flags;
@@ -133,7 +147,10 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     createSelection(config.only, config.skip);
     const baseline = readBaselineFor(config);
     // Load the key now: a bad key is a configuration error before anything runs.
-    const signingKey = config.signingKey && config.sign ? loadSigningKey({ key: config.signingKey, keyId: config.signingKeyId ?? 'default', passphrase: config.signingKeyPassphrase }) : undefined;
+    const signingKey =
+      config.signingKey && config.sign
+        ? loadSigningKey({ key: config.signingKey, keyId: config.signingKeyId ?? 'default', passphrase: config.signingKeyPassphrase })
+        : undefined;
     const embedded = config.baseUrl ? undefined : await startEmbeddedMock(signingKey);
     try {
       const target = describeTarget(config, embedded, baseline);
@@ -147,7 +164,10 @@ export function registerRunCommand(program: Command, context: CommandContext): v
       const report = summary.report;
       if (!report) throw new ConfigInvalidError('the suites produced no report');
       if (config.updateBaseline && config.baseline) {
-        const next = updatedBaseline(baseline, report.operations.flatMap((o) => o.checks));
+        const next = updatedBaseline(
+          baseline,
+          report.operations.flatMap((o) => o.checks),
+        );
         writeBaseline(config.baseline, next);
         context.output.out(`wrote ${config.baseline} (${next.entries.length} entries; give each new one its reason)`);
         // Every failure is now a listed deviation: only gates and unusable targets still fail.

@@ -1,5 +1,5 @@
 /** `upvest-conformance replay` and `upvest-conformance listen`: the webhook side of an integration. */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { secrets } from '../../client/redact.js';
 import { generateSigningKey, loadSigningKey, type SigningKey } from '../../signing/index.js';
@@ -27,7 +27,10 @@ function urlOption(flag: string) {
 
 function checkTypes(types: string[]): void {
   const unknown = types.filter((t) => !manifest.eventTypes.some((e) => e.type === t));
-  if (unknown.length > 0) throw new UsageError(`unknown event type ${unknown.join(', ')}`, { hint: `Documented types: ${manifest.eventTypes.map((e) => e.type).join(', ')}.` });
+  if (unknown.length > 0)
+    throw new UsageError(`unknown event type ${unknown.join(', ')}`, {
+      hint: `Documented types: ${manifest.eventTypes.map((e) => e.type).join(', ')}.`,
+    });
 }
 
 export function registerWebhookCommands(program: Command, context: CommandContext): void {
@@ -37,82 +40,180 @@ export function registerWebhookCommands(program: Command, context: CommandContex
     .addOption(new Option('--to <url>', 'The consumer endpoint to deliver to.').makeOptionMandatory().argParser(urlOption('--to')))
     .addOption(new Option('--type <type>', 'Replay only events of this type (repeatable or comma-separated).').argParser(collect))
     .addOption(new Option('--cassette <file>', 'Replay the events of a cassette recorded by `listen` instead of the corpus.'))
-    .addOption(new Option('--mode <mode>', 'bundled: {"payload": [events]} per request, as Upvest delivers; single: one event per request.').choices(['bundled', 'single']).default('bundled'))
+    .addOption(
+      new Option('--mode <mode>', 'bundled: {"payload": [events]} per request, as Upvest delivers; single: one event per request.')
+        .choices(['bundled', 'single'])
+        .default('bundled'),
+    )
     .addOption(new Option('--batch <n>', 'Events per bundled delivery.').default(10).argParser(integerOption('--batch', 1, 1000)))
     .addOption(new Option('--no-sign', 'Send deliveries unsigned.'))
-    .addOption(new Option('--signing-key <path|pem>', 'Key to sign deliveries with (default: a P-521 key generated for the run) [env UPVEST_WEBHOOK_SIGNING_KEY].'))
+    .addOption(
+      new Option(
+        '--signing-key <path|pem>',
+        'Key to sign deliveries with (default: a P-521 key generated for the run) [env UPVEST_WEBHOOK_SIGNING_KEY].',
+      ),
+    )
     .addOption(new Option('--signing-key-id <id>', 'kid of --signing-key in the served JWKS.'))
-    .addOption(new Option('--jwks-port <n>', 'Port to serve the public keys on, as Upvest serves /auth/verify_keys (0: any free port).').default(0).argParser(integerOption('--jwks-port', 0, 65535)))
-    .addOption(new Option('--expect-signature-verification', 'Fail when the consumer accepts a missing, forged or expired signature (otherwise reported as warnings).'))
+    .addOption(
+      new Option('--jwks-port <n>', 'Port to serve the public keys on, as Upvest serves /auth/verify_keys (0: any free port).')
+        .default(0)
+        .argParser(integerOption('--jwks-port', 0, 65535)),
+    )
+    .addOption(
+      new Option(
+        '--expect-signature-verification',
+        'Fail when the consumer accepts a missing, forged or expired signature (otherwise reported as warnings).',
+      ),
+    )
     .addOption(new Option('--timeout <seconds>', 'Per-delivery timeout.').default(10).argParser(integerOption('--timeout', 1, 600)))
     .addOption(new Option('--report-dir <dir>', 'Folder the reports are written to.').default('reports'))
     .addOption(new Option('--reporter <list>', 'Reports to write: json, junit, md, html.').argParser(collect))
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (options: { to: string; type?: string[]; cassette?: string; mode: 'bundled' | 'single'; batch: number; sign: boolean; signingKey?: string; signingKeyId?: string; jwksPort: number; expectSignatureVerification?: boolean; timeout: number; reportDir: string; reporter?: string[] }) => {
-      checkTypes(options.type ?? []);
-      let key: SigningKey | undefined;
-      const keyInput = options.signingKey ?? process.env.UPVEST_WEBHOOK_SIGNING_KEY;
-      if (options.sign) key = keyInput ? loadSigningKey({ key: keyInput, keyId: options.signingKeyId ?? 'replay', passphrase: process.env.UPVEST_WEBHOOK_SIGNING_KEY_PASSPHRASE }) : generateSigningKey('ecdsa-p521-sha512', `replay-${Date.now().toString(36)}`);
-      const jwks = key ? await serveJwks([key], options.jwksPort) : undefined;
-      if (jwks) context.output.out(`Public keys for the consumer (JWKS, as /auth/verify_keys): ${jwks.url}`);
-      try {
-        const pem = key?.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-        secrets.add(pem);
-        const summary = new SummaryReporter({ reportDir: options.reportDir, log: (line) => context.output.out(line) });
-        const files = reportersFor(options.reporter ?? ['json', 'junit', 'md', 'html'], { reportDir: options.reportDir, log: (line) => context.output.out(line) });
-        await runSuites(
-          {
-            include: ['suites/replay.suite.ts'],
-            deadlineMs: options.timeout * 1000 * 200,
-            provide: {
-              upvestReplay: { to: options.to, mode: options.mode, batch: options.batch, types: options.type ?? [], cassette: options.cassette, signingKeyPem: pem, signingKeyId: key?.keyId, expectSignatureVerification: Boolean(options.expectSignatureVerification), timeoutMs: options.timeout * 1000 },
-              upvestReport: { baseUrl: options.to, embeddedMock: false, signing: Boolean(key), minEnumCoverage: 0 },
+    .action(
+      async (options: {
+        to: string;
+        type?: string[];
+        cassette?: string;
+        mode: 'bundled' | 'single';
+        batch: number;
+        sign: boolean;
+        signingKey?: string;
+        signingKeyId?: string;
+        jwksPort: number;
+        expectSignatureVerification?: boolean;
+        timeout: number;
+        reportDir: string;
+        reporter?: string[];
+      }) => {
+        checkTypes(options.type ?? []);
+        let key: SigningKey | undefined;
+        const keyInput = options.signingKey ?? process.env.UPVEST_WEBHOOK_SIGNING_KEY;
+        if (options.sign)
+          key = keyInput
+            ? loadSigningKey({
+                key: keyInput,
+                keyId: options.signingKeyId ?? 'replay',
+                passphrase: process.env.UPVEST_WEBHOOK_SIGNING_KEY_PASSPHRASE,
+              })
+            : generateSigningKey('ecdsa-p521-sha512', `replay-${Date.now().toString(36)}`);
+        const jwks = key ? await serveJwks([key], options.jwksPort) : undefined;
+        if (jwks) context.output.out(`Public keys for the consumer (JWKS, as /auth/verify_keys): ${jwks.url}`);
+        try {
+          const pem = key?.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+          secrets.add(pem);
+          const summary = new SummaryReporter({ reportDir: options.reportDir, log: (line) => context.output.out(line) });
+          const files = reportersFor(options.reporter ?? ['json', 'junit', 'md', 'html'], {
+            reportDir: options.reportDir,
+            log: (line) => context.output.out(line),
+          });
+          await runSuites(
+            {
+              include: ['suites/replay.suite.ts'],
+              deadlineMs: options.timeout * 1000 * 200,
+              provide: {
+                upvestReplay: {
+                  to: options.to,
+                  mode: options.mode,
+                  batch: options.batch,
+                  types: options.type ?? [],
+                  cassette: options.cassette,
+                  signingKeyPem: pem,
+                  signingKeyId: key?.keyId,
+                  expectSignatureVerification: Boolean(options.expectSignatureVerification),
+                  timeoutMs: options.timeout * 1000,
+                },
+                upvestReport: { baseUrl: options.to, embeddedMock: false, signing: Boolean(key), minEnumCoverage: 0 },
+              },
             },
-          },
-          [...files, summary],
-        );
-        if (!summary.report) throw new UsageError('the replay produced no report');
-        context.setExitCode(summary.report.exitCode);
-      } finally {
-        await jwks?.close();
-      }
-    });
+            [...files, summary],
+          );
+          if (!summary.report) throw new UsageError('the replay produced no report');
+          context.setExitCode(summary.report.exitCode);
+        } finally {
+          await jwks?.close();
+        }
+      },
+    );
 
   program
     .command('listen')
-    .description('Receive live webhook deliveries: verify signatures, validate every event, de-duplicate, print a line per event, record a cassette.')
+    .description(
+      'Receive live webhook deliveries: verify signatures, validate every event, de-duplicate, print a line per event, record a cassette.',
+    )
     .addOption(new Option('--port <n>', 'Port to listen on.').default(8787).argParser(integerOption('--port', 0, 65535)))
     .addOption(new Option('--host <address>', 'Address to listen on.').default('127.0.0.1'))
     .addOption(new Option('--path <path>', 'Path deliveries are posted to.').default('/webhooks'))
-    .addOption(new Option('--jwks-url <url>', 'Verify signatures with the keys at this JWKS URL (e.g. a mock’s /auth/verify_keys).').argParser(urlOption('--jwks-url')))
-    .addOption(new Option('--jwks-file <file>', 'Verify signatures with the keys of this JWKS file (e.g. downloaded from Upvest’s /auth/verify_keys).'))
-    .addOption(new Option('--reject-unverified', 'Answer 401 to deliveries whose signature does not verify (default: acknowledge and report).'))
-    .addOption(new Option('--cassette <file>', 'Append every delivery to this NDJSON file (secrets redacted); `replay --cassette` sends it again.'))
-    .addOption(new Option('--expect <types>', 'Event types that must all arrive valid: then exit 0; exit 1 on an invalid event; exit 2 on --timeout.').argParser(collect))
-    .addOption(new Option('--timeout <seconds>', 'With --expect: give up after this long (exit 2).').argParser(integerOption('--timeout', 1, 86_400)))
+    .addOption(
+      new Option('--jwks-url <url>', 'Verify signatures with the keys at this JWKS URL (e.g. a mock’s /auth/verify_keys).').argParser(
+        urlOption('--jwks-url'),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--jwks-file <file>',
+        'Verify signatures with the keys of this JWKS file (e.g. downloaded from Upvest’s /auth/verify_keys).',
+      ),
+    )
+    .addOption(
+      new Option('--reject-unverified', 'Answer 401 to deliveries whose signature does not verify (default: acknowledge and report).'),
+    )
+    .addOption(
+      new Option('--cassette <file>', 'Append every delivery to this NDJSON file (secrets redacted); `replay --cassette` sends it again.'),
+    )
+    .addOption(
+      new Option(
+        '--expect <types>',
+        'Event types that must all arrive valid: then exit 0; exit 1 on an invalid event; exit 2 on --timeout.',
+      ).argParser(collect),
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'With --expect: give up after this long (exit 2).').argParser(
+        integerOption('--timeout', 1, 86_400),
+      ),
+    )
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (options: { port: number; host: string; path: string; jwksUrl?: string; jwksFile?: string; rejectUnverified?: boolean; cassette?: string; expect?: string[]; timeout?: number }) => {
-      checkTypes(options.expect ?? []);
-      if (options.expect && !options.timeout) throw new UsageError('--expect needs --timeout, so that a CI job cannot wait forever');
-      if (options.jwksUrl && options.jwksFile) throw new UsageError('give --jwks-url or --jwks-file, not both');
-      const keys = options.jwksUrl || options.jwksFile ? await loadJwks({ url: options.jwksUrl, file: options.jwksFile }) : undefined;
-      const stop = new AbortController();
-      if (!options.expect) void waitForStop(context.signal).then(() => stop.abort());
-      else context.signal?.addEventListener('abort', () => stop.abort(), { once: true });
-      const result = await listen({
-        port: options.port,
-        host: options.host,
-        path: options.path,
-        keys,
-        cassette: options.cassette,
-        expect: options.expect,
-        timeoutMs: options.timeout ? options.timeout * 1000 : undefined,
-        rejectUnverified: options.rejectUnverified,
-        print: (line) => context.output.out(line),
-        onListening: (url) => context.output.out(`listening for webhook deliveries on ${url}${keys ? ' (signatures verified)' : ' (signatures not verified: give --jwks-url or --jwks-file)'}${options.expect ? `; waiting for ${options.expect.join(', ')}` : '; Ctrl+C to stop'}`),
-        signal: stop.signal,
-      });
-      context.output.out(`${result.deliveries} deliveries, ${result.events} events (${result.duplicates} duplicates), ${result.invalid} invalid; types: ${result.typesSeen.join(', ') || 'none'}`);
-      context.setExitCode(result.exitCode);
-    });
+    .action(
+      async (options: {
+        port: number;
+        host: string;
+        path: string;
+        jwksUrl?: string;
+        jwksFile?: string;
+        rejectUnverified?: boolean;
+        cassette?: string;
+        expect?: string[];
+        timeout?: number;
+      }) => {
+        checkTypes(options.expect ?? []);
+        if (options.expect && !options.timeout) throw new UsageError('--expect needs --timeout, so that a CI job cannot wait forever');
+        if (options.jwksUrl && options.jwksFile) throw new UsageError('give --jwks-url or --jwks-file, not both');
+        const keys = options.jwksUrl || options.jwksFile ? await loadJwks({ url: options.jwksUrl, file: options.jwksFile }) : undefined;
+        const stop = new AbortController();
+        if (!options.expect) void waitForStop(context.signal).then(() => stop.abort());
+        else context.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+        const result = await listen({
+          port: options.port,
+          host: options.host,
+          path: options.path,
+          keys,
+          cassette: options.cassette,
+          expect: options.expect,
+          timeoutMs: options.timeout ? options.timeout * 1000 : undefined,
+          rejectUnverified: options.rejectUnverified,
+          print: (line) => context.output.out(line),
+          onListening: (url) =>
+            context.output.out(
+              `listening for webhook deliveries on ${url}` +
+                (keys ? ' (signatures verified)' : ' (signatures not verified: give --jwks-url or --jwks-file)') +
+                (options.expect ? `; waiting for ${options.expect.join(', ')}` : '; Ctrl+C to stop'),
+            ),
+          signal: stop.signal,
+        });
+        context.output.out(
+          `${result.deliveries} deliveries, ${result.events} events (${result.duplicates} duplicates), ${result.invalid} invalid; ` +
+            `types: ${result.typesSeen.join(', ') || 'none'}`,
+        );
+        context.setExitCode(result.exitCode);
+      },
+    );
 }
