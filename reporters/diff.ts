@@ -12,7 +12,7 @@ import type { CheckOutcome, Failure } from '../src/checks/types.js';
 import { ReportInputError } from '../src/errors.js';
 import { REPORT_SCHEMA_TEXT } from './json.js';
 import { checkGroups } from './groups.js';
-import { REPORT_SCHEMA_VERSION, type EnumCoverageEntry, type RunReport } from './model.js';
+import { REPORT_SCHEMA_VERSION, type EnumCoverageEntry, type RunResult } from '../src/engine/result.js';
 
 // CommonJS package: under NodeNext its default export is module.exports itself.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
@@ -41,7 +41,7 @@ export interface ReportDiff {
   fixed: Failure[];
   /** Failures of the old report whose check did not conclude in the new one (skipped, errored, not run): not a fix. */
   unchecked: Failure[];
-  coverage: { old: RunReport['enumCoverage']; new: RunReport['enumCoverage']; changes: EnumChange[] };
+  coverage: { old: RunResult['enumCoverage']; new: RunResult['enumCoverage']; changes: EnumChange[] };
   statuses: StatusChange[];
 }
 
@@ -65,7 +65,7 @@ function describeError(e: ErrorObject): string {
 }
 
 /** A report.json written by `run`, validated against report.schema.json; anything else is a ReportInputError naming the file. */
-export function readReport(file: string): RunReport {
+export function readReport(file: string): RunResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -79,20 +79,21 @@ export function readReport(file: string): RunReport {
     throw new ReportInputError(`${file} is not valid JSON: ${(error as Error).message}`);
   }
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version === 'string' && version !== REPORT_SCHEMA_VERSION) {
-    throw new ReportInputError(
-      `${file} is a report of schema version ${version}; this upvest-conformance reads version ${REPORT_SCHEMA_VERSION}`,
-    );
+  // Minor versions only add fields: any 1.x report can be read.
+  const major = REPORT_SCHEMA_VERSION.split('.')[0];
+  if (typeof version === 'string' && version.split('.')[0] !== major) {
+    throw new ReportInputError(`${file} is a report of schema version ${version}; this upvest-conformance reads versions ${major}.x`);
   }
   const validate = schemaValidator();
   if (!validate(data)) {
     const errors = validate.errors ?? [];
     const shown = errors.slice(0, 5).map(describeError);
     throw new ReportInputError(
-      `${file} is not a report.json of schema version ${REPORT_SCHEMA_VERSION}: ${shown.join('; ')}${errors.length > shown.length ? `; and ${errors.length - shown.length} more` : ''}`,
+      `${file} is not a report.json of schema version ${major}.x: ${shown.join('; ')}` +
+        (errors.length > shown.length ? `; and ${errors.length - shown.length} more` : ''),
     );
   }
-  return data as RunReport;
+  return data as RunResult;
 }
 
 function failureKey(f: Failure): string {
@@ -107,7 +108,7 @@ function openFailures(outcomes: CheckOutcome[]): Map<string, Failure> {
   return byKey;
 }
 
-function outcomesOf(report: RunReport): CheckOutcome[] {
+function outcomesOf(report: RunResult): CheckOutcome[] {
   return checkGroups(report).flatMap((g) => g.checks);
 }
 
@@ -128,7 +129,7 @@ function coverageChanges(before: EnumCoverageEntry[], after: EnumCoverageEntry[]
   return changes;
 }
 
-function statusChanges(before: RunReport, after: RunReport): StatusChange[] {
+function statusChanges(before: RunResult, after: RunResult): StatusChange[] {
   const changes: StatusChange[] = [];
   for (const op of after.operations) {
     const previous = before.operations.find((o) => o.operation === op.operation);
@@ -141,7 +142,7 @@ function statusChanges(before: RunReport, after: RunReport): StatusChange[] {
   return changes;
 }
 
-export function diffReports(before: RunReport, after: RunReport): ReportDiff {
+export function diffReports(before: RunResult, after: RunResult): ReportDiff {
   const oldFailures = openFailures(outcomesOf(before));
   const newOutcomes = outcomesOf(after);
   const newFailures = openFailures(newOutcomes);

@@ -1,16 +1,24 @@
 /** What every format shares: the rows of a report, and how target text with control characters is shown. */
 import type { CheckOutcome } from '../src/checks/types.js';
-import type { RunReport } from './model.js';
+import type { RunResult } from '../src/engine/result.js';
 
 export interface CheckGroup {
   name: string;
   checks: CheckOutcome[];
   /** Set for operations; webhook groups have none. */
-  operation?: RunReport['operations'][number];
+  operation?: RunResult['operations'][number];
 }
 
+/** The verdict in words, upper case as the console and Markdown print it. */
+export const VERDICT_TEXT: Record<RunResult['verdict'], string> = {
+  conformant: 'CONFORMANT',
+  violations: 'VIOLATIONS',
+  unusable: 'TARGET UNUSABLE',
+  incomplete: 'INCOMPLETE: THE TOOL FAILED',
+};
+
 /** Every outcome of the report, by operation, then webhook outcomes by event type: the rows of every format. */
-export function checkGroups(report: RunReport): CheckGroup[] {
+export function checkGroups(report: RunResult): CheckGroup[] {
   const groups: CheckGroup[] = report.operations.map((operation) => ({ name: operation.operation, checks: operation.checks, operation }));
   const webhooks = new Map<string, CheckOutcome[]>();
   for (const outcome of report.webhooks?.outcomes ?? [])

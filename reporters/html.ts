@@ -7,9 +7,8 @@ import { createHash } from 'node:crypto';
 import { renderFailure } from '../src/checks/failure.js';
 import type { CheckOutcome, CheckStatus, Failure } from '../src/checks/types.js';
 import { secrets } from '../src/client/redact.js';
-import { RunReportReporter } from './base.js';
 import { checkGroups, showControlCharacters, type CheckGroup } from './groups.js';
-import type { RunReport } from './model.js';
+import type { RunResult } from '../src/engine/result.js';
 
 export const HTML_REPORT_FILE = 'report.html';
 
@@ -25,10 +24,11 @@ interface Finding {
   outcome: CheckOutcome;
 }
 
-const VERDICT_TEXT: Record<RunReport['verdict'], string> = {
+const VERDICT_TEXT: Record<RunResult['verdict'], string> = {
   conformant: 'Conformant',
   violations: 'Violations',
   unusable: 'Target unusable',
+  incomplete: 'Incomplete: the tool failed',
 };
 const CELL_TEXT: Record<CheckStatus, string> = { passed: '✓', failed: '✗', error: '!', skipped: '–' };
 const KIND_RANK: Record<FindingKind, number> = { error: 0, warning: 1, baselined: 2 };
@@ -56,7 +56,7 @@ h2 { font-size: 18px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 1
 h3 { font-size: 15px; margin: 0 0 6px; }
 h4 { font-size: 12px; margin: 10px 0 4px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
 .banner { color: #fff; padding: 16px 0 14px; }
-.banner.v-conformant { background: var(--ok); } .banner.v-violations { background: var(--bad); } .banner.v-unusable { background: #6e7781; }
+.banner.v-conformant { background: var(--ok); } .banner.v-violations { background: var(--bad); } .banner.v-unusable, .banner.v-incomplete { background: #6e7781; }
 .banner .verdict { font-size: 26px; font-weight: 700; letter-spacing: .02em; }
 .banner .verdict small { font-size: 14px; font-weight: 400; opacity: .9; margin-left: 10px; }
 .banner .meta { margin-top: 4px; opacity: .95; }
@@ -174,7 +174,7 @@ function findingsOf(groups: CheckGroup[]): Finding[] {
   return all.sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind]).map((f, i) => ({ ...f, id: `f-${i + 1}` }));
 }
 
-function banner(report: RunReport): string {
+function banner(report: RunResult): string {
   const t = report.totals;
   const tile = (n: number | string, label: string) => `<span class="tile"><b>${esc(n)}</b>${esc(label)}</span>`;
   return `<header class="banner v-${report.verdict}"><div class="inner">
@@ -225,7 +225,7 @@ function matrix(groups: CheckGroup[], checkNames: string[], firstFinding: Map<Ch
 <p class="legend">${legend}<span class="s-na">n/a</span>does not apply<span class="has-warnings">&nbsp;</span>with warnings · a cell with findings links to the first one</p>`;
 }
 
-function statusChips(operation: RunReport['operations'][number]): string {
+function statusChips(operation: RunResult['operations'][number]): string {
   const documented = new Set(operation.documentedStatuses);
   const statuses = [...new Set([...operation.documentedStatuses, ...Object.keys(operation.statusesSeen).map(Number)])].sort(
     (a, b) => a - b,
@@ -331,7 +331,7 @@ ${findings.length === 0 ? '<p class="done">No findings.</p>' : shown.map(finding
 ${findings.length > shown.length ? `<p class="muted">… and ${findings.length - shown.length} more findings, listed in report.json.</p>` : ''}`;
 }
 
-function coverageSection(coverage: RunReport['enumCoverage']): string {
+function coverageSection(coverage: RunResult['enumCoverage']): string {
   if (coverage.entries.length === 0) return '<p class="muted">No documented enum in the responses checked.</p>';
   const rows: string[] = [];
   let scope: string | undefined;
@@ -353,7 +353,7 @@ function coverageSection(coverage: RunReport['enumCoverage']): string {
 <table class="coverage"><colgroup><col style="width:40%"><col style="width:22%"><col></colgroup><thead><tr><th>Pointer</th><th>Observed</th><th>Missing values</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
-function gatesAndBaseline(report: RunReport): string {
+function gatesAndBaseline(report: RunResult): string {
   const parts: string[] = [];
   if (report.gates.length > 0) {
     parts.push(
@@ -379,7 +379,7 @@ function gatesAndBaseline(report: RunReport): string {
   return parts.join('\n');
 }
 
-export function renderHtml(report: RunReport): string {
+export function renderHtml(report: RunResult): string {
   const groups = checkGroups(report);
   const checkNames = [...new Set(groups.flatMap((g) => g.checks.map((c) => c.check)))];
   const findings = findingsOf(groups);
@@ -413,10 +413,4 @@ ${extras ? `<section id="gates"><h2>Gates, baseline and harness errors</h2>${ext
 </body>
 </html>
 `;
-}
-
-export class HtmlReporter extends RunReportReporter {
-  protected emit(report: RunReport): void {
-    this.writeFile(HTML_REPORT_FILE, renderHtml(report));
-  }
 }

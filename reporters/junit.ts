@@ -5,8 +5,7 @@
 import { renderFailure } from '../src/checks/failure.js';
 import type { CheckOutcome, Failure } from '../src/checks/types.js';
 import { secrets } from '../src/client/redact.js';
-import { RunReportReporter } from './base.js';
-import type { RunReport } from './model.js';
+import type { RunResult } from '../src/engine/result.js';
 import { checkGroups, showControlCharacters } from './groups.js';
 
 export const JUNIT_REPORT_FILE = 'junit.xml';
@@ -63,7 +62,7 @@ function counts(checks: CheckOutcome[]) {
   return { tests: checks.length, failures: of('failed'), errors: of('error'), skipped: of('skipped') };
 }
 
-export function renderJunit(report: RunReport): string {
+export function renderJunit(report: RunResult): string {
   const groups = checkGroups(report);
   const suites: string[] = [];
   let totalMs = 0;
@@ -102,10 +101,4 @@ export function renderJunit(report: RunReport): string {
     '</testsuites>',
     '',
   ].join('\n');
-}
-
-export class JunitReporter extends RunReportReporter {
-  protected emit(report: RunReport): void {
-    this.writeFile(JUNIT_REPORT_FILE, renderJunit(report));
-  }
 }

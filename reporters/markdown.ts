@@ -6,9 +6,8 @@
 import { renderFailure } from '../src/checks/failure.js';
 import type { CheckStatus } from '../src/checks/types.js';
 import { secrets } from '../src/client/redact.js';
-import { RunReportReporter } from './base.js';
-import { checkGroups, showControlCharacters } from './groups.js';
-import type { RunReport } from './model.js';
+import { checkGroups, showControlCharacters, VERDICT_TEXT } from './groups.js';
+import type { RunResult } from '../src/engine/result.js';
 
 export const MARKDOWN_REPORT_FILE = 'summary.md';
 
@@ -23,11 +22,6 @@ export const MARKDOWN_LIMITS = {
   inlineChars: 200,
 };
 
-const VERDICT_TEXT: Record<RunReport['verdict'], string> = {
-  conformant: 'CONFORMANT',
-  violations: 'VIOLATIONS',
-  unusable: 'TARGET UNUSABLE',
-};
 const CELL: Record<CheckStatus, string> = { passed: '✓', failed: '✗', error: '!', skipped: '–' };
 
 /** Scrubbed first (an escaped or cut secret would no longer match), one line, capped. */
@@ -69,7 +63,7 @@ function more(shown: number, total: number, what: string): string[] {
   return total > shown ? [`… and ${total - shown} more ${what} (see report.html or report.json).`] : [];
 }
 
-export function renderMarkdown(report: RunReport): string {
+export function renderMarkdown(report: RunResult): string {
   const t = report.totals;
   const groups = checkGroups(report);
   const checkNames = [...new Set(groups.flatMap((g) => g.checks.map((c) => c.check)))];
@@ -175,10 +169,4 @@ export function renderMarkdown(report: RunReport): string {
     .filter((line, i) => line !== '' || out[i - 1] !== '')
     .join('\n')
     .trimEnd()}\n`;
-}
-
-export class MarkdownReporter extends RunReportReporter {
-  protected emit(report: RunReport): void {
-    this.writeFile(MARKDOWN_REPORT_FILE, renderMarkdown(report));
-  }
 }

@@ -6,9 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { mutationMatrix } from '../src/engine/mutation.js';
-import { CHECKS } from '../src/checks/registry.js';
-import { WEBHOOK_CHECK } from '../src/engine/webhook-provider.js';
+import { REGISTRY } from '../src/checks/registry.js';
+import { mutationMatrix } from '../src/mutation/matrix.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,9 +19,9 @@ const { values } = parseArgs({
 const started = performance.now();
 const matrix = await mutationMatrix({ faults: values.fault, parallel: Number(values.parallel) });
 
-const checks = [...CHECKS.map((c) => c.name), WEBHOOK_CHECK].filter((name) =>
-  matrix.faults.some((f) => f.caughtBy.includes(name) || f.expectedCheck === name),
-);
+const checks = REGISTRY.all
+  .map((c) => c.name)
+  .filter((name) => matrix.faults.some((f) => f.caughtBy.includes(name) || f.expectedCheck === name));
 const width = Math.max(...matrix.faults.map((f) => f.fault.length));
 const header = `${'fault'.padEnd(width)}  ${checks.map((_, i) => String.fromCharCode(65 + i)).join(' ')}  result`;
 console.log(`\nDetection matrix: X = the check that must catch the fault caught it, x = another check caught it too, ! = missed\n`);

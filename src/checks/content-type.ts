@@ -6,17 +6,18 @@ export const contentType: Check = {
   name: 'content-type',
   title: 'Success bodies are application/json, errors application/problem+json',
   severity: 'error',
+  scope: 'operation',
+  observes: ['documented', 'variant', 'replay', 'negative', 'foreign'],
   appliesTo: () => true,
   start(ctx) {
-    const reported = new Set<string>();
     return {
       observe(result) {
         if (result.status === undefined || (result.status >= 300 && result.status < 400)) return;
         const expected = result.status >= 400 ? 'application/problem+json' : 'application/json';
         const received = mediaType(result.headers['content-type']);
-        if (received === expected || reported.has(`${result.status} ${received}`)) return;
-        reported.add(`${result.status} ${received}`);
+        if (received === expected) return;
         ctx.fail({
+          key: `${result.status} ${received}`,
           message: `a ${result.status} response is served as ${received ?? 'no content type'}`,
           received: result.headers['content-type'] ?? '(no content-type header)',
           expected,

@@ -19,7 +19,8 @@ export const dateFilter: Check = {
   name: 'date-filter',
   title: 'start_date and end_date select exactly the items inside the inclusive range',
   severity: 'error',
-  appliesTo: (op) => (op.pagination?.dateFilter ? true : 'the operation documents no date filter'),
+  scope: 'operation',
+  appliesTo: ({ operation }) => (operation.pagination?.dateFilter ? true : 'the operation documents no date filter'),
   start(ctx) {
     const op = ctx.operation;
     const filter = op.pagination!.dateFilter!;
@@ -27,7 +28,9 @@ export const dateFilter: Check = {
     return {
       async exercise(x) {
         const all = pageOf(
-          await x.send(probe(op, ctx.env, 'dates:all', 'the unfiltered list, to choose a range', (r) => r, { query: [['limit', limit]] })),
+          await x.send(
+            probe(ctx, { id: 'dates:all', kind: 'variant', purpose: 'the unfiltered list, to choose a range', query: [['limit', limit]] }),
+          ),
         );
         if (!all) return;
         const days = [
@@ -51,7 +54,7 @@ export const dateFilter: Check = {
             const label = [range.from && `${filter.start}=${range.from}`, range.to && `${filter.end}=${range.to}`]
               .filter(Boolean)
               .join('&');
-            const result = await x.send(probe(op, ctx.env, `dates:${range.id}`, label, (r) => r, { query }));
+            const result = await x.send(probe(ctx, { id: `dates:${range.id}`, kind: 'variant', purpose: label, query }));
             const page = pageOf(result);
             if (!page) return;
             const outside = page.items

@@ -3,53 +3,41 @@
  * responses. Values outside an enum are response-schema failures; low coverage fails this
  * check only when --min-enum-coverage asks for it.
  */
-import { manifest } from '../spec/manifest.js';
+import type { ManifestEnum } from '../spec/manifest-types.js';
+import { coveragePercent, EnumTally } from './enum-tally.js';
 import type { Check } from './types.js';
-import { mediaType, presentValuesAt } from './util.js';
+import { mediaType } from './util.js';
 
-export interface EnumObservation {
-  pointer: string;
-  status: string;
-  values: (string | number)[];
-  observed: (string | number)[];
-}
+const responseEnumsOf = (enums: readonly ManifestEnum[], operationId: string) =>
+  enums.filter((e) => e.scope.kind === 'response' && e.scope.operationId === operationId);
 
 export const enumCoverage: Check = {
   name: 'enum-coverage',
   title: 'Documented enum values observed in responses (a gate only with --min-enum-coverage)',
   severity: 'error',
-  appliesTo: (op) =>
-    manifest.enums.some((e) => e.scope.kind === 'response' && e.scope.operationId === op.operationId) ? true : 'no enum in the responses',
+  scope: 'operation',
+  observes: ['documented', 'variant', 'replay'],
+  appliesTo: ({ operation, spec }) =>
+    responseEnumsOf(spec.manifest.enums, operation.operationId).length > 0 ? true : 'no enum in the responses',
   start(ctx) {
-    const enums = manifest.enums.filter((e) => e.scope.kind === 'response' && e.scope.operationId === ctx.operation.operationId);
-    const observed = new Map(enums.map((e) => [e, new Set<string | number>()]));
+    const scopeOf = (e: ManifestEnum) => `${ctx.operation.key} ${e.scope.kind === 'response' ? e.scope.status : ''}`;
+    const tally = new EnumTally(responseEnumsOf(ctx.spec.manifest.enums, ctx.operation.operationId), scopeOf);
     return {
       observe(result) {
-        if (result.status === undefined || result.json === undefined || result.probe.foreign) return;
+        if (result.status === undefined || result.json === undefined) return;
         const status = String(result.status);
         const contentType = mediaType(result.headers['content-type']);
-        for (const e of enums) {
-          if (e.scope.kind !== 'response' || e.scope.status !== status || e.scope.contentType !== contentType) continue;
-          for (const value of presentValuesAt(result.json, e.pointer))
-            if (e.values.includes(value as string)) observed.get(e)!.add(value as string);
-        }
+        tally.observe(result.json, (e) => e.scope.kind === 'response' && e.scope.status === status && e.scope.contentType === contentType);
       },
       conclude() {
-        const report: EnumObservation[] = enums.map((e) => ({
-          pointer: e.pointer,
-          status: e.scope.kind === 'response' ? e.scope.status : '',
-          values: e.values,
-          observed: e.values.filter((v) => observed.get(e)!.has(v)),
-        }));
-        const total = report.reduce((n, r) => n + r.values.length, 0);
-        const seen = report.reduce((n, r) => n + r.observed.length, 0);
-        const percent = total === 0 ? 100 : (seen / total) * 100;
-        ctx.stat('enums', report);
-        ctx.stat('coverage', { observed: seen, total, percent: Math.round(percent * 10) / 10 });
+        const observations = tally.observations();
+        const { observed, total, percent } = coveragePercent(observations);
+        ctx.enums(observations);
+        ctx.stat('coverage', { observed, total, percent });
         if (ctx.env.minEnumCoverage > 0 && percent < ctx.env.minEnumCoverage) {
-          const missing = report.flatMap((r) => r.values.filter((v) => !r.observed.includes(v)).map((v) => `${r.pointer}=${v}`));
+          const missing = observations.flatMap((r) => r.values.filter((v) => !r.observed.includes(v)).map((v) => `${r.pointer}=${v}`));
           ctx.fail({
-            message: `only ${seen} of ${total} documented enum values were observed`,
+            message: `only ${observed} of ${total} documented enum values were observed`,
             received: `${percent.toFixed(1)}% (missing ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ', …' : ''})`,
             expected: `at least ${ctx.env.minEnumCoverage}% (--min-enum-coverage)`,
           });

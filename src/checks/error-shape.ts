@@ -3,65 +3,57 @@
  * whose `request_id`, when present, equals the upvest-request-id header. A `type` that the
  * documentation gives to another status is a warning (the docs' own 503 examples do that).
  */
-import { manifest } from '../spec/manifest.js';
+import { missingHeaderCause } from './response-headers.js';
 import type { Check } from './types.js';
 import { show } from './util.js';
-
-/** Documented problem type → the status it belongs to, over the whole spec. */
-const STATUS_OF_TYPE = new Map<string, number>();
-for (const op of manifest.operations) for (const r of op.responses) if (r.problemType) STATUS_OF_TYPE.set(r.problemType, Number(r.status));
 
 export const errorShape: Check = {
   name: 'error-shape',
   title: 'Errors are problem documents whose status and request_id match the response',
   severity: 'error',
+  scope: 'operation',
+  observes: ['documented', 'variant', 'replay', 'negative', 'foreign'],
   appliesTo: () => true,
   start(ctx) {
-    const reported = new Set<string>();
-    const once = (key: string) => {
-      if (reported.has(key)) return false;
-      reported.add(key);
-      return true;
-    };
     return {
       observe(result) {
         if (result.status === undefined || result.status < 400) return;
         const body = result.json;
         if (!body || typeof body !== 'object' || Array.isArray(body)) {
-          if (once(`not-object ${result.status}`))
-            ctx.fail({
-              message: `the ${result.status} body is not a problem document`,
-              received: result.jsonError ?? show(body),
-              expected: 'a JSON object with type and status (RFC 7807)',
-              result,
-            });
+          ctx.fail({
+            key: `not-object ${result.status}`,
+            message: `the ${result.status} body is not a problem document`,
+            received: result.jsonError ?? show(body),
+            expected: 'a JSON object with type and status (RFC 7807)',
+            result,
+          });
           return;
         }
         const problem = body as Record<string, unknown>;
         if (typeof problem.status !== 'number' || problem.status !== result.status) {
-          if (once(`status ${result.status} ${String(problem.status)}`)) {
-            ctx.fail({
-              message: `the problem's status differs from the HTTP status ${result.status}`,
-              received: show(problem.status),
-              expected: String(result.status),
-              pointer: '/status',
-              result,
-            });
-          }
+          ctx.fail({
+            key: `status ${result.status} ${String(problem.status)}`,
+            message: `the problem's status differs from the HTTP status ${result.status}`,
+            received: show(problem.status),
+            expected: String(result.status),
+            pointer: '/status',
+            result,
+          });
         }
         if (typeof problem.type !== 'string' || problem.type === '') {
-          if (once(`type ${result.status}`))
-            ctx.fail({
-              message: `the ${result.status} problem has no type`,
-              received: show(problem.type),
-              expected: 'a non-empty string type',
-              pointer: '/type',
-              result,
-            });
+          ctx.fail({
+            key: `type ${result.status}`,
+            message: `the ${result.status} problem has no type`,
+            received: show(problem.type),
+            expected: 'a non-empty string type',
+            pointer: '/type',
+            result,
+          });
         } else {
-          const documentedFor = STATUS_OF_TYPE.get(problem.type);
-          if (documentedFor !== undefined && documentedFor !== result.status && once(`type-status ${result.status} ${problem.type}`)) {
+          const documentedFor = ctx.spec.statusOfProblemType(problem.type);
+          if (documentedFor !== undefined && documentedFor !== result.status) {
             ctx.fail({
+              key: `type-status ${result.status} ${problem.type}`,
               message: `problem type "${problem.type}" is documented for ${documentedFor}, not ${result.status}`,
               received: show(problem.type),
               expected: `a type describing a ${result.status}`,
@@ -72,8 +64,11 @@ export const errorShape: Check = {
           }
         }
         const header = result.headers['upvest-request-id'];
-        if (problem.request_id !== undefined && problem.request_id !== header && once(`request_id ${result.status}`)) {
+        if (problem.request_id !== undefined && problem.request_id !== header) {
           ctx.fail({
+            key: `request_id ${result.status}`,
+            // Without the header the difference is the missing header, which response-headers reports.
+            ...(header === undefined ? { cause: missingHeaderCause('upvest-request-id') } : {}),
             message: "the problem's request_id differs from the upvest-request-id header",
             received: show(problem.request_id),
             expected: show(header),

@@ -2,7 +2,7 @@
 import type { CheckContext, ProbeResult } from './types.js';
 
 /** Fail when the probe got a status its expectation does not allow. Returns whether it matched. */
-export function judge(ctx: CheckContext, result: ProbeResult): boolean {
+export function judge(ctx: Pick<CheckContext, 'fail'>, result: ProbeResult): boolean {
   const expect = result.probe.expect;
   if (!expect || result.status === undefined) return true;
   if (expect.statuses.includes(result.status)) return true;
@@ -10,6 +10,7 @@ export function judge(ctx: CheckContext, result: ProbeResult): boolean {
     message: `${result.probe.purpose}: answered ${result.status}`,
     received: `${result.status}${detailOf(result)}`,
     expected: `${expect.statuses.join(' or ')} (${expect.reason})`,
+    ...(expect.basis ? { basis: expect.basis } : {}),
     result,
   });
   return false;

@@ -2,9 +2,8 @@
  * idempotency: the same idempotency-key with the same body yields the same resource; a new key
  * a new one; the same key with a different body is refused.
  */
-import { UpvestClient } from '../client/upvest-client.js';
-import type { Check } from './types.js';
-import { probe } from './requests.js';
+import { newIdempotencyKey, probe } from './requests.js';
+import type { Check, ProbeKind } from './types.js';
 import { show } from './util.js';
 
 const idOf = (json: unknown) => (json && typeof json === 'object' ? (json as { id?: unknown }).id : undefined);
@@ -13,27 +12,28 @@ export const idempotency: Check = {
   name: 'idempotency',
   title: 'A replayed idempotency-key returns the same resource; a new key creates a new one',
   severity: 'error',
-  appliesTo: (op) => (op.parameters.some((p) => p.name === 'idempotency-key') ? true : 'the operation takes no idempotency-key'),
+  scope: 'operation',
+  appliesTo: ({ operation }) =>
+    operation.parameters.some((p) => p.name === 'idempotency-key') ? true : 'the operation takes no idempotency-key',
   start(ctx) {
-    const op = ctx.operation;
-    const key = UpvestClient.idempotencyKey();
-    const send = (id: string, purpose: string, idempotencyKey: string, body?: unknown) =>
-      probe(op, ctx.env, id, purpose, (r) => ({ ...r, idempotencyKey, ...(body !== undefined ? { body } : {}) }));
+    const key = newIdempotencyKey();
+    const send = (id: string, kind: ProbeKind, purpose: string, idempotencyKey: string, body?: unknown) =>
+      probe(ctx, { id, kind, purpose, change: (r) => ({ ...r, idempotencyKey, ...(body !== undefined ? { body } : {}) }) });
     return {
       async exercise(x) {
-        const first = await x.send(send('idem:first', 'create with key K', key));
+        const first = await x.send(send('idem:first', 'variant', 'create with key K', key));
         if (first.status !== 200) {
           if (!first.error) ctx.skip(`the create request was answered ${first.status}; idempotency cannot be tried`);
           return;
         }
-        const replay = await x.send(send('idem:replay', 'the same request again with key K', key));
-        const fresh = await x.send(send('idem:new-key', 'the same body with a new key', UpvestClient.idempotencyKey()));
+        const replay = await x.send(send('idem:replay', 'replay', 'the same request again with key K', key));
+        const fresh = await x.send(send('idem:new-key', 'variant', 'the same body with a new key', newIdempotencyKey()));
         const body = ctx.env.requestBody as Record<string, unknown[]>;
         const [field] = Object.keys(body);
         const changed = { [field]: [...body[field], 'c1f2a3b4-0000-4000-8000-00000000beef'] };
-        const conflict = await x.send(send('idem:other-body', 'key K with a different body', key, changed));
+        const conflict = await x.send(send('idem:other-body', 'negative', 'key K with a different body', key, changed));
         const created = idOf(first.json);
-        ctx.stat('createdId', created);
+        ctx.stat('createdId', typeof created === 'string' ? created : null);
         if (replay.status !== 200 || idOf(replay.json) !== created) {
           ctx.fail({
             message: 'replaying key K did not return the resource it created',

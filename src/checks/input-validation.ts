@@ -3,12 +3,12 @@
  * one at a time, is refused with 400. The cases are derived from the manifest and the stored
  * request-body schema, never listed by hand: a constraint added to the spec adds a case.
  */
-import { storedSchema } from '../spec/manifest.js';
-import type { ManifestOperation, ManifestParameter } from '../spec/manifest-types.js';
 import type { ApiRequest } from '../client/upvest-client.js';
-import type { Check, CheckEnvironment, Probe } from './types.js';
+import type { ManifestOperation, ManifestParameter } from '../spec/manifest-types.js';
+import type { SpecView } from '../spec/spec-view.js';
 import { judge } from './expectations.js';
 import { badRequestStatuses, probe } from './requests.js';
+import type { Check, CheckEnvironment, ProbeInput } from './types.js';
 
 /** Headers whose absence or corruption is an authentication matter (the auth check's). */
 const AUTH_HEADERS = new Set(['authorization', 'signature', 'signature-input', 'upvest-client-id']);
@@ -64,9 +64,10 @@ type JsonSchema = Record<string, unknown>;
 export function bodyBreakages(
   operation: ManifestOperation,
   env: CheckEnvironment,
+  spec: SpecView,
 ): { id: string; purpose: string; body?: unknown; raw?: { text: string; contentType: string } }[] {
   if (!operation.requestBody) return [];
-  const schema = storedSchema(operation.requestBody.validator) as JsonSchema;
+  const schema = spec.storedSchema(operation.requestBody.validator) as JsonSchema;
   const branches = (schema.oneOf as JsonSchema[] | undefined) ?? [schema];
   const sampleId = (env.pathValues.account_id ?? [])[0] ?? '8f3b6a52-2c1d-4e7f-9a0b-3c4d5e6f7a8b';
   const valid = (branch: JsonSchema) =>
@@ -118,13 +119,18 @@ export function bodyBreakages(
 }
 
 /** Every negative case of the operation: parameters and body. */
-export function inputValidationCases(operation: ManifestOperation, env: CheckEnvironment): Omit<Probe, 'owner'>[] {
-  const cases: Omit<Probe, 'owner'>[] = [];
+export function inputValidationCases(what: { operation: ManifestOperation; env: CheckEnvironment; spec: SpecView }): ProbeInput[] {
+  const { operation, env, spec } = what;
+  const statuses = badRequestStatuses(operation);
+  const cases: ProbeInput[] = [];
   for (const parameter of operation.parameters.filter((p) => !AUTH_HEADERS.has(p.name))) {
     for (const b of breakages(parameter)) {
-      const statuses = badRequestStatuses(operation);
       cases.push(
-        probe(operation, env, b.id, b.purpose, (r) => withParameter(r, parameter, b.value), {
+        probe(what, {
+          id: b.id,
+          kind: 'negative',
+          purpose: b.purpose,
+          change: (r) => withParameter(r, parameter, b.value),
           expect: { statuses, reason: `${parameter.in} parameter ${parameter.name} breaks its documented constraint` },
           omitRequiredQuery: b.value === null ? [parameter.name] : undefined,
           pathParams: parameter.in === 'path' ? { [parameter.name]: b.value ?? '' } : undefined,
@@ -132,10 +138,14 @@ export function inputValidationCases(operation: ManifestOperation, env: CheckEnv
       );
     }
   }
-  for (const b of bodyBreakages(operation, env)) {
+  for (const b of bodyBreakages(operation, env, spec)) {
     cases.push(
-      probe(operation, env, b.id, b.purpose, (r) => ({ ...r, body: b.raw ? undefined : b.body, rawBody: b.raw }), {
-        expect: { statuses: badRequestStatuses(operation), reason: 'the request body breaks its documented schema' },
+      probe(what, {
+        id: b.id,
+        kind: 'negative',
+        purpose: b.purpose,
+        change: (r) => ({ ...r, body: b.raw ? undefined : b.body, rawBody: b.raw }),
+        expect: { statuses, reason: 'the request body breaks its documented schema' },
       }),
     );
   }
@@ -146,16 +156,14 @@ export const inputValidation: Check = {
   name: 'input-validation',
   title: 'Each documented parameter and body constraint, broken, is refused with 400',
   severity: 'error',
-  appliesTo: (op, env) => (inputValidationCases(op, env).length > 0 ? true : 'the operation has no constrained input'),
+  scope: 'operation',
+  appliesTo: (what) => (inputValidationCases(what).length > 0 ? true : 'the operation has no constrained input'),
   start(ctx) {
-    const cases = inputValidationCases(ctx.operation, ctx.env);
+    const cases = inputValidationCases(ctx);
     return {
       async exercise(x) {
-        await x.sendAll(cases);
+        for (const result of await x.sendAll(cases)) judge(ctx, result);
         ctx.stat('cases', cases.length);
-      },
-      observe(result) {
-        if (result.probe.owner === 'input-validation') judge(ctx, result);
       },
     };
   },

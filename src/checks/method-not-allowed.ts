@@ -1,8 +1,7 @@
 /** method-not-allowed: a method the path does not document is answered 405 with an Allow header naming the documented ones. */
-import { methodsOfPath } from '../spec/manifest.js';
-import type { Check } from './types.js';
 import { judge } from './expectations.js';
 import { probe } from './requests.js';
+import type { Check } from './types.js';
 
 const CANDIDATES = ['DELETE', 'PUT', 'PATCH', 'POST', 'GET'];
 
@@ -10,27 +9,22 @@ export const methodNotAllowed: Check = {
   name: 'method-not-allowed',
   title: 'An undocumented method on the path is answered 405 with Allow',
   severity: 'error',
-  appliesTo: (op) => (CANDIDATES.some((m) => !methodsOfPath(op.path).includes(m)) ? true : 'every method is documented on this path'),
+  scope: 'operation',
+  appliesTo: ({ operation, spec }) =>
+    CANDIDATES.some((m) => !spec.methodsOfPath(operation.path).includes(m)) ? true : 'every method is documented on this path',
   start(ctx) {
-    const allowed = methodsOfPath(ctx.operation.path);
+    const allowed = ctx.spec.methodsOfPath(ctx.operation.path);
     const method = CANDIDATES.find((m) => !allowed.includes(m)) as string;
-    const request = probe(
-      ctx.operation,
-      ctx.env,
-      `method:${method}`,
-      `${method} ${ctx.operation.path} (undocumented method)`,
-      (r) => ({ ...r, method, body: method === 'GET' || method === 'DELETE' ? undefined : (r.body ?? {}) }),
-      {
-        foreign: true,
-        expect: { statuses: [405], reason: `the path documents only ${allowed.join(', ')}` },
-      },
-    );
+    const request = probe(ctx, {
+      id: `method:${method}`,
+      kind: 'foreign',
+      purpose: `${method} ${ctx.operation.path} (undocumented method)`,
+      change: (r) => ({ ...r, method, body: method === 'GET' || method === 'DELETE' ? undefined : (r.body ?? {}) }),
+      expect: { statuses: [405], reason: `the path documents only ${allowed.join(', ')}` },
+    });
     return {
       async exercise(x) {
-        await x.send(request);
-      },
-      observe(result) {
-        if (result.probe.owner !== 'method-not-allowed') return;
+        const result = await x.send(request);
         if (!judge(ctx, result) || result.status !== 405) return;
         const allow = result.headers.allow;
         const listed = (allow ?? '')

@@ -1,7 +1,7 @@
 /** not-found: an unknown but well-formed id in each path parameter is answered 404. */
-import type { Check } from './types.js';
 import { judge } from './expectations.js';
 import { probe } from './requests.js';
+import type { Check } from './types.js';
 
 /** Well-formed (a v4 UUID) and, in practice, never assigned. */
 export const UNKNOWN_ID = 'f0f0f0f0-dead-4bad-8bad-0123456789ab';
@@ -10,22 +10,23 @@ export const notFound: Check = {
   name: 'not-found',
   title: 'An unknown but well-formed id is answered 404',
   severity: 'error',
-  appliesTo: (op) => (op.parameters.some((p) => p.in === 'path') ? true : 'the operation has no path parameter'),
+  scope: 'operation',
+  appliesTo: ({ operation }) => (operation.parameters.some((p) => p.in === 'path') ? true : 'the operation has no path parameter'),
   start(ctx) {
     const cases = ctx.operation.parameters
       .filter((p) => p.in === 'path')
       .map((p) =>
-        probe(ctx.operation, ctx.env, `not-found:${p.name}`, `${p.name}=${UNKNOWN_ID} (well-formed, unknown)`, (r) => r, {
+        probe(ctx, {
+          id: `not-found:${p.name}`,
+          kind: 'negative',
+          purpose: `${p.name}=${UNKNOWN_ID} (well-formed, unknown)`,
           pathParams: { [p.name]: UNKNOWN_ID },
           expect: { statuses: [404], reason: `no resource has ${p.name} ${UNKNOWN_ID}` },
         }),
       );
     return {
       async exercise(x) {
-        await x.sendAll(cases);
-      },
-      observe(result) {
-        if (result.probe.owner === 'not-found') judge(ctx, result);
+        for (const result of await x.sendAll(cases)) judge(ctx, result);
       },
     };
   },

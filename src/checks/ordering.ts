@@ -3,10 +3,9 @@
  * without `order`, in the documented default. Enum fields may follow either the enum's
  * declared order or the alphabetical one (both are defensible; neither is documented).
  */
-import { storedSchema } from '../spec/manifest.js';
-import type { Check } from './types.js';
 import { defaultOf, enumOf, maxLimit, pageOf } from './pagination.js';
 import { probe } from './requests.js';
+import type { Check } from './types.js';
 import { fieldOf, show } from './util.js';
 
 type Comparator = (a: unknown, b: unknown) => number;
@@ -20,8 +19,8 @@ const natural: Comparator = (a, b) => {
 };
 
 /** Enum values of a field of the list's items, from the stored response schema. */
-function enumOrder(validator: string, fieldPointer: string): (string | number)[] | undefined {
-  let node = storedSchema(validator) as Record<string, unknown>;
+function enumOrder(schema: unknown, fieldPointer: string): (string | number)[] | undefined {
+  let node = schema as Record<string, unknown>;
   for (const key of ['data', ...fieldPointer.split('/').slice(1)]) {
     const properties = node.properties as Record<string, Record<string, unknown>> | undefined;
     node = (properties?.[key] ?? {}) as Record<string, unknown>;
@@ -40,7 +39,9 @@ export const ordering: Check = {
   name: 'ordering',
   title: 'Items are ordered by the requested sort field and order',
   severity: 'error',
-  appliesTo: (op) => (op.pagination && Object.keys(op.pagination.sort).length > 0 ? true : 'the operation documents no sort'),
+  scope: 'operation',
+  appliesTo: ({ operation }) =>
+    operation.pagination && Object.keys(operation.pagination.sort).length > 0 ? true : 'the operation documents no sort',
   start(ctx) {
     const op = ctx.operation;
     const success = op.responses.find((r) => r.status === '200')?.contents[0]?.validator as string;
@@ -61,21 +62,19 @@ export const ordering: Check = {
             ];
             if (c.explicit) query.push(['order', c.order]);
             const result = await x.send(
-              probe(
-                op,
-                ctx.env,
-                `order:${c.field}:${c.explicit ? c.order : 'default'}`,
-                `sort=${c.field}${c.explicit ? `&order=${c.order}` : ' (default order)'}`,
-                (r) => r,
-                { query },
-              ),
+              probe(ctx, {
+                id: `order:${c.field}:${c.explicit ? c.order : 'default'}`,
+                kind: 'variant',
+                purpose: `sort=${c.field}${c.explicit ? `&order=${c.order}` : ' (default order)'}`,
+                query,
+              }),
             );
             const page = pageOf(result);
             if (!page) return;
             const values = page.items.map((item) => fieldOf(item, c.pointer));
             compared += values.length;
             const direction = c.order === 'DESC' ? -1 : 1;
-            const declared = enumOrder(success, c.pointer);
+            const declared = enumOrder(ctx.spec.storedSchema(success), c.pointer);
             const comparators: Comparator[] = [natural];
             if (declared) comparators.push((a, b) => declared.indexOf(a as string) - declared.indexOf(b as string));
             const inversions = comparators.map((compare) => firstInversion(values, compare, direction));

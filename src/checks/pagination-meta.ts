@@ -3,33 +3,22 @@
  * the request (or the documented defaults), offset + count ≤ total_count, sort and order are
  * the requested (or default) ones, and no id repeats within the page.
  */
-import type { Check, ProbeResult } from './types.js';
 import { defaultOf, idOf, pageOf, queryOf } from './pagination.js';
 import { probe } from './requests.js';
+import type { Check } from './types.js';
 import { show } from './util.js';
 
 export const paginationMeta: Check = {
   name: 'pagination-meta',
   title: 'List meta is consistent with the page and echoes the request',
   severity: 'error',
-  appliesTo: (op) => (op.pagination ? true : 'not a paginated operation'),
+  scope: 'operation',
+  // Never negative probes: their parameters are broken on purpose, nothing is due to echo them.
+  observes: ['documented', 'variant'],
+  appliesTo: ({ operation }) => (operation.pagination ? true : 'not a paginated operation'),
   start(ctx) {
     const op = ctx.operation;
-    const reported = new Set<string>();
     let pages = 0;
-    const check = (
-      ok: boolean,
-      key: string,
-      message: string,
-      received: unknown,
-      expected: string,
-      pointer: string,
-      result: ProbeResult,
-    ) => {
-      if (ok || reported.has(key)) return;
-      reported.add(key);
-      ctx.fail({ message, received: show(received), expected, pointer, result });
-    };
     const defaults = {
       offset: Number(defaultOf(op, 'offset') ?? 0),
       limit: Number(defaultOf(op, 'limit') ?? 100),
@@ -39,8 +28,11 @@ export const paginationMeta: Check = {
     return {
       async exercise(x) {
         await x.sendAll([
-          probe(op, ctx.env, 'meta:defaults', 'the list with no paging parameters (documented defaults apply)'),
-          probe(op, ctx.env, 'meta:explicit', 'offset=1&limit=3', (r) => r, {
+          probe(ctx, { id: 'meta:defaults', kind: 'variant', purpose: 'the list with no paging parameters (documented defaults apply)' }),
+          probe(ctx, {
+            id: 'meta:explicit',
+            kind: 'variant',
+            purpose: 'offset=1&limit=3',
             query: [
               ['offset', '1'],
               ['limit', '3'],
@@ -50,84 +42,73 @@ export const paginationMeta: Check = {
       },
       observe(result) {
         const page = pageOf(result);
-        if (!page || result.probe.foreign) return;
+        if (!page) return;
         pages++;
         const query = queryOf(result);
         const offset = query.has('offset') ? Number(query.get('offset')) : defaults.offset;
         const limit = query.has('limit') ? Number(query.get('limit')) : defaults.limit;
-        check(
-          page.count === page.items.length,
+        const assert = (ok: boolean, key: string, message: string, received: unknown, expected: string, pointer: string) => {
+          if (!ok) ctx.fail({ key, message, received: show(received), expected, pointer, result });
+        };
+        const held = page.items.length;
+        assert(
+          page.count === held,
           'count',
-          `meta.count is ${page.count} but the page holds ${page.items.length} items (${result.probe.purpose})`,
+          `meta.count is ${page.count} but the page holds ${held} items (${result.probe.purpose})`,
           page.count,
-          `${page.items.length} (data.length)`,
+          `${held} (data.length)`,
           '/meta/count',
-          result,
         );
-        check(
-          page.items.length <= limit,
-          'over-limit',
-          `the page holds ${page.items.length} items, more than limit=${limit}`,
-          page.items.length,
-          `at most ${limit}`,
-          '/data',
-          result,
-        );
-        check(
+        assert(held <= limit, 'over-limit', `the page holds ${held} items, more than limit=${limit}`, held, `at most ${limit}`, '/data');
+        assert(
           page.offset === offset,
           'offset',
           `meta.offset does not echo the request (${result.probe.purpose})`,
           page.offset,
           `${offset}${query.has('offset') ? '' : ' (the default)'}`,
           '/meta/offset',
-          result,
         );
-        check(
+        assert(
           page.limit === limit,
           'limit',
           `meta.limit does not echo the request (${result.probe.purpose})`,
           page.limit,
           `${limit}${query.has('limit') ? '' : ' (the documented default)'}`,
           '/meta/limit',
-          result,
         );
-        check(
+        assert(
           page.offset + page.count <= page.totalCount,
           'total',
-          `offset + count exceeds total_count`,
+          'offset + count exceeds total_count',
           `${page.offset} + ${page.count} > ${page.totalCount}`,
-          `offset + count ≤ total_count`,
+          'offset + count ≤ total_count',
           '/meta/total_count',
-          result,
         );
         // A full page short of the end must be full: otherwise items were skipped.
-        const expectedCount = Math.max(0, Math.min(limit, page.totalCount - page.offset));
-        check(
-          page.count === expectedCount,
+        const due = Math.max(0, Math.min(limit, page.totalCount - page.offset));
+        assert(
+          page.count === due,
           'short-page',
-          `the page holds ${page.count} items where ${expectedCount} were due ` +
-            `(offset ${page.offset}, limit ${limit}, total ${page.totalCount})`,
+          `the page holds ${page.count} items where ${due} were due (offset ${page.offset}, limit ${limit}, total ${page.totalCount})`,
           page.count,
-          String(expectedCount),
+          String(due),
           '/meta/count',
-          result,
         );
         for (const name of ['sort', 'order'] as const) {
           const requested = query.get(name) ?? defaults[name];
-          if (page[name] !== undefined && requested !== undefined)
-            check(
-              page[name] === requested,
-              name,
-              `meta.${name} is not the ${query.has(name) ? 'requested' : 'default'} ${name}`,
-              page[name],
-              show(requested),
-              `/meta/${name}`,
-              result,
-            );
+          if (page[name] === undefined || requested === undefined) continue;
+          assert(
+            page[name] === requested,
+            name,
+            `meta.${name} is not the ${query.has(name) ? 'requested' : 'default'} ${name}`,
+            page[name],
+            show(requested),
+            `/meta/${name}`,
+          );
         }
         const ids = page.items.map((item) => idOf(op, item));
         const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
-        check(repeated === undefined, 'duplicate-in-page', 'an id repeats within one page', repeated, 'distinct ids', '/data', result);
+        assert(repeated === undefined, 'duplicate-in-page', 'an id repeats within one page', repeated, 'distinct ids', '/data');
       },
       conclude() {
         ctx.stat('pagesChecked', pages);

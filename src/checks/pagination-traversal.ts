@@ -3,9 +3,9 @@
  * ids, without duplicates or gaps, the same items in the same order as large pages, and a
  * total_count that does not change between pages. Only ids are kept, never whole pages.
  */
-import type { Check, ProbeResult } from './types.js';
 import { idOf, maxLimit, pageOf } from './pagination.js';
 import { probe } from './requests.js';
+import type { Check, ProbeInput, ProbeResult } from './types.js';
 
 interface Walk {
   ids: string[];
@@ -17,7 +17,8 @@ export const paginationTraversal: Check = {
   name: 'pagination-traversal',
   title: 'Walking every page yields every item exactly once, as large pages do',
   severity: 'error',
-  appliesTo: (op) => (op.pagination ? true : 'not a paginated operation'),
+  scope: 'operation',
+  appliesTo: ({ operation }) => (operation.pagination ? true : 'not a paginated operation'),
   start(ctx) {
     const op = ctx.operation;
     const largest = maxLimit(op);
@@ -27,19 +28,21 @@ export const paginationTraversal: Check = {
      * run's limiter bounds them) and reduced to their ids as they arrive; no page is kept.
      */
     const walk = async (
-      send: (p: ReturnType<typeof probe>) => Promise<ProbeResult>,
+      send: (p: ProbeInput) => Promise<ProbeResult>,
       limit: number,
       label: string,
       maxPages: number,
     ): Promise<Walk | undefined> => {
       const result: Walk = { ids: [], totals: new Set(), pages: 0 };
       const pageAt = (offset: number) =>
-        probe(op, ctx.env, `walk:${label}:${offset}`, `page at offset=${offset}, limit=${limit}`, (r) => r, {
+        probe(ctx, {
+          id: `walk:${label}:${offset}`,
+          kind: 'variant',
+          purpose: `page at offset=${offset}, limit=${limit}`,
           query: [
             ['offset', String(offset)],
             ['limit', String(limit)],
           ],
-          tags: { walk: label },
         });
       const idsByPage: string[][] = [];
       let broken = false;
@@ -77,7 +80,9 @@ export const paginationTraversal: Check = {
 
     return {
       async exercise(x) {
-        const first = pageOf(await x.send(probe(op, ctx.env, 'walk:size', 'learn total_count', (r) => r, { query: [['limit', '1']] })));
+        const first = pageOf(
+          await x.send(probe(ctx, { id: 'walk:size', kind: 'variant', purpose: 'learn total_count', query: [['limit', '1']] })),
+        );
         if (!first) return;
         const total = first.totalCount;
         if (total === 0) return ctx.skip('total_count is 0: there is nothing to walk');

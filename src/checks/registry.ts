@@ -1,4 +1,8 @@
-/** Every check, in the order the engine runs them. Names are an interface (CLI --only/--skip, reports, baselines). */
+/**
+ * Every check, of every scope, in the order the engine runs and reports them. Names are an
+ * interface (CLI --only/--skip, reports, baselines): the registry refuses a duplicate or a
+ * malformed one.
+ */
 import { auth } from './auth.js';
 import { contentType } from './content-type.js';
 import { dateFilter } from './date-filter.js';
@@ -18,20 +22,37 @@ import { resourceIdentity } from './resource-identity.js';
 import { responseHeaders } from './response-headers.js';
 import { responseSchema } from './response-schema.js';
 import { statusCode } from './status-code.js';
-import type { Check } from './types.js';
+import type { Check, CheckInfo, CheckScope } from './types.js';
 import { undocumentedProperty } from './undocumented-property.js';
+import { CONSUMER_CHECKS } from './webhook-consumer.js';
+import { webhookEvents } from './webhook-events.js';
 
-export function createRegistry(checks: Check[]): readonly Check[] {
+export interface Registry {
+  /** Every check, every scope. */
+  readonly all: readonly CheckInfo[];
+  /** The checks of the API's operations, runnable by the engine. */
+  readonly operationChecks: readonly Check[];
+  byName(name: string): CheckInfo | undefined;
+  ofScope(scope: CheckScope): readonly CheckInfo[];
+}
+
+export function createRegistry(checks: readonly (Check | CheckInfo)[]): Registry {
   const seen = new Set<string>();
   for (const check of checks) {
     if (!/^[a-z][a-z-]*$/.test(check.name)) throw new Error(`check name "${check.name}" must be lower-case words joined by hyphens`);
     if (seen.has(check.name)) throw new Error(`two checks are named "${check.name}"`);
     seen.add(check.name);
   }
-  return Object.freeze([...checks]);
+  const all = Object.freeze([...checks]);
+  return {
+    all,
+    operationChecks: Object.freeze(all.filter((c): c is Check => c.scope === 'operation')),
+    byName: (name) => all.find((c) => c.name === name),
+    ofScope: (scope) => all.filter((c) => c.scope === scope),
+  };
 }
 
-export const CHECKS = createRegistry([
+export const REGISTRY = createRegistry([
   responseSchema,
   undocumentedProperty,
   statusCode,
@@ -52,8 +73,9 @@ export const CHECKS = createRegistry([
   dateFilter,
   idempotency,
   resourceAvailability,
+  webhookEvents,
+  ...Object.values(CONSUMER_CHECKS),
 ]);
 
-export function checkByName(name: string): Check | undefined {
-  return CHECKS.find((c) => c.name === name);
-}
+/** The operation checks, in the order the engine runs them. */
+export const CHECKS: readonly Check[] = REGISTRY.operationChecks;

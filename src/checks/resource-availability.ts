@@ -2,40 +2,43 @@
  * resource-availability: a resource just created is retrievable at once, and so are its
  * sub-resources (a rebalancing execution and its orders).
  */
-import { manifest } from '../spec/manifest.js';
-import type { Check } from './types.js';
+import type { ManifestOperation } from '../spec/manifest-types.js';
+import type { SpecView } from '../spec/spec-view.js';
 import { fillPath, probe, scopesFor } from './requests.js';
+import type { Check } from './types.js';
 import { show, valuesAt } from './util.js';
 
 /** Operations reading the created resource: GET operations whose path extends the create path. */
-function readers(createPath: string) {
-  return manifest.operations.filter((o) => o.method === 'GET' && o.path.startsWith(`${createPath}/{`));
+function readers(spec: SpecView, createPath: string): ManifestOperation[] {
+  return spec.manifest.operations.filter((o) => o.method === 'GET' && o.path.startsWith(`${createPath}/{`));
 }
 
 export const resourceAvailability: Check = {
   name: 'resource-availability',
   title: 'A created resource and its sub-resources can be read back at once',
   severity: 'error',
-  appliesTo: (op) => (op.method === 'POST' && readers(op.path).length > 0 ? true : 'the operation creates nothing readable'),
+  scope: 'operation',
+  appliesTo: ({ operation, spec }) =>
+    operation.method === 'POST' && readers(spec, operation.path).length > 0 ? true : 'the operation creates nothing readable',
   start(ctx) {
     const op = ctx.operation;
     return {
       async exercise(x) {
-        const created = await x.send(probe(op, ctx.env, 'avail:create', 'create a resource'));
+        const created = await x.send(probe(ctx, { id: 'avail:create', kind: 'variant', purpose: 'create a resource' }));
         const id = (created.json as { id?: unknown } | undefined)?.id;
         if (created.status !== 200 || typeof id !== 'string') {
           if (!created.error) ctx.skip(`the create request was answered ${created.status}; nothing to read back`);
           return;
         }
-        for (const reader of readers(op.path)) {
+        for (const reader of readers(ctx.spec, op.path)) {
           const name = /\{([^}]+)\}/.exec(reader.path.slice(op.path.length))?.[1] as string;
           const path = fillPath(reader.path, { [name]: id });
           const result = await x.send({
             id: `avail:${reader.operationId}`,
+            kind: 'foreign',
             purpose: `${reader.key} of the created ${id}`,
-            foreign: true,
             request: { method: 'GET', path, auth: { scopes: scopesFor(reader) } },
-            tags: { pathParams: { [name]: id } },
+            pathParams: { [name]: id },
           });
           if (result.status !== 200) {
             ctx.fail({
@@ -50,7 +53,7 @@ export const resourceAvailability: Check = {
           const identity = reader.resourceIdentity.find((r) => r.parameter === name);
           if (!identity) continue;
           const wrong = valuesAt(result.json, identity.pointer).find(({ value }) => value !== id);
-          if (wrong)
+          if (wrong) {
             ctx.fail({
               message: `${reader.key} of the created resource returns another resource`,
               received: show(wrong.value),
@@ -58,6 +61,7 @@ export const resourceAvailability: Check = {
               pointer: wrong.pointer,
               result,
             });
+          }
         }
       },
     };

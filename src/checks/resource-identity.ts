@@ -6,12 +6,13 @@ export const resourceIdentity: Check = {
   name: 'resource-identity',
   title: 'A response belongs to the resource its path names',
   severity: 'error',
-  appliesTo: (op) => (op.resourceIdentity.length > 0 ? true : 'the operation names no resource in its path'),
+  scope: 'operation',
+  observes: ['documented', 'variant', 'replay'],
+  appliesTo: ({ operation }) => (operation.resourceIdentity.length > 0 ? true : 'the operation names no resource in its path'),
   start(ctx) {
-    const reported = new Set<string>();
     return {
       observe(result) {
-        if (result.status !== 200 || result.probe.foreign) return;
+        if (result.status !== 200) return;
         const params = pathParamsOf(result);
         for (const identity of ctx.operation.resourceIdentity) {
           const requested = params[identity.parameter];
@@ -19,9 +20,9 @@ export const resourceIdentity: Check = {
           const wrong = valuesAt(result.json, identity.pointer).find(
             ({ value }) => String(value).toLowerCase() !== requested.toLowerCase(),
           );
-          if (!wrong || reported.has(identity.pointer)) continue;
-          reported.add(identity.pointer);
+          if (!wrong) continue;
           ctx.fail({
+            key: identity.pointer,
             message: `the response holds a resource of another ${identity.parameter} (${result.probe.purpose})`,
             received: show(wrong.value),
             expected: `${requested} (the ${identity.parameter} in the path)`,

@@ -1,5 +1,4 @@
 /** response-headers: every response carries the documented headers, upvest-request-id a uuid on all of them. */
-import { documentedResponse } from '../spec/manifest.js';
 import type { ParameterConstraints } from '../spec/manifest-types.js';
 import type { Check } from './types.js';
 import { show, UUID_RE } from './util.js';
@@ -13,54 +12,55 @@ function violates(value: string, constraints: ParameterConstraints): string | un
   return undefined;
 }
 
+/** The cause of a missing header, shared with checks that would otherwise report it again. */
+export function missingHeaderCause(name: string): string {
+  return `response-headers:missing:${name}`;
+}
+
 export const responseHeaders: Check = {
   name: 'response-headers',
   title: 'Every response carries upvest-request-id (a uuid) and the documented headers',
   severity: 'error',
+  scope: 'operation',
+  observes: ['documented', 'variant', 'replay', 'negative', 'foreign'],
   appliesTo: () => true,
   start(ctx) {
-    const reported = new Set<string>();
     const requestIds = new Map<string, string>();
     return {
       observe(result) {
         if (result.status === undefined) return;
-        const documented = result.probe.foreign ? undefined : documentedResponse(ctx.operation, result.status);
+        const documented = result.probe.kind === 'foreign' ? undefined : ctx.spec.documentedResponse(ctx.operation, result.status);
         // Every response, documented or not, carries the request id (spec/README.md).
         const headers = documented?.headers.length ? documented.headers : [REQUEST_ID];
         for (const header of headers) {
           const value = result.headers[header.name];
           const problem = value === undefined ? (header.required ? 'missing' : undefined) : violates(value, header.constraints);
           if (!problem) continue;
-          const key = `${header.name} ${problem === 'missing' ? 'missing' : 'invalid'}`;
-          if (reported.has(key)) continue;
-          reported.add(key);
+          const missing = problem === 'missing';
           ctx.fail({
-            message:
-              problem === 'missing' ? `the ${result.status} response has no ${header.name} header` : `${header.name} is not ${problem}`,
-            received: problem === 'missing' ? '(absent)' : show(value),
-            expected:
-              problem === 'missing'
-                ? `a ${header.name} header${header.constraints.format ? ` (${header.constraints.format})` : ''}`
-                : problem,
+            key: `${header.name} ${missing ? 'missing' : 'invalid'}`,
+            ...(missing ? { cause: missingHeaderCause(header.name) } : {}),
+            message: missing ? `the ${result.status} response has no ${header.name} header` : `${header.name} is not ${problem}`,
+            received: missing ? '(absent)' : show(value),
+            expected: missing ? `a ${header.name} header${header.constraints.format ? ` (${header.constraints.format})` : ''}` : problem,
             result,
           });
         }
         const id = result.headers[REQUEST_ID.name];
         // An idempotent replay may legitimately repeat the original response, id included.
-        if (id && UUID_RE.test(id) && result.probe.owner !== 'idempotency') {
-          // A correlation id identifies one request: the same id on two responses is a fault.
-          const previous = requestIds.get(id);
-          if (previous && !reported.has('duplicate')) {
-            reported.add('duplicate');
-            ctx.fail({
-              message: `two responses carry the same upvest-request-id (${previous} and ${result.probe.id})`,
-              received: id,
-              expected: 'a distinct id per request',
-              result,
-            });
-          }
-          if (requestIds.size < 10_000) requestIds.set(id, result.probe.id);
+        if (!id || !UUID_RE.test(id) || result.probe.kind === 'replay') return;
+        // A correlation id identifies one request: the same id on two responses is a fault.
+        const previous = requestIds.get(id);
+        if (previous) {
+          ctx.fail({
+            key: 'duplicate',
+            message: `two responses carry the same upvest-request-id (${previous} and ${result.probe.id})`,
+            received: id,
+            expected: 'a distinct id per request',
+            result,
+          });
         }
+        if (requestIds.size < 10_000) requestIds.set(id, result.probe.id);
       },
     };
   },

@@ -6,19 +6,19 @@ export const responseSchema: Check = {
   name: 'response-schema',
   title: 'Every response body validates against its documented schema',
   severity: 'error',
+  scope: 'operation',
+  // Error bodies of refused requests are problem documents like any other.
+  observes: ['documented', 'variant', 'replay', 'negative'],
   appliesTo: () => true,
   start(ctx) {
-    const reported = new Map<string, number>();
     let validated = 0;
     return {
       observe(result) {
-        if (result.probe.foreign) return;
-        const content = documentedContent(ctx.operation, result);
+        const content = documentedContent(ctx, result);
         if (!content) return; // an undocumented status is status-code's finding
         if (result.json === undefined) {
-          if (reported.has(`nojson ${result.status}`)) return;
-          reported.set(`nojson ${result.status}`, 1);
           ctx.fail({
+            key: `not-json ${result.status}`,
             message: `the ${result.status} body is not JSON`,
             received: result.jsonError ?? 'no body',
             expected: `a ${content.contentType} body`,
@@ -27,13 +27,10 @@ export const responseSchema: Check = {
           return;
         }
         validated++;
-        for (const violation of validationOf(result, content.validator).violations) {
-          // One failure per place and rule, however many items repeat it.
-          const key = `${result.status} ${genericPointer(violation.instancePath)} ${violation.keyword} ${violation.schemaPath}`;
-          const seen = reported.get(key) ?? 0;
-          reported.set(key, seen + 1);
-          if (seen > 0) continue;
+        for (const violation of validationOf(ctx, result, content.validator).violations) {
           ctx.fail({
+            // One failure per place and rule, however many items repeat it.
+            key: `${result.status} ${genericPointer(violation.instancePath)} ${violation.keyword} ${violation.schemaPath}`,
             message: `${violation.instancePath || '/'} ${violation.message} (${result.status} ${content.contentType})`,
             received: receivedOf(violation),
             expected: expectedOf(violation),

@@ -9,19 +9,18 @@ export const undocumentedProperty: Check = {
   name: 'undocumented-property',
   title: 'Responses carry only documented properties',
   severity: 'warning',
+  scope: 'operation',
+  observes: ['documented', 'variant', 'replay', 'negative'],
   appliesTo: () => true,
   start(ctx) {
-    const reported = new Set<string>();
     return {
       observe(result) {
-        if (result.probe.foreign || result.json === undefined) return;
-        const content = documentedContent(ctx.operation, result);
+        if (result.json === undefined) return;
+        const content = documentedContent(ctx, result);
         if (!content) return;
-        for (const extra of validationOf(result, content.validator).undocumented) {
-          const key = `${genericPointer(extra.instancePath)}/${extra.property}`;
-          if (reported.has(key)) continue;
-          reported.add(key);
+        for (const extra of validationOf(ctx, result, content.validator).undocumented) {
           ctx.fail({
+            key: `${genericPointer(extra.instancePath)}/${extra.property}`,
             message: `undocumented property "${extra.property}" in ${extra.instancePath || 'the body'} (${result.status})`,
             received: `property "${extra.property}"`,
             expected: 'only the properties the spec documents (a newer API version may add this one)',

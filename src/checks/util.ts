@@ -1,8 +1,7 @@
 /** Small helpers shared by checks. */
-import type { ManifestOperation, ManifestResponseContent } from '../spec/manifest-types.js';
-import { documentedResponse } from '../spec/manifest.js';
-import { validateBody, type BodyValidation, type SchemaViolation } from '../spec/validate.js';
-import type { ProbeResult } from './types.js';
+import type { ManifestResponseContent } from '../spec/manifest-types.js';
+import type { BodyValidation, SchemaViolation } from '../spec/validate.js';
+import type { CheckContext, ProbeResult } from './types.js';
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,9 +23,9 @@ export function genericPointer(pointer: string): string {
 }
 
 /** The documented content a response is judged against: its own content type, else the first documented. */
-export function documentedContent(operation: ManifestOperation, result: ProbeResult): ManifestResponseContent | undefined {
+export function documentedContent(ctx: Pick<CheckContext, 'operation' | 'spec'>, result: ProbeResult): ManifestResponseContent | undefined {
   if (result.status === undefined) return undefined;
-  const documented = documentedResponse(operation, result.status);
+  const documented = ctx.spec.documentedResponse(ctx.operation, result.status);
   if (!documented || documented.contents.length === 0) return undefined;
   return documented.contents.find((c) => c.contentType === mediaType(result.headers['content-type'])) ?? documented.contents[0];
 }
@@ -34,10 +33,10 @@ export function documentedContent(operation: ManifestOperation, result: ProbeRes
 const validations = new WeakMap<ProbeResult, { validator: string; result: BodyValidation }>();
 
 /** Validate once per response, however many checks ask (response-schema and undocumented-property). */
-export function validationOf(result: ProbeResult, validator: string): BodyValidation {
+export function validationOf(ctx: Pick<CheckContext, 'spec'>, result: ProbeResult, validator: string): BodyValidation {
   const cached = validations.get(result);
   if (cached && cached.validator === validator) return cached.result;
-  const outcome = validateBody(validator, result.json);
+  const outcome = ctx.spec.validate(validator, result.json);
   validations.set(result, { validator, result: outcome });
   return outcome;
 }
@@ -74,7 +73,7 @@ export function receivedOf(violation: SchemaViolation): string {
 
 /** The path parameter values a probe was sent with (set by requestFor). */
 export function pathParamsOf(result: ProbeResult): Record<string, string> {
-  return (result.probe.tags?.pathParams as Record<string, string> | undefined) ?? {};
+  return result.probe.pathParams ?? {};
 }
 
 export function isList(value: unknown): value is { meta: Record<string, unknown>; data: unknown[] } {

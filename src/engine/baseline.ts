@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { BaselineError } from '../errors.js';
 import type { CheckOutcome, Failure } from '../checks/types.js';
+import { statusOf } from './outcome.js';
 
 export interface BaselineEntry {
   check: string;
@@ -55,9 +56,7 @@ export function applyBaseline(outcome: CheckOutcome, baseline: Baseline | undefi
     const entry = baseline.entries.find((e) => matches(e, failure));
     return entry ? { ...failure, baselined: { reason: entry.reason } } : failure;
   });
-  const open = failures.filter((f) => !f.baselined);
-  const status = open.length > 0 ? 'failed' : outcome.errors.length > 0 ? 'error' : 'passed';
-  return { ...outcome, failures, status };
+  return { ...outcome, failures, status: statusOf({ failures, errors: outcome.errors, skipReason: outcome.skipReason }) };
 }
 
 /** Entries that matched no failure of the run. */

@@ -1,7 +1,7 @@
 /** What the checks of one operation need to know about the target: ids to use, values, scopes. */
 import type { CheckEnvironment } from '../checks/types.js';
-import { manifest } from '../spec/manifest.js';
 import type { ManifestOperation } from '../spec/manifest-types.js';
+import type { SpecView } from '../spec/spec-view.js';
 
 export interface TargetFacts {
   accountIds: string[];
@@ -23,17 +23,17 @@ const HINTS: Record<string, string> = {
 };
 
 /** A scope the client can be expected to hold (another operation needs it) that does not satisfy `op`. */
-function foreignScopes(op: ManifestOperation): string[] | undefined {
+function foreignScopes(op: ManifestOperation, spec: SpecView): string[] | undefined {
   const own = new Set(op.scopes.flat());
   // Read scopes first: the least privileged token the client is likely to hold.
-  const used = manifest.operations
+  const used = spec.manifest.operations
     .flatMap((o) => o.scopes.flat())
     .sort((a, b) => Number(b.endsWith(':read')) - Number(a.endsWith(':read')));
   const foreign = used.find((scope) => !own.has(scope) && !op.scopes.some((set) => set.every((s) => s === scope)));
   return foreign ? [foreign] : undefined;
 }
 
-export function environmentFor(op: ManifestOperation, facts: TargetFacts): CheckEnvironment | { skip: string } {
+export function environmentFor(op: ManifestOperation, facts: TargetFacts, spec: SpecView): CheckEnvironment | { skip: string } {
   const pathValues: Record<string, string[]> = {};
   for (const p of op.parameters.filter((x) => x.in === 'path')) {
     const values = p.name === 'account_id' ? facts.accountIds : p.name === 'execution_id' && facts.executionId ? [facts.executionId] : [];
@@ -56,7 +56,7 @@ export function environmentFor(op: ManifestOperation, facts: TargetFacts): Check
     pathValues,
     queryValues,
     signing: facts.signing,
-    foreignScopes: facts.scopedTokens ? foreignScopes(op) : undefined,
+    foreignScopes: facts.scopedTokens ? foreignScopes(op, spec) : undefined,
     requestBody,
     pageLimit: facts.pageLimit,
     maxPages: facts.maxPages,

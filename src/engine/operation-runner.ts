@@ -1,73 +1,63 @@
 /**
  * Runs the checks of one operation: the documented request(s) first, then each check's own
- * probes; every response is shown to every check as it arrives and then dropped, so memory
- * holds findings and ids, never whole lists.
+ * probes; every response is shown to the checks that observe its kind as it arrives and then
+ * dropped, so memory holds findings and ids, never whole lists. Whatever a check throws, in
+ * whatever phase, becomes an error outcome of that check; the other checks go on.
  */
-import type { Exchange } from '../client/exchange.js';
 import { exchangeOf } from '../client/transport.js';
-import { secrets } from '../client/redact.js';
+import type { Exchange } from '../client/exchange.js';
 import type { UpvestClient } from '../client/upvest-client.js';
 import { HarnessError } from '../errors.js';
-import { curlFor } from '../checks/failure.js';
 import { requestFor } from '../checks/requests.js';
-import type { Check, CheckContext, CheckEnvironment, CheckOutcome, CheckRun, Failure, Probe, ProbeResult } from '../checks/types.js';
-import { documentedStatuses } from '../spec/manifest.js';
+import type { Check, CheckEnvironment, CheckRun, Probe, ProbeInput, ProbeKind, ProbeResult } from '../checks/types.js';
 import type { ManifestOperation } from '../spec/manifest-types.js';
-import type { Limiter } from './limiter.js';
+import type { SpecView } from '../spec/spec-view.js';
 import type { CircuitBreaker } from './breaker.js';
-
-export interface OperationReport {
-  operation: string;
-  operationId: string;
-  method: string;
-  path: string;
-  documentedStatuses: number[];
-  /** Status → count, over this operation's own responses (not other methods' probes). */
-  statusesSeen: Record<string, number>;
-  outcomes: CheckOutcome[];
-  probes: number;
-  durationMs: number;
-  /** When the whole operation could not run (no account configured, not selected, …). */
-  skipReason?: string;
-  /** Ids of resources the operation created (2xx responses of its own probes). */
-  created: string[];
-}
+import { createCheckContext, outcomesOf, type CheckRecord } from './check-context.js';
+import type { RunEventHandler } from './events.js';
+import type { Limiter } from './limiter.js';
+import { crashOf } from './outcome.js';
+import type { OperationResult } from './result.js';
 
 export interface OperationRunOptions {
   client: UpvestClient;
   env: CheckEnvironment;
+  spec: SpecView;
   limiter: Limiter;
   /** Shared by the operations of a run: a target that stopped answering is not sent more. */
   breaker?: CircuitBreaker;
   /** Checks to run; each with `true` or the reason it is skipped. */
   checks: { check: Check; selected: true | string }[];
+  emit?: RunEventHandler;
 }
 
-interface CheckState {
+/** The kinds a check observes unless it says otherwise. */
+const DEFAULT_OBSERVED: readonly ProbeKind[] = ['documented', 'variant'];
+
+/** The check that judges the documented requests (and owns them in reports). */
+const DOCUMENTED_OWNER = 'status-code';
+
+interface Running {
+  record: CheckRecord;
   check: Check;
   run?: CheckRun;
-  failures: Failure[];
-  warnings: Failure[];
-  errors: CheckOutcome['errors'];
-  excused: Set<string>;
-  stats: Record<string, unknown>;
-  probes: number;
-  skipReason?: string;
-  durationMs: number;
+  observes: ReadonlySet<ProbeKind>;
+  crashed: boolean;
 }
 
 /** The documented happy requests: one per configured value of the primary path parameter. */
-export function baselineProbes(op: ManifestOperation, env: CheckEnvironment): Omit<Probe, 'owner'>[] {
+export function documentedProbes(op: ManifestOperation, env: CheckEnvironment): ProbeInput[] {
   const multi = op.parameters.find((p) => p.in === 'path' && (env.pathValues[p.name]?.length ?? 0) > 1);
   const values = multi ? env.pathValues[multi.name] : [undefined];
   return values.map((value, i) => {
     const { request, pathParams } = requestFor(op, env, multi && value ? { pathParams: { [multi.name]: value } } : {});
     return {
       id: `baseline:${i}`,
+      kind: 'documented',
       purpose: `the documented request${value ? ` for ${multi!.name} ${value}` : ''}`,
       request,
+      pathParams,
       expect: { statuses: [200], reason: 'the documented request with valid credentials succeeds' },
-      tags: { pathParams },
     };
   });
 }
@@ -86,22 +76,27 @@ function parseBody(body: Buffer): { json?: unknown; jsonError?: string } {
   try {
     return { json: JSON.parse(body.toString('utf8')) };
   } catch (error) {
-    return { jsonError: `not JSON (${(error as Error).message}); first bytes ${JSON.stringify(body.subarray(0, 60).toString('utf8'))}` };
+    const first = JSON.stringify(body.subarray(0, 60).toString('utf8'));
+    return { jsonError: `not JSON (${(error as Error).message}); first bytes ${first}` };
   }
 }
 
-export async function runOperation(op: ManifestOperation, options: OperationRunOptions): Promise<OperationReport> {
+export async function runOperation(op: ManifestOperation, options: OperationRunOptions): Promise<OperationResult> {
   const started = performance.now();
   const statusesSeen: Record<string, number> = {};
   const created: string[] = [];
   let probeCount = 0;
 
-  const states: CheckState[] = options.checks.map(({ check, selected }) => {
-    const state: CheckState = { check, failures: [], warnings: [], errors: [], excused: new Set(), stats: {}, probes: 0, durationMs: 0 };
-    if (selected !== true) state.skipReason = selected;
-    return state;
+  const states: Running[] = options.checks.map(({ check, selected }) => {
+    const record = createCheckContext({ check, operation: op, env: options.env, spec: options.spec });
+    if (selected !== true) record.ctx.skip(selected);
+    return { record, check, observes: new Set(check.observes ?? DEFAULT_OBSERVED), crashed: false };
   });
-  const active = () => states.filter((s) => s.run);
+  const active = () => states.filter((s) => s.run && !s.crashed);
+  const crash = (state: Running, error: unknown, phase: string) => {
+    state.crashed = true;
+    state.record.error(crashOf(error, phase));
+  };
 
   const execute = async (probe: Probe): Promise<ProbeResult> => {
     const skipped = options.breaker?.shortCircuit;
@@ -127,125 +122,89 @@ export async function runOperation(op: ManifestOperation, options: OperationRunO
 
   const observe = (result: ProbeResult) => {
     for (const state of active()) {
+      if (!state.run!.observe || !state.observes.has(result.probe.kind)) continue;
       try {
-        state.run!.observe?.(result);
+        state.run!.observe(result);
       } catch (error) {
-        state.errors.push({
-          probe: result.probe.id,
-          code: 'CT_ERR_CHECK',
-          message: `the check failed on this response: ${(error as Error).message}`,
-        });
+        crash(state, error, `observe of ${result.probe.id}`);
       }
     }
   };
 
   const send =
-    (owner: CheckState | undefined, baseline = false) =>
-    async (input: Omit<Probe, 'owner'>): Promise<ProbeResult> => {
-      const probe: Probe = { ...input, owner: owner?.check.name ?? 'status-code' };
+    (owner: Running | undefined) =>
+    async (input: ProbeInput): Promise<ProbeResult> => {
+      const probe: Probe = { ...input, owner: owner?.check.name ?? DOCUMENTED_OWNER };
       const result = await options.limiter.run(() => execute(probe));
       probeCount++;
-      if (owner) owner.probes++;
-      if (result.status !== undefined && !probe.foreign) {
+      owner?.record.countProbe();
+      options.emit?.({
+        type: 'probe-finished',
+        operation: op.key,
+        probe: { id: probe.id, kind: probe.kind, owner: probe.owner, purpose: probe.purpose },
+        ...(result.status !== undefined ? { status: result.status } : {}),
+        ...(result.error ? { error: result.error } : {}),
+        ...(result.exchange.durationMs !== undefined ? { durationMs: result.exchange.durationMs } : {}),
+      });
+      if (result.status !== undefined && probe.kind !== 'foreign') {
         statusesSeen[result.status] = (statusesSeen[result.status] ?? 0) + 1;
         const id = (result.json as { id?: unknown } | undefined)?.id;
-        if (op.method === 'POST' && result.status < 300 && typeof id === 'string') created.push(id);
+        const creates = probe.kind === 'documented' || probe.kind === 'variant';
+        if (op.method === 'POST' && creates && result.status < 300 && typeof id === 'string') created.push(id);
       }
       if (result.error) {
         const entry = { probe: probe.id, code: result.error.code, message: result.error.message };
-        // The owner cannot conclude without this answer; checks that only observe depend on the baseline.
-        const concerned = new Set<CheckState>(owner ? [owner] : []);
-        if (baseline) for (const state of active()) if (!state.run!.exercise) concerned.add(state);
-        for (const state of concerned) state.errors.push(entry);
+        // The owner cannot conclude without this answer; checks that only observe depend on the documented requests.
+        const concerned = new Set<Running>(owner ? [owner] : []);
+        if (probe.kind === 'documented') for (const state of active()) if (!state.run!.exercise) concerned.add(state);
+        for (const state of concerned) state.record.error(entry);
       }
       observe(result);
       return result;
     };
 
   for (const state of states) {
-    if (state.skipReason) continue;
-    const ctx: CheckContext = {
-      operation: op,
-      env: options.env,
-      fail: (input) => {
-        const r = input.result;
-        // Failure texts quote what the target sent, which may reflect credentials: redact them
-        // here, in the process that knows every token it was issued.
-        const failure: Failure = {
-          check: state.check.name,
-          operation: op.key,
-          title: state.check.title,
-          message: secrets.scrub(input.message),
-          severity: input.severity ?? state.check.severity,
-          received: secrets.scrub(input.received),
-          expected: secrets.scrub(input.expected),
-          ...(input.pointer !== undefined ? { pointer: input.pointer } : {}),
-          ...(input.schemaPointer ? { schemaPointer: input.schemaPointer } : {}),
-          ...(r
-            ? { probe: r.probe.id, request: r.exchange.request, response: r.exchange.response, curl: curlFor(r.exchange.request) }
-            : {}),
-        };
-        (failure.severity === 'warning' ? state.warnings : state.failures).push(failure);
-      },
-      stat: (key, value) => {
-        state.stats[key] = value;
-      },
-      skip: (reason) => {
-        state.skipReason = reason;
-      },
-      excuse: (probeId, reason) => {
-        state.excused.add(probeId);
-        state.stats[`excused:${probeId}`] = reason;
-      },
-    };
-    state.run = state.check.start(ctx);
+    if (state.record.skipReason) continue;
+    try {
+      state.run = state.check.start(state.record.ctx);
+    } catch (error) {
+      crash(state, error, 'start');
+    }
   }
 
-  const baselineOwner = states.find((s) => s.check.name === 'status-code' && s.run);
-  await Promise.all(baselineProbes(op, options.env).map((p) => send(baselineOwner, true)(p)));
+  await Promise.all(documentedProbes(op, options.env).map((p) => send(undefined)(p)));
   // Checks exercise concurrently: the limiter, not the order of checks, bounds requests in flight.
   await Promise.all(
     active()
       .filter((state) => state.run!.exercise)
       .map(async (state) => {
         const t = performance.now();
+        const sendOwn = send(state);
         try {
-          await state.run!.exercise!({ send: send(state), sendAll: (probes) => Promise.all(probes.map(send(state))) });
+          await state.run!.exercise!({ send: sendOwn, sendAll: (probes) => Promise.all(probes.map(sendOwn)) });
         } catch (error) {
-          if (!(error instanceof HarnessError)) throw error;
-          state.errors.push({ probe: '(exercise)', code: error.code, message: error.message });
+          if (error instanceof HarnessError) state.record.error({ probe: '(exercise)', code: error.code, message: error.message });
+          else crash(state, error, 'exercise');
         }
-        state.durationMs += performance.now() - t;
+        state.record.addDuration(performance.now() - t);
       }),
   );
-  for (const state of active()) state.run!.conclude?.();
+  for (const state of active()) {
+    try {
+      state.run!.conclude?.();
+    } catch (error) {
+      crash(state, error, 'conclude');
+    }
+  }
 
-  const outcomes: CheckOutcome[] = states.map((state) => {
-    const errors = state.errors.filter((e) => !state.excused.has(e.probe));
-    const status = state.failures.length > 0 ? 'failed' : errors.length > 0 ? 'error' : state.skipReason ? 'skipped' : 'passed';
-    return {
-      check: state.check.name,
-      title: state.check.title,
-      operation: op.key,
-      operationId: op.operationId,
-      status,
-      failures: state.failures,
-      warnings: state.warnings,
-      errors,
-      ...(status === 'skipped' ? { skipReason: state.skipReason } : {}),
-      probes: state.probes,
-      stats: state.stats,
-      durationMs: Math.round(state.durationMs),
-    };
-  });
   return {
     operation: op.key,
     operationId: op.operationId,
     method: op.method,
     path: op.path,
-    documentedStatuses: documentedStatuses(op),
+    documentedStatuses: options.spec.documentedStatuses(op),
     statusesSeen,
-    outcomes,
+    outcomes: outcomesOf(states.map((s) => s.record)),
     probes: probeCount,
     durationMs: Math.round(performance.now() - started),
     created,

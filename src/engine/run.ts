@@ -1,21 +1,26 @@
 /**
- * A run plans every operation's checks up front (vitest collects tests before running them),
- * then runs the trigger first (what it creates is read by the operations after it) and the
- * reading operations together. Used by the vitest suite (one describe per operation) and,
- * without vitest, by the mutation runner and the benchmarks.
+ * The engine: plans every operation's checks up front, runs the trigger first (what it creates
+ * is read by the operations after it) and the reading operations together, then the provider's
+ * webhooks; emits events while it runs and returns one RunResult. The CLI, the programmatic
+ * API, the vitest adapter, the mutation harness and the benchmarks all run through here.
  */
-import { CHECKS } from '../checks/registry.js';
+import { createHash } from 'node:crypto';
+import { REGISTRY, type Registry } from '../checks/registry.js';
 import type { Check, CheckOutcome } from '../checks/types.js';
-import { manifest } from '../spec/manifest.js';
+import type { TransportOptions } from '../client/transport.js';
 import type { ManifestOperation } from '../spec/manifest-types.js';
+import { SPEC, type SpecView } from '../spec/spec-view.js';
 import { applyBaseline } from './baseline.js';
-import { environmentFor, type TargetFacts } from './environment.js';
-import { Limiter } from './limiter.js';
 import { CircuitBreaker } from './breaker.js';
-import { runOperation, type OperationReport } from './operation-runner.js';
+import { environmentFor, type TargetFacts } from './environment.js';
+import { EventBus, type PlannedGroup, type RunEventHandler } from './events.js';
+import { Limiter } from './limiter.js';
+import { runOperation } from './operation-runner.js';
+import { skippedOutcome } from './outcome.js';
+import { buildRunResult, type OperationResult, type RunResult } from './result.js';
 import { createSelection, type Selection } from './selection.js';
 import { prepareTarget, type PreparedTarget, type TargetDescription } from './target.js';
-import type { TransportOptions } from '../client/transport.js';
+import { checkProviderWebhooks, httpMockControl, WEBHOOKS_GROUP, type WebhookProviderControl } from './webhook-provider.js';
 
 export interface PlannedCheck {
   check: Check;
@@ -30,83 +35,155 @@ export interface OperationPlan {
   skip?: string;
 }
 
-const BAIL = 'not run: an earlier check failed and --bail is set';
-
-/** Operations in the order they run: creators first. */
-export function operationOrder(): ManifestOperation[] {
-  return [...manifest.operations].sort((a, b) => Number(b.method === 'POST') - Number(a.method === 'POST'));
+export interface RunPlan {
+  operations: OperationPlan[];
+  /** The provider webhooks group: run when the target is an upvest-conformance mock. */
+  webhooks: { selected: true | string };
+  /** What the run will do, as report groups (operations, then webhooks). */
+  groups: PlannedGroup[];
+  /** A digest of the plan and of the options that shape its probes: equal digests, equal probes. */
+  digest: string;
 }
+
+export interface EngineOptions {
+  spec?: SpecView;
+  registry?: Registry;
+  /** Transport additions (benchmarks pass a tap). */
+  transport?: Partial<TransportOptions>;
+  /** How the provider webhooks are driven (default: the target's /__mock endpoints, when mockControl is set). */
+  webhookControl?: WebhookProviderControl;
+}
+
+const BAIL = 'not run: an earlier check failed and --bail is set';
+const NOT_A_MOCK = 'the target is not an upvest-conformance mock: check its deliveries with `upvest-conformance listen`';
 
 export class ConformanceRun {
   readonly limiter: Limiter;
   readonly selection: Selection;
   readonly breaker = new CircuitBreaker();
+  readonly spec: SpecView;
+  readonly registry: Registry;
   private bailed = false;
+  private planned?: RunPlan;
 
   constructor(
     readonly target: TargetDescription,
     readonly prepared: PreparedTarget,
+    private readonly options: EngineOptions = {},
   ) {
+    this.spec = options.spec ?? SPEC;
+    this.registry = options.registry ?? REGISTRY;
     this.limiter = new Limiter(target.concurrency);
-    this.selection = createSelection(target.only, target.skip);
+    this.selection = createSelection(target.only, target.skip, this.registry, this.spec);
   }
 
-  static open(target: TargetDescription, transport?: Partial<TransportOptions>): ConformanceRun {
-    return new ConformanceRun(target, prepareTarget(target, transport));
+  static open(target: TargetDescription, options: EngineOptions = {}): ConformanceRun {
+    return new ConformanceRun(target, prepareTarget(target, options.transport), options);
   }
 
   get facts(): TargetFacts {
     return this.prepared.facts;
   }
 
+  /** Operations in the order they run: creators first. */
+  operationOrder(): ManifestOperation[] {
+    return [...this.spec.manifest.operations].sort((a, b) => Number(b.method === 'POST') - Number(a.method === 'POST'));
+  }
+
   /** Every operation with the checks that apply to it, as far as can be known before running. */
-  plan(): OperationPlan[] {
-    const creator = manifest.operations.find((op) => op.method === 'POST' && this.selection.operation(op) === true);
+  plan(): RunPlan {
+    if (this.planned) return this.planned;
+    const creator = this.spec.manifest.operations.find((op) => op.method === 'POST' && this.selection.operation(op) === true);
     // An execution the trigger will create counts as available while planning.
     const planning: TargetFacts = { ...this.facts, executionId: this.facts.executionId ?? (creator ? 'to-be-created' : undefined) };
-    return operationOrder().map((operation) => {
-      const env = environmentFor(operation, planning);
+    const operations = this.operationOrder().map((operation): OperationPlan => {
+      const env = environmentFor(operation, planning, this.spec);
       const selected = this.selection.operation(operation);
       const skip = selected !== true ? selected : 'skip' in env ? env.skip : undefined;
       const checks =
         'skip' in env
-          ? CHECKS.map((check) => ({ check, selected: env.skip as true | string }))
-          : CHECKS.filter((c) => c.appliesTo(operation, env) === true).map((check) => ({
-              check,
-              selected: this.selection.check(check.name),
-            }));
+          ? this.registry.operationChecks.map((check) => ({ check, selected: env.skip as true | string }))
+          : this.registry.operationChecks
+              .filter((c) => c.appliesTo({ operation, env, spec: this.spec }) === true)
+              .map((check) => ({ check, selected: this.selection.check(check.name) }));
       return { operation, checks, ...(skip ? { skip } : {}) };
     });
+    const webhookCheck = this.registry.ofScope('provider-webhooks');
+    const webhooksSelected: true | string = !this.target.mockControl
+      ? NOT_A_MOCK
+      : this.selection.webhooks() === true
+        ? (webhookCheck.map((c) => this.selection.check(c.name)).find((s) => s !== true) ?? true)
+        : this.selection.webhooks();
+    const groups: PlannedGroup[] = [
+      ...operations.map((p) => ({
+        name: p.operation.key,
+        operationId: p.operation.operationId,
+        checks: p.checks.map((c) => c.check.name),
+        ...(p.skip ? { skip: p.skip } : {}),
+      })),
+      {
+        name: WEBHOOKS_GROUP.key,
+        operationId: WEBHOOKS_GROUP.operationId,
+        checks: webhookCheck.map((c) => c.name),
+        ...(webhooksSelected !== true ? { skip: webhooksSelected } : {}),
+      },
+    ];
+    const shaping = {
+      groups: groups.map((g) => [g.name, g.skip ?? '', ...g.checks.map((c) => `${c}:${this.selection.check(c) === true}`)]),
+      pageLimit: this.target.pageLimit,
+      maxPages: this.target.maxPages,
+      signing: this.facts.signing,
+      scopedTokens: this.facts.scopedTokens,
+      accounts: this.facts.accountIds.length,
+      executionGiven: Boolean(this.target.executionId),
+      bail: this.target.bail,
+    };
+    const digest = createHash('sha256').update(JSON.stringify(shaping)).digest('hex').slice(0, 16);
+    this.planned = { operations, webhooks: { selected: webhooksSelected }, groups, digest };
+    return this.planned;
   }
 
-  async runOperation(plan: OperationPlan): Promise<OperationReport> {
+  private async runPlanned(plan: OperationPlan, bus: EventBus): Promise<OperationResult> {
     const op = plan.operation;
-    const env = environmentFor(op, this.facts);
+    const env = environmentFor(op, this.facts, this.spec);
     const skip = plan.skip ?? ('skip' in env ? env.skip : undefined) ?? (this.bailed ? BAIL : undefined);
-    if (skip || 'skip' in env) return skippedReport(plan, skip as string);
-    const checks = plan.checks.map((c) => ({ check: c.check, selected: this.bailed ? BAIL : c.selected }));
-    const report = await runOperation(op, { client: this.prepared.client, env, limiter: this.limiter, breaker: this.breaker, checks });
-    report.outcomes = report.outcomes.map((o) => applyBaseline(o, this.target.baseline));
-    // What the trigger created is what the reading operations read, unless one was configured.
-    if (!this.facts.executionId && report.created.length > 0) this.facts.executionId = report.created[0];
-    if (this.target.bail && report.outcomes.some((o) => o.status === 'failed')) this.bailed = true;
-    return report;
+    bus.emit({ type: 'operation-started', operation: op.key });
+    let result: OperationResult;
+    if (skip || 'skip' in env) {
+      result = skippedOperation(plan, skip as string, this.spec);
+    } else {
+      const checks = plan.checks.map((c) => ({ check: c.check, selected: this.bailed ? BAIL : c.selected }));
+      result = await runOperation(op, {
+        client: this.prepared.client,
+        env,
+        spec: this.spec,
+        limiter: this.limiter,
+        breaker: this.breaker,
+        checks,
+        emit: (event) => bus.emit(event),
+      });
+      result.outcomes = result.outcomes.map((o) => applyBaseline(o, this.target.baseline));
+      // What the trigger created is what the reading operations read, unless one was configured.
+      if (!this.facts.executionId && result.created.length > 0) this.facts.executionId = result.created[0];
+      if (this.target.bail && result.outcomes.some((o) => o.status === 'failed')) this.bailed = true;
+    }
+    for (const outcome of result.outcomes) bus.emit({ type: 'check-finished', outcome });
+    bus.emit({ type: 'operation-finished', operation: result });
+    return result;
   }
 
   /**
-   * Every planned operation's report, each started once: the creators first, one at a time
-   * (the readers read what they create), then the readers all together, sharing the run's
-   * limiter, so that no operation's slowest check leaves the connections idle. Under --bail
-   * the readers too run one at a time, so that a failure can stop the ones after it.
+   * Every planned operation, each started once: the creators first, one at a time (the readers
+   * read what they create), then the readers all together, sharing the run's limiter, so that
+   * no operation's slowest check leaves the connections idle. Under --bail the readers too run
+   * one at a time, so that a failure can stop the ones after it.
    */
-  schedule(plans: OperationPlan[]): Map<OperationPlan, Promise<OperationReport>> {
-    const scheduled = new Map<OperationPlan, Promise<OperationReport>>();
-    /** Starts `plan` once `before` settles; resolves, whatever its own outcome, when it has settled. */
+  private async runOperations(plans: OperationPlan[], bus: EventBus): Promise<OperationResult[]> {
+    const results = new Map<OperationPlan, Promise<OperationResult>>();
     const after = (before: Promise<void>, plan: OperationPlan): Promise<void> => {
-      const report = before.then(() => this.runOperation(plan));
-      scheduled.set(plan, report);
-      // Awaited later by whoever asks for it; an early rejection is not "unhandled" meanwhile.
-      return report.then(
+      const result = before.then(() => this.runPlanned(plan, bus));
+      results.set(plan, result);
+      return result.then(
         () => undefined,
         () => undefined,
       );
@@ -118,13 +195,56 @@ export class ConformanceRun {
       const settled = after(this.target.bail ? previous : creatorsDone, plan);
       if (this.target.bail) previous = settled;
     }
-    return scheduled;
+    return Promise.all(plans.map((plan) => results.get(plan)!));
   }
 
-  async runAll(): Promise<OperationReport[]> {
-    const plans = this.plan();
-    const scheduled = this.schedule(plans);
-    return Promise.all(plans.map((plan) => scheduled.get(plan)!));
+  private async runWebhooks(selected: true | string): Promise<CheckOutcome[]> {
+    const checks = this.registry.ofScope('provider-webhooks');
+    const reason = selected !== true ? selected : this.bailed ? BAIL : undefined;
+    if (reason) return checks.map((c) => skippedOutcome(c, WEBHOOKS_GROUP, reason));
+    const control = this.options.webhookControl ?? httpMockControl(this.target.baseUrl);
+    const outcome = await checkProviderWebhooks({
+      control,
+      client: this.prepared.client,
+      triggerAccounts: this.target.accountIds,
+      spec: this.spec,
+    });
+    return [applyBaseline(outcome, this.target.baseline)];
+  }
+
+  /** Run the plan; handlers see every event; the result is also the payload of run-finished. */
+  async run(handlers: RunEventHandler[] = []): Promise<RunResult> {
+    const bus = new EventBus(handlers);
+    const plan = this.plan();
+    const startedAt = new Date();
+    bus.emit({
+      type: 'run-started',
+      startedAt: startedAt.toISOString(),
+      baseUrl: this.target.baseUrl,
+      groups: plan.groups,
+      planDigest: plan.digest,
+    });
+    const operations = await this.runOperations(plan.operations, bus);
+    const webhookOutcomes = await this.runWebhooks(plan.webhooks.selected);
+    for (const outcome of webhookOutcomes) bus.emit({ type: 'check-finished', outcome });
+    const result = buildRunResult(
+      this.spec,
+      operations,
+      {
+        baseUrl: this.target.baseUrl,
+        embeddedMock: this.target.embeddedMock,
+        signing: this.facts.signing,
+        startedAt: startedAt.toISOString(),
+        durationMs: Date.now() - startedAt.getTime(),
+        minEnumCoverage: this.target.minEnumCoverage,
+        baseline: this.target.baseline,
+        planDigest: plan.digest,
+        harnessErrors: bus.errors,
+      },
+      { outcomes: webhookOutcomes },
+    );
+    bus.emit({ type: 'run-finished', result });
+    return result;
   }
 
   async close(): Promise<void> {
@@ -132,33 +252,32 @@ export class ConformanceRun {
   }
 }
 
-function skippedReport(plan: OperationPlan, reason: string): OperationReport {
+function skippedOperation(plan: OperationPlan, reason: string, spec: SpecView): OperationResult {
   const op = plan.operation;
-  const outcomes: CheckOutcome[] = plan.checks.map(({ check }) => ({
-    check: check.name,
-    title: check.title,
-    operation: op.key,
-    operationId: op.operationId,
-    status: 'skipped',
-    skipReason: reason,
-    failures: [],
-    warnings: [],
-    errors: [],
-    probes: 0,
-    stats: {},
-    durationMs: 0,
-  }));
   return {
     operation: op.key,
     operationId: op.operationId,
     method: op.method,
     path: op.path,
-    documentedStatuses: op.responses.map((r) => Number(r.status)),
+    documentedStatuses: spec.documentedStatuses(op),
     statusesSeen: {},
-    outcomes,
+    outcomes: plan.checks.map(({ check }) => skippedOutcome(check, op, reason)),
     probes: 0,
     durationMs: 0,
     skipReason: reason,
     created: [],
   };
+}
+
+/** Open, run and close: the engine in one call. */
+export async function runEngine(
+  target: TargetDescription,
+  options: EngineOptions & { handlers?: RunEventHandler[] } = {},
+): Promise<RunResult> {
+  const run = ConformanceRun.open(target, options);
+  try {
+    return await run.run(options.handlers);
+  } finally {
+    await run.close();
+  }
 }

@@ -18,6 +18,9 @@ export type FaultArea =
   | 'idempotency'
   | 'identity'
   | 'protocol'
+  | 'status'
+  | 'coverage'
+  | 'availability'
   | 'webhooks';
 
 /** The moments where a fault can bend the mock's behaviour. */
@@ -37,6 +40,8 @@ export interface FaultContext {
   pathParams: Record<string, string>;
   /** The mock's second account: the target of the one-account fault. */
   secondAccountId: string;
+  /** What a fault remembers across requests of one mock (ids it has seen). */
+  memory: Set<string>;
 }
 
 type Json = Record<string, any>;
@@ -47,6 +52,8 @@ export interface Fault {
   description: string;
   /** The check that must report it. */
   caughtBy: string;
+  /** What a finding of that check shows when it is this fault: matched against its message or pointer. */
+  evidence: RegExp;
   bypass?: Bypass;
   /** Change the validated query before the operation runs (defaults already applied). */
   query?: (query: Json, ctx: FaultContext) => void;
@@ -68,6 +75,7 @@ export const FAULTS: Fault[] = [
     name: 'schema-drop-required',
     area: 'schema',
     caughtBy: 'response-schema',
+    evidence: /valuation_time/,
     description: 'the current valuation lacks valuation_time',
     body: (b, r, c) => ok(r) && isOp(c, 'getCurrentAccountValuation') && delete b.valuation_time,
   },
@@ -75,6 +83,7 @@ export const FAULTS: Fault[] = [
     name: 'schema-wrong-type',
     area: 'schema',
     caughtBy: 'response-schema',
+    evidence: /created_at/,
     description: 'an execution’s created_at is an epoch number',
     body: (b, r, c) => ok(r) && isOp(c, 'retrievePortfolioRebalancingExecution') && (b.created_at = Date.parse(b.created_at) / 1000),
   },
@@ -82,6 +91,7 @@ export const FAULTS: Fault[] = [
     name: 'schema-enum-one-value',
     area: 'schema',
     caughtBy: 'response-schema',
+    evidence: /\/status/,
     description: 'FILLED orders (only those) report status COMPLETED',
     body: (b, r) => ok(r) && isList(b) && b.data.forEach((o: Json) => o.status === 'FILLED' && (o.status = 'COMPLETED')),
   },
@@ -89,6 +99,7 @@ export const FAULTS: Fault[] = [
     name: 'schema-decimal-as-number',
     area: 'schema',
     caughtBy: 'response-schema',
+    evidence: /quantity/,
     description: 'position quantities are JSON numbers, not decimal strings',
     body: (b, r) =>
       ok(r) &&
@@ -98,6 +109,7 @@ export const FAULTS: Fault[] = [
     name: 'schema-bad-uuid',
     area: 'schema',
     caughtBy: 'response-schema',
+    evidence: /portfolio_order_id/,
     description: 'portfolio_order_id is a ticket number, not a uuid',
     body: (b, r, c) =>
       ok(r) &&
@@ -108,6 +120,7 @@ export const FAULTS: Fault[] = [
     name: 'schema-bad-date-time',
     area: 'schema',
     caughtBy: 'response-schema',
+    evidence: /valuation_time/,
     description: 'valuation_time uses a space instead of T and no zone',
     body: (b, r, c) =>
       ok(r) &&
@@ -118,6 +131,7 @@ export const FAULTS: Fault[] = [
     name: 'schema-null-not-nullable',
     area: 'schema',
     caughtBy: 'response-schema',
+    evidence: /quantity/,
     description: 'an unpriced position has quantity null',
     body: (b, r) =>
       ok(r) &&
@@ -127,6 +141,7 @@ export const FAULTS: Fault[] = [
     name: 'schema-cancellation-reason-not-cancelled',
     area: 'schema',
     caughtBy: 'response-schema',
+    evidence: /cancellation_reason|must NOT be valid|must match "else" schema|must match "then" schema/,
     description: 'FILLED orders carry a cancellation_reason',
     body: (b, r, c) =>
       ok(r) &&
@@ -137,6 +152,7 @@ export const FAULTS: Fault[] = [
     name: 'schema-bad-isin',
     area: 'schema',
     caughtBy: 'response-schema',
+    evidence: /isin/,
     description: 'ISINs are lower-case',
     body: (b, r) =>
       ok(r) &&
@@ -148,6 +164,7 @@ export const FAULTS: Fault[] = [
     name: 'undocumented-property',
     area: 'undocumented',
     caughtBy: 'undocumented-property',
+    evidence: /portfolio_value/,
     description: 'valuations carry an undocumented portfolio_value',
     body: (b, r, c) => ok(r) && isOp(c, 'getCurrentAccountValuation') && (b.portfolio_value = b.total_security_value),
   },
@@ -157,6 +174,7 @@ export const FAULTS: Fault[] = [
     name: 'pagination-count-wrong',
     area: 'pagination',
     caughtBy: 'pagination-meta',
+    evidence: /meta\.count is/,
     description: 'meta.count is one more than the items returned',
     body: (b, r) => ok(r) && isList(b) && (b.meta.count += 1),
   },
@@ -164,6 +182,7 @@ export const FAULTS: Fault[] = [
     name: 'pagination-total-wrong',
     area: 'pagination',
     caughtBy: 'pagination-traversal',
+    evidence: /distinct ids|total_count/,
     description: 'total_count counts one item more than exist',
     body: (b, r) => ok(r) && isList(b) && (b.meta.total_count += 1),
   },
@@ -171,6 +190,7 @@ export const FAULTS: Fault[] = [
     name: 'pagination-limit-ignored',
     area: 'pagination',
     caughtBy: 'pagination-meta',
+    evidence: /more than limit|were due/,
     description: 'limit is ignored: pages always hold up to 100 items (meta echoes the request)',
     query: (q) => {
       q.echoLimit = q.limit;
@@ -181,6 +201,7 @@ export const FAULTS: Fault[] = [
     name: 'pagination-offset-ignored',
     area: 'pagination',
     caughtBy: 'pagination-traversal',
+    evidence: /more than one page|distinct ids|different items/,
     description: 'offset is ignored: every page starts at the first item (meta echoes the request)',
     query: (q) => {
       q.echoOffset = q.offset;
@@ -191,6 +212,7 @@ export const FAULTS: Fault[] = [
     name: 'pagination-meta-not-echoed',
     area: 'pagination',
     caughtBy: 'pagination-meta',
+    evidence: /meta\.offset does not echo/,
     description: 'meta.offset is always 0',
     body: (b, r) => ok(r) && isList(b) && (b.meta.offset = 0),
   },
@@ -198,6 +220,7 @@ export const FAULTS: Fault[] = [
     name: 'pagination-order-ignored-desc',
     area: 'pagination',
     caughtBy: 'ordering',
+    evidence: /not descending/,
     description: 'order=DESC returns ascending items (meta says DESC)',
     query: (q) => {
       if (q.order === 'DESC') {
@@ -210,6 +233,7 @@ export const FAULTS: Fault[] = [
     name: 'pagination-date-filter-ignored',
     area: 'pagination',
     caughtBy: 'date-filter',
+    evidence: /outside|selects/,
     description: 'start_date and end_date are ignored on the valuation history',
     query: (q, c) => {
       if (isOp(c, 'listAccountValuations')) {
@@ -222,6 +246,7 @@ export const FAULTS: Fault[] = [
     name: 'pagination-repeat-late-page',
     area: 'pagination',
     caughtBy: 'pagination-traversal',
+    evidence: /more than one page/,
     description: 'pages at offset ≥ 100 begin with the last item of the previous page',
     query: (q) => {
       if (q.offset >= 100 && q.limit > 0) {
@@ -234,6 +259,7 @@ export const FAULTS: Fault[] = [
     name: 'pagination-wrong-default-limit',
     area: 'pagination',
     caughtBy: 'pagination-meta',
+    evidence: /meta\.limit|were due/,
     description: 'without limit, pages hold 50 items, not the documented 100',
     query: (q, c) => {
       if (c.rawQuery.limit === undefined) q.limit = 50;
@@ -243,6 +269,7 @@ export const FAULTS: Fault[] = [
     name: 'pagination-sort-wrong-field',
     area: 'pagination',
     caughtBy: 'ordering',
+    evidence: /ascending by status/,
     description: 'orders are sorted by created_at, not by status',
     body: (b, r, c) =>
       ok(r) &&
@@ -255,6 +282,7 @@ export const FAULTS: Fault[] = [
     name: 'problem-without-type',
     area: 'errors',
     caughtBy: 'error-shape',
+    evidence: /has no type/,
     description: 'problem documents have no type',
     body: (b, r) => r.status >= 400 && delete b.type,
   },
@@ -262,6 +290,7 @@ export const FAULTS: Fault[] = [
     name: 'problem-status-mismatch',
     area: 'errors',
     caughtBy: 'error-shape',
+    evidence: /status differs/,
     description: 'every problem says status 400, whatever the HTTP status',
     body: (b, r) => r.status >= 400 && (b.status = 400),
   },
@@ -269,6 +298,7 @@ export const FAULTS: Fault[] = [
     name: 'problem-request-id-mismatch',
     area: 'errors',
     caughtBy: 'error-shape',
+    evidence: /request_id differs/,
     description: 'the problem’s request_id is not the header’s',
     body: (b, r) => r.status >= 400 && (b.request_id = '00000000-0000-4000-8000-000000000000'),
   },
@@ -276,6 +306,7 @@ export const FAULTS: Fault[] = [
     name: 'problem-as-json',
     area: 'errors',
     caughtBy: 'content-type',
+    evidence: /served as application\/json/,
     description: 'errors are served as application/json',
     response: (r) => (r.status >= 400 ? { ...r, headers: { ...r.headers, 'content-type': 'application/json' } } : r),
   },
@@ -283,6 +314,7 @@ export const FAULTS: Fault[] = [
     name: 'error-500-instead-of-400',
     area: 'errors',
     caughtBy: 'input-validation',
+    evidence: /answered 500/,
     description: 'malformed query parameters are answered 500',
     response: (r) => (r.status === 400 && /query parameter/.test(r.body ?? '') ? rewriteStatus(r, 500) : r),
   },
@@ -290,6 +322,7 @@ export const FAULTS: Fault[] = [
     name: 'error-200-instead-of-404',
     area: 'errors',
     caughtBy: 'not-found',
+    evidence: /answered 200/,
     description: 'an unknown account’s current valuation is answered 200 with the first account’s',
     response: (r, c) =>
       r.status === 404 && isOp(c, 'getCurrentAccountValuation')
@@ -300,6 +333,7 @@ export const FAULTS: Fault[] = [
     name: 'server-error-on-large-page',
     area: 'errors',
     caughtBy: 'no-server-error',
+    evidence: /answered 500/,
     description: 'pages larger than 500 items fail with 500',
     response: (r, c) => (Number(c.rawQuery.limit) > 500 && r.status === 200 ? rewriteStatus(r, 500) : r),
   },
@@ -309,6 +343,7 @@ export const FAULTS: Fault[] = [
     name: 'header-request-id-missing-on-404',
     area: 'headers',
     caughtBy: 'response-headers',
+    evidence: /404 response has no upvest-request-id/,
     description: '404 responses (only those) lack upvest-request-id',
     response: (r) => (r.status === 404 ? { ...r, headers: withoutHeader(r.headers, 'upvest-request-id') } : r),
   },
@@ -316,6 +351,7 @@ export const FAULTS: Fault[] = [
     name: 'header-request-id-malformed',
     area: 'headers',
     caughtBy: 'response-headers',
+    evidence: /upvest-request-id is not a uuid/,
     description: 'upvest-request-id is not a uuid (req_…)',
     response: (r) => ({
       ...r,
@@ -328,6 +364,7 @@ export const FAULTS: Fault[] = [
     name: 'auth-missing-bearer-accepted',
     area: 'auth',
     caughtBy: 'auth',
+    evidence: /no authorization header: answered/,
     description: 'a request without a bearer token is served',
     bypass: 'missing-bearer',
   },
@@ -335,6 +372,7 @@ export const FAULTS: Fault[] = [
     name: 'auth-wrong-scope-accepted',
     area: 'auth',
     caughtBy: 'auth',
+    evidence: /a token with only .*: answered/,
     description: 'a token without the operation’s scope is accepted',
     bypass: 'wrong-scope',
   },
@@ -342,6 +380,7 @@ export const FAULTS: Fault[] = [
     name: 'auth-missing-client-id-accepted',
     area: 'auth',
     caughtBy: 'auth',
+    evidence: /no upvest-client-id header: answered/,
     description: 'a request without upvest-client-id is served',
     bypass: 'missing-client-id',
   },
@@ -349,6 +388,7 @@ export const FAULTS: Fault[] = [
     name: 'auth-invalid-signature-accepted',
     area: 'auth',
     caughtBy: 'auth',
+    evidence: /signature that does not verify: answered/,
     description: 'a forged signature is accepted',
     bypass: 'invalid-signature',
   },
@@ -358,6 +398,7 @@ export const FAULTS: Fault[] = [
     name: 'idempotency-replay-creates-new',
     area: 'idempotency',
     caughtBy: 'idempotency',
+    evidence: /replaying key K/,
     description: 'a replayed idempotency-key creates a new execution',
     bypass: 'idempotency',
   },
@@ -365,6 +406,7 @@ export const FAULTS: Fault[] = [
     name: 'identity-other-account',
     area: 'identity',
     caughtBy: 'resource-identity',
+    evidence: /another account_id/,
     description: 'one account’s valuation history (only that account) returns another account’s items',
     body: (b, r, c) =>
       ok(r) &&
@@ -376,6 +418,7 @@ export const FAULTS: Fault[] = [
     name: 'method-not-allowed-without-allow',
     area: 'protocol',
     caughtBy: 'method-not-allowed',
+    evidence: /without an Allow header/,
     description: '405 responses have no Allow header',
     bypass: 'allow-header',
   },
@@ -383,8 +426,51 @@ export const FAULTS: Fault[] = [
     name: 'accept-ignored',
     area: 'protocol',
     caughtBy: 'not-acceptable',
+    evidence: /Accept: text\/html only: answered/,
     description: 'Accept: text/html is answered 200 with JSON',
     bypass: 'accept',
+  },
+
+  // Status codes, enum coverage, availability.
+  {
+    name: 'status-201-on-create',
+    area: 'status',
+    caughtBy: 'status-code',
+    evidence: /answered 201|status 201 is not documented/,
+    description: 'the trigger answers 201 Created, a status the operation does not document',
+    response: (r, c) => (r.status === 200 && isOp(c, 'triggerPortfolioRebalancing') ? { ...r, status: 201 } : r),
+  },
+  {
+    name: 'enum-cancelled-hidden',
+    area: 'coverage',
+    caughtBy: 'enum-coverage',
+    evidence: /only \d+ of \d+ documented enum values/,
+    description: 'cancelled orders are listed as PROCESSING, without their reason: CANCELLED is never seen',
+    body: (b, r, c) =>
+      ok(r) &&
+      isOp(c, 'listPortfolioRebalancingExecutionOrders') &&
+      b.data.forEach((o: Json) => {
+        if (o.status !== 'CANCELLED') return;
+        o.status = 'PROCESSING';
+        delete o.cancellation_reason;
+        delete o.cancellation_details;
+      }),
+  },
+  {
+    name: 'created-execution-not-yet-readable',
+    area: 'availability',
+    caughtBy: 'resource-availability',
+    evidence: /of the resource just created was answered 404/,
+    description: 'an execution created through the API is not found on its first read (eventual consistency)',
+    response: (r, c) => {
+      if (isOp(c, 'triggerPortfolioRebalancing') && r.status === 200 && r.body) {
+        c.memory.add(`created:${(JSON.parse(r.body) as Json).id}`);
+        return r;
+      }
+      const id = c.pathParams.execution_id;
+      if (r.status !== 200 || !id || !c.memory.delete(`created:${id}`)) return r;
+      return rewriteStatus(r, 404, 'not_found');
+    },
   },
 
   // Webhooks.
@@ -392,23 +478,24 @@ export const FAULTS: Fault[] = [
     name: 'webhook-invalid-event',
     area: 'webhooks',
     caughtBy: 'webhook-events',
+    evidence: /\/object\/status/,
     description: 'emitted order events carry a lower-case status',
     event: (e) =>
       e.type?.startsWith('REBALANCING_EXECUTION_ORDER.') && e.object && (e.object.status = String(e.object.status).toLowerCase()),
   },
 ];
 
-function rewriteStatus(response: MockResponse, status: number): MockResponse {
+function rewriteStatus(response: MockResponse, status: number, type = 'internal_server_error'): MockResponse {
   const body = response.body ? (JSON.parse(response.body) as Json) : {};
   return {
     ...response,
     status,
     headers: { ...response.headers, 'content-type': 'application/problem+json' },
     body: JSON.stringify({
-      type: 'internal_server_error',
+      type,
       status,
-      title: 'Internal Server Error',
-      detail: 'unexpected failure',
+      title: type === 'not_found' ? 'Not Found' : 'Internal Server Error',
+      detail: type === 'not_found' ? 'no such execution (yet)' : 'unexpected failure',
       request_id: body.request_id ?? response.headers['upvest-request-id'],
     }),
   };
@@ -424,6 +511,7 @@ export class UnknownFaultError extends Error {}
 /** The faults switched on for one mock. */
 export class FaultSet {
   readonly active: Fault[];
+  readonly memory = new Set<string>();
 
   constructor(names: readonly string[] = []) {
     this.active = names.map((name) => {

@@ -205,23 +205,36 @@ async function handle(p: Pipeline, req: IncomingMessage): Promise<MockResponse> 
     rawQuery: queryObject(url.searchParams),
     pathParams: match.pathParams,
     secondAccountId: p.world.accounts[1].id,
+    memory: p.faults.memory,
   };
   const query: Record<string, unknown> = {};
-  const response = await handleOperation(p, req, match.operation, match.pathParams, url, body, rid, query, faultContext);
+  const response = await handleOperation(p, {
+    req,
+    operation: match.operation,
+    pathParams: match.pathParams,
+    url,
+    body,
+    rid,
+    query,
+    faultContext,
+  });
   return p.faults.adjustResponse(response, query, faultContext);
 }
 
-async function handleOperation(
-  p: Pipeline,
-  req: IncomingMessage,
-  operation: ManifestOperation,
-  pathParams: Record<string, string>,
-  url: URL,
-  body: Buffer,
-  rid: string,
-  query: Record<string, unknown>,
-  faultContext: FaultContext,
-): Promise<MockResponse> {
+interface OperationRequest {
+  req: IncomingMessage;
+  operation: ManifestOperation;
+  pathParams: Record<string, string>;
+  url: URL;
+  body: Buffer;
+  rid: string;
+  /** Filled with the validated query, for the fault modes that restore what they changed. */
+  query: Record<string, unknown>;
+  faultContext: FaultContext;
+}
+
+async function handleOperation(p: Pipeline, request: OperationRequest): Promise<MockResponse> {
+  const { req, operation, pathParams, url, body, rid, query, faultContext } = request;
   const method = operation.method;
   const headers = requestHeaders(req);
 

@@ -156,7 +156,7 @@ describe('status-code', () => {
 
   test('a 405 of another method on the path is not judged against this operation', async () => {
     const { failures } = await runCheck(statusCode, 'getCurrentAccountValuation', {
-      observed: [result({ status: 405, json: {} }, { foreign: true })],
+      observed: [result({ status: 405, json: {} }, { kind: 'foreign' })],
     });
     expect(failures).toEqual([]);
   });
@@ -231,7 +231,7 @@ describe('resource-identity', () => {
     const other = { ...valuation(3), account_id: '99999999-9999-4999-8999-999999999999' };
     const page = { meta: { offset: 0, limit: 2, count: 2, total_count: 2 }, data: [valuation(2), other] };
     const { failures } = await runCheck(resourceIdentity, LIST_VALUATIONS, {
-      observed: [result({ status: 200, json: page }, { tags: { pathParams: { account_id: ACCOUNT } } })],
+      observed: [result({ status: 200, json: page }, { pathParams: { account_id: ACCOUNT } })],
     });
     expect(failures).toMatchObject([{ pointer: '/data/1/account_id', received: '"99999999-9999-4999-8999-999999999999"' }]);
   });

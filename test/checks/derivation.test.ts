@@ -4,11 +4,12 @@ import { CHECKS, createRegistry } from '../../src/checks/registry.js';
 import type { Check } from '../../src/checks/types.js';
 import { operationById } from '../../src/spec/manifest.js';
 import type { ManifestOperation } from '../../src/spec/manifest-types.js';
+import { SPEC } from '../../src/spec/spec-view.js';
 import { environment } from '../helpers/check-harness.js';
 
 describe('negative cases are derived from the manifest', () => {
   test('limit (min 0, max 1000, integer) gives -1, 1001, abc and 1.5, each expecting 400', () => {
-    const cases = inputValidationCases(operationById('listAccountValuations'), environment());
+    const cases = inputValidationCases({ operation: operationById('listAccountValuations'), env: environment(), spec: SPEC });
     const limit = cases.filter((c) => c.id.startsWith('query:limit:'));
     expect(limit.map((c) => [c.id, (c.request.query as [string, string][]).find(([n]) => n === 'limit')?.[1], c.expect?.statuses])).toEqual(
       [
@@ -21,7 +22,9 @@ describe('negative cases are derived from the manifest', () => {
   });
 
   test('every constrained parameter of every operation has cases; auth headers are left to the auth check', () => {
-    const ids = inputValidationCases(operationById('triggerPortfolioRebalancing'), environment()).map((c) => c.id);
+    const ids = inputValidationCases({ operation: operationById('triggerPortfolioRebalancing'), env: environment(), spec: SPEC }).map(
+      (c) => c.id,
+    );
     expect(ids).toEqual(
       expect.arrayContaining([
         'header:idempotency-key:missing',
@@ -37,7 +40,9 @@ describe('negative cases are derived from the manifest', () => {
       ]),
     );
     expect(ids.some((id) => /authorization|signature|upvest-client-id/.test(id))).toBe(false);
-    const current = inputValidationCases(operationById('getCurrentAccountValuation'), environment()).map((c) => c.id);
+    const current = inputValidationCases({ operation: operationById('getCurrentAccountValuation'), env: environment(), spec: SPEC }).map(
+      (c) => c.id,
+    );
     expect(current).toEqual(
       expect.arrayContaining(['path:account_id:bad-format', 'query:price_quality:missing', 'query:price_quality:not-in-enum']),
     );
@@ -49,8 +54,8 @@ describe('negative cases are derived from the manifest', () => {
       ...op,
       parameters: op.parameters.map((p) => (p.name === 'offset' ? { ...p, constraints: { ...p.constraints, maximum: 5000 } } : p)),
     };
-    const before = inputValidationCases(op, environment()).map((c) => c.id);
-    const after = inputValidationCases(tightened, environment()).map((c) => c.id);
+    const before = inputValidationCases({ operation: op, env: environment(), spec: SPEC }).map((c) => c.id);
+    const after = inputValidationCases({ operation: tightened, env: environment(), spec: SPEC }).map((c) => c.id);
     expect(after.filter((id) => !before.includes(id))).toEqual(['query:offset:above-maximum']);
     const withDate: ManifestOperation = {
       ...op,
@@ -60,7 +65,11 @@ describe('negative cases are derived from the manifest', () => {
   });
 
   test('where 400 is not documented, the documented client errors are the expectation', () => {
-    const cases = inputValidationCases(operationById('retrievePortfolioRebalancingExecution'), environment());
+    const cases = inputValidationCases({
+      operation: operationById('retrievePortfolioRebalancingExecution'),
+      env: environment(),
+      spec: SPEC,
+    });
     expect(cases.find((c) => c.id === 'path:execution_id:bad-format')?.expect?.statuses).toEqual([401, 403, 404]);
   });
 });
@@ -76,7 +85,14 @@ describe('check registry', () => {
   });
 
   test('rejects duplicate and malformed names', () => {
-    const fake = (name: string): Check => ({ name, title: 'x', severity: 'error', appliesTo: () => true, start: () => ({}) });
+    const fake = (name: string): Check => ({
+      name,
+      title: 'x',
+      severity: 'error',
+      scope: 'operation',
+      appliesTo: () => true,
+      start: () => ({}),
+    });
     expect(() => createRegistry([fake('a-check'), fake('a-check')])).toThrow('two checks are named "a-check"');
     expect(() => createRegistry([fake('Bad_Name')])).toThrow('must be lower-case words');
   });

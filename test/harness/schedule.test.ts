@@ -60,7 +60,7 @@ async function arrivals(bail: boolean): Promise<string[]> {
   };
   const run = ConformanceRun.open(target);
   try {
-    await run.runAll();
+    await run.run();
   } finally {
     await run.close();
     await mock.close();

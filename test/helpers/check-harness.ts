@@ -4,9 +4,10 @@
  */
 import type { Exchange } from '../../src/client/exchange.js';
 import type { ApiRequest } from '../../src/client/upvest-client.js';
-import type { Check, CheckEnvironment, Failure, Probe, ProbeResult } from '../../src/checks/types.js';
-import { operationById } from '../../src/spec/manifest.js';
+import type { Check, CheckEnvironment, CheckOutcome, Failure, Probe, ProbeInput, ProbeResult } from '../../src/checks/types.js';
+import { createCheckContext } from '../../src/engine/check-context.js';
 import type { ManifestOperation } from '../../src/spec/manifest-types.js';
+import { SPEC, type SpecView } from '../../src/spec/spec-view.js';
 
 export const ACCOUNT = '7d2a4c1e-5b3f-4a6d-8e9f-0a1b2c3d4e5f';
 export const EXECUTION = '3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7';
@@ -64,7 +65,7 @@ export function result(response: FakeResponse, probe: Partial<Probe> = {}): Prob
   const headers = { 'content-type': contentType, 'upvest-request-id': REQUEST_ID, ...response.headers };
   const json = response.raw !== undefined ? undefined : response.json;
   return {
-    probe: { id: 'baseline:0', purpose: 'the documented request', owner: 'status-code', request, ...probe },
+    probe: { id: 'baseline:0', kind: 'documented', purpose: 'the documented request', owner: 'status-code', request, ...probe },
     status: response.status,
     headers,
     json,
@@ -77,14 +78,18 @@ export function result(response: FakeResponse, probe: Partial<Probe> = {}): Prob
 export interface CheckRunResult {
   failures: Failure[];
   warnings: Failure[];
-  stats: Record<string, unknown>;
+  stats: CheckOutcome['stats'];
+  enums?: CheckOutcome['enums'];
   probes: Probe[];
+  status: CheckOutcome['status'];
   skipped?: string;
+  errors: CheckOutcome['errors'];
 }
 
 /**
- * Run `check` on `operationId`: feed `observed` results, and answer the check's own probes
- * with `answer` (which gets the probe and returns a fake response).
+ * Run `check` on `operationId` in the context the engine gives it (createCheckContext): feed
+ * `observed` results to its observe (when it observes their kind), and answer the check's own
+ * probes with `answer` (which gets the probe and returns a fake response).
  */
 export async function runCheck(
   check: Check,
@@ -95,44 +100,42 @@ export async function runCheck(
     answer?: (probe: Probe) => FakeResponse;
     operation?: ManifestOperation;
     exercise?: boolean;
+    spec?: SpecView;
   } = {},
 ): Promise<CheckRunResult> {
-  const operation = options.operation ?? operationById(operationId);
+  const spec = options.spec ?? SPEC;
+  const operation = options.operation ?? spec.operation(operationId);
   const env = options.env ?? environment();
-  const out: CheckRunResult = { failures: [], warnings: [], stats: {}, probes: [] };
-  const run = check.start({
-    operation,
-    env,
-    fail: (input) => {
-      const failure: Failure = {
-        check: check.name,
-        operation: operation.key,
-        title: check.title,
-        message: input.message,
-        severity: input.severity ?? check.severity,
-        received: input.received,
-        expected: input.expected,
-        pointer: input.pointer,
-        schemaPointer: input.schemaPointer,
-      };
-      (failure.severity === 'warning' ? out.warnings : out.failures).push(failure);
-    },
-    stat: (key, value) => (out.stats[key] = value),
-    skip: (reason) => (out.skipped = reason),
-    excuse: () => undefined,
-  });
-  const send = async (input: Omit<Probe, 'owner'>) => {
+  const record = createCheckContext({ check, operation, env, spec });
+  const probes: Probe[] = [];
+  const run = check.start(record.ctx);
+  const observes = new Set(check.observes ?? ['documented', 'variant']);
+  const observe = (r: ProbeResult) => {
+    if (observes.has(r.probe.kind)) run.observe?.(r);
+  };
+  const send = async (input: ProbeInput) => {
     const probe: Probe = { ...input, owner: check.name };
-    out.probes.push(probe);
+    probes.push(probe);
+    record.countProbe();
     if (!options.answer) throw new Error(`unexpected probe ${probe.id}`);
     const r = result(options.answer(probe), probe);
-    run.observe?.(r);
+    observe(r);
     return r;
   };
-  if (run.exercise && options.exercise !== false) await run.exercise({ send, sendAll: (probes) => Promise.all(probes.map(send)) });
-  for (const r of options.observed ?? []) run.observe?.(r);
+  if (run.exercise && options.exercise !== false) await run.exercise({ send, sendAll: (list) => Promise.all(list.map(send)) });
+  for (const r of options.observed ?? []) observe(r);
   run.conclude?.();
-  return out;
+  const outcome = record.outcome();
+  return {
+    failures: outcome.failures,
+    warnings: outcome.warnings,
+    stats: outcome.stats,
+    ...(outcome.enums ? { enums: outcome.enums } : {}),
+    probes,
+    status: outcome.status,
+    ...(outcome.skipReason ? { skipped: outcome.skipReason } : {}),
+    errors: outcome.errors,
+  };
 }
 
 /** The query of a probe as a map. */

@@ -36,3 +36,27 @@ export function runCli(
     });
   });
 }
+
+/**
+ * Run a command in this process, as the bin would (the same `main`), with UPVEST_* variables
+ * set for the call only: the fast path for tests that are about the command, not the process.
+ */
+export async function runMain(args: string[], options: { env?: Record<string, string>; signal?: AbortSignal } = {}): Promise<CliResult> {
+  const { main } = await import('../../src/cli/main.js');
+  const saved = Object.fromEntries(
+    Object.keys(process.env)
+      .filter((k) => k.startsWith('UPVEST_'))
+      .map((k) => [k, process.env[k]]),
+  );
+  for (const k of Object.keys(saved)) delete process.env[k];
+  Object.assign(process.env, options.env);
+  const out: string[] = [];
+  const err: string[] = [];
+  try {
+    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, options.signal);
+    return { code, stdout: out.map((l) => `${l}\n`).join(''), stderr: err.map((l) => `${l}\n`).join('') };
+  } finally {
+    for (const k of Object.keys(options.env ?? {})) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}

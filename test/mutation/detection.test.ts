@@ -3,19 +3,32 @@
  * raises no finding at all (a false alarm is a defect of the suite).
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { CHECKS } from '../../src/checks/registry.js';
-import { mutationMatrix, type MutationMatrix } from '../../src/engine/mutation.js';
-import { WEBHOOK_CHECK } from '../../src/engine/webhook-provider.js';
+import { REGISTRY } from '../../src/checks/registry.js';
+import { mutationMatrix, type MutationMatrix } from '../../src/mutation/matrix.js';
 import { FAULTS, FaultSet } from '../../src/mock/faults.js';
 
 describe('fault modes', () => {
   test('at least 30, uniquely named, each naming an existing check and covering every area', () => {
     expect(FAULTS.length).toBeGreaterThanOrEqual(30);
     expect(new Set(FAULTS.map((f) => f.name)).size).toBe(FAULTS.length);
-    const checks = new Set([...CHECKS.map((c) => c.name), WEBHOOK_CHECK]);
+    const checks = new Set(REGISTRY.all.map((c) => c.name));
     for (const fault of FAULTS) expect(checks.has(fault.caughtBy), fault.name).toBe(true);
     expect(new Set(FAULTS.map((f) => f.area))).toEqual(
-      new Set(['schema', 'undocumented', 'pagination', 'errors', 'headers', 'auth', 'idempotency', 'identity', 'protocol', 'webhooks']),
+      new Set([
+        'schema',
+        'undocumented',
+        'pagination',
+        'errors',
+        'headers',
+        'auth',
+        'idempotency',
+        'identity',
+        'protocol',
+        'status',
+        'coverage',
+        'availability',
+        'webhooks',
+      ]),
     );
   });
 
@@ -34,8 +47,17 @@ describe('detection matrix', () => {
     expect(matrix.cleanRun.falseAlarms).toEqual([]);
   });
 
-  test.for(FAULTS.map((f) => [f.name, f.caughtBy] as const))('%s is caught by %s', ([name, check]) => {
-    const result = matrix.faults.find((f) => f.fault === name);
-    expect(result?.caughtBy).toContain(check);
+  test('the clean run executed every check it planned', () => {
+    expect(matrix.cleanRun.checks).toBeGreaterThan(70);
+    expect(matrix.cleanRun.checksPassed).toBe(matrix.cleanRun.checks);
+  });
+
+  test.for(FAULTS.map((f) => [f.name, f.caughtBy] as const))('%s is caught by %s, with a finding that shows it', ([name, check]) => {
+    const result = matrix.faults.find((f) => f.fault === name)!;
+    const fault = FAULTS.find((f) => f.name === name)!;
+    expect(result.caughtBy).toContain(check);
+    // The expected check's finding names the fault (by message or pointer), not just any failure of that check.
+    expect(result.evidence, `no ${check} finding matches ${fault.evidence}`).toBeDefined();
+    expect(`${result.evidence!.message} ${result.evidence!.pointer ?? ''}`).toMatch(fault.evidence);
   });
 });

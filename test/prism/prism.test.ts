@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunReport } from '../../reporters/model.js';
+import type { RunResult } from '../../src/engine/result.js';
 import { generateSigningKey } from '../../src/signing/index.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -28,7 +28,7 @@ async function freePort(): Promise<number> {
 
 let prism: ChildProcess;
 let url: string;
-let report: RunReport;
+let report: RunResult;
 let code: number | null;
 let stdout: string;
 
@@ -81,7 +81,7 @@ beforeAll(async () => {
     ],
     { env: { UPVEST_ACCESS_TOKEN: 'prism-has-no-token-endpoint' } },
   ));
-  report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunReport;
+  report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunResult;
 }, 180_000);
 
 afterAll(() => {

@@ -9,13 +9,14 @@ import { renderFailure } from '../../src/checks/failure.js';
 import type { Failure } from '../../src/checks/types.js';
 import { diffReports } from '../../reporters/diff.js';
 import { renderJson } from '../../reporters/json.js';
-import { buildRunReport, type RunReport } from '../../reporters/model.js';
+import { buildRunResult, type RunResult } from '../../src/engine/result.js';
+import { SPEC } from '../../src/spec/spec-view.js';
 import { FIXTURE_OPERATIONS, TRIGGER, VALUATIONS } from '../fixtures/reporting/outcomes.js';
 import { capture } from '../helpers/output.js';
 
-function fixtureReport(): RunReport {
+function fixtureReport(): RunResult {
   const operations = structuredClone(FIXTURE_OPERATIONS).map(({ summary, outcomes }) => ({ ...summary, outcomes, created: [] }));
-  return buildRunReport(operations, {
+  return buildRunResult(SPEC, operations, {
     baseUrl: 'https://sandbox.upvest.test',
     embeddedMock: false,
     signing: true,
@@ -25,7 +26,7 @@ function fixtureReport(): RunReport {
   });
 }
 
-const checkOf = (report: RunReport, operation: string, check: string) =>
+const checkOf = (report: RunResult, operation: string, check: string) =>
   report.operations.find((o) => o.operation === operation)!.checks.find((c) => c.check === check)!;
 
 const newFailure: Failure = {
@@ -39,7 +40,7 @@ const newFailure: Failure = {
 };
 
 /** The same run with one more failure, operations and failures in another order, and another enum value and status seen. */
-function laterReport(): RunReport {
+function laterReport(): RunResult {
   const report = fixtureReport();
   Object.assign(checkOf(report, TRIGGER, 'idempotency'), { status: 'failed', failures: [newFailure] });
   checkOf(report, VALUATIONS, 'response-schema').failures.reverse();
@@ -66,7 +67,7 @@ async function cli(argv: string[]) {
   return { code, out: output.lines.join('\n'), err: output.errors.join('\n') };
 }
 
-function files(reports: Record<string, RunReport | string>): Record<string, string> {
+function files(reports: Record<string, RunResult | string>): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'upvest-diff-'));
   return Object.fromEntries(
     Object.entries(reports).map(([name, content]) => {
@@ -114,7 +115,7 @@ describe('upvest-conformance report diff', () => {
     'old.json': fixtureReport(),
     'new.json': laterReport(),
     'not-json.json': '{"schemaVersion": "1.0.0",',
-    'wrong-shape.json': renderJson({ ...fixtureReport(), verdict: 'fine' as RunReport['verdict'] }),
+    'wrong-shape.json': renderJson({ ...fixtureReport(), verdict: 'fine' as RunResult['verdict'] }),
     'other-version.json': renderJson({ ...fixtureReport(), schemaVersion: '2.0.0' }),
   });
 
@@ -141,12 +142,12 @@ describe('upvest-conformance report diff', () => {
     [
       'a wrong shape',
       'wrong-shape.json',
-      /^error CT_ERR_REPORT_INPUT: \S*wrong-shape\.json is not a report\.json of schema version 1\.0\.0: \/verdict must be equal to one of the allowed values \("conformant", "violations", "unusable"\)$/,
+      /^error CT_ERR_REPORT_INPUT: \S*wrong-shape\.json is not a report\.json of schema version 1\.x: \/verdict must be equal to one of the allowed values \("conformant", "violations", "unusable", "incomplete"\)$/,
     ],
     [
       'another schema version',
       'other-version.json',
-      /^error CT_ERR_REPORT_INPUT: \S*other-version\.json is a report of schema version 2\.0\.0; this upvest-conformance reads version 1\.0\.0$/,
+      /^error CT_ERR_REPORT_INPUT: \S*other-version\.json is a report of schema version 2\.0\.0; this upvest-conformance reads versions 1\.x$/,
     ],
   ] as const)('%s is exit code 2 with a message naming the file', async ([, name, message]) => {
     const path = paths[name] ?? join(tmpdir(), 'upvest-diff-none', name);

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/cli/run-suites.js';
+import { fileURLToPath } from 'node:url';
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 import { renderHtml } from '../../reporters/html.js';
 import { INJECTED_SCRIPT } from '../fixtures/reporting/outcomes.js';
 import { runFixtureSuite, type FixtureRun } from './fixture-run.js';

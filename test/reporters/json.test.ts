@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { RunReport } from '../../reporters/model.js';
+import type { RunResult } from '../../src/engine/result.js';
 import { runFixtureSuite, type FixtureRun } from './fixture-run.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
@@ -43,7 +43,7 @@ describe('report.json', () => {
   });
 
   test('holds what the fixture suite produced', () => {
-    const r: RunReport = run.report;
+    const r: RunResult = run.report;
     expect(r.verdict).toBe('violations');
     expect(r.exitCode).toBe(1);
     expect(r.totals).toMatchObject({

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { renderFailure } from '../../src/checks/failure.js';
 import type { CheckOutcome, Failure } from '../../src/checks/types.js';
-import type { OperationReport } from '../../src/engine/operation-runner.js';
+import { buildRunResult, type OperationResult } from '../../src/engine/result.js';
+import { SPEC } from '../../src/spec/spec-view.js';
 import { MARKDOWN_LIMITS, renderMarkdown } from '../../reporters/markdown.js';
-import { buildRunReport } from '../../reporters/model.js';
 import { FIXTURE_OPERATIONS } from '../fixtures/reporting/outcomes.js';
 import { runFixtureSuite, type FixtureRun } from './fixture-run.js';
 
 /** A run as large as a bad day against a real target: many operations, thousands of failures with big excerpts. */
-function bigRun(operations: number, checksPerOperation: number, failuresPerCheck: number): OperationReport[] {
+function bigRun(operations: number, checksPerOperation: number, failuresPerCheck: number): OperationResult[] {
   return Array.from({ length: operations }, (_, o) => {
     const key = `GET /resources-${o}/{id}`;
     const outcomes: CheckOutcome[] = Array.from({ length: checksPerOperation }, (_, c) => {
@@ -37,8 +37,8 @@ function bigRun(operations: number, checksPerOperation: number, failuresPerCheck
       };
     });
     const enums = Array.from({ length: checksPerOperation }, (_, e) => ({
+      scope: `${key} 200`,
       pointer: `/e${e}`,
-      status: '200',
       values: Array.from({ length: 40 }, (_, v) => `VALUE_${v}`),
       observed: ['VALUE_0'],
     }));
@@ -52,7 +52,8 @@ function bigRun(operations: number, checksPerOperation: number, failuresPerCheck
       warnings: [],
       errors: [],
       probes: 0,
-      stats: { enums },
+      stats: {},
+      enums,
       durationMs: 0,
     });
     return {
@@ -115,7 +116,7 @@ describe('summary.md', () => {
   });
 
   test('stays small for a run with thousands of failures', () => {
-    const report = buildRunReport(bigRun(150, 20, 3), {
+    const report = buildRunResult(SPEC, bigRun(150, 20, 3), {
       baseUrl: 'https://sandbox.upvest.test',
       embeddedMock: false,
       signing: true,

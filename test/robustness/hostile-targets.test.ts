@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunReport } from '../../reporters/model.js';
+import type { RunResult } from '../../src/engine/result.js';
 import { startMock, type MockHandle } from '../../src/mock/server.js';
 import { generateSigningKey } from '../../src/signing/index.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => mock.close());
 
 interface Outcome extends CliResult {
-  report: RunReport;
+  report: RunResult;
   elapsedMs: number;
 }
 
@@ -67,7 +67,7 @@ async function runAgainst(baseUrl: string, extra: string[] = []): Promise<Outcom
   return {
     ...result,
     elapsedMs: Date.now() - started,
-    report: JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunReport,
+    report: JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunResult,
   };
 }
 

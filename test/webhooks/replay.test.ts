@@ -2,13 +2,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunReport } from '../../reporters/model.js';
+import type { RunResult } from '../../src/engine/result.js';
 import type { CheckOutcome } from '../../src/checks/types.js';
 import { generateSigningKey } from '../../src/signing/index.js';
 import { manifest } from '../../src/spec/manifest.js';
 import { buildCorpus } from '../../src/webhooks/corpus.js';
-import { replayToConsumer, serveJwks, type ReplayEvent } from '../../src/webhooks/replay.js';
-import { runCli } from '../helpers/cli.js';
+import { replayToConsumer, type ReplayEvent } from '../../src/engine/webhook-consumer.js';
+import { serveJwks } from '../../src/webhooks/jwks-server.js';
+import { runMain } from '../helpers/cli.js';
 import { startConsumer, type ConsumerFlaw } from '../helpers/consumer.js';
 
 const key = generateSigningKey('ecdsa-p521-sha512', 'replay-test');
@@ -108,12 +109,13 @@ describe('upvest-conformance replay (the command, through the same reports)', ()
     const consumer = await startConsumer('not-idempotent');
     try {
       const reportDir = mkdtempSync(join(tmpdir(), 'uc-replay-'));
-      const { code, stdout } = await runCli(['replay', '--to', consumer.url, '--report-dir', reportDir, '--reporter', 'json']);
+      const { code, stdout } = await runMain(['replay', '--to', consumer.url, '--report-dir', reportDir, '--reporter', 'json']);
       expect(code, stdout).toBe(1);
       expect(stdout).toContain('Public keys for the consumer (JWKS, as /auth/verify_keys): http://127.0.0.1:');
-      const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunReport;
-      const checks = report.operations[0].checks;
-      expect(report.operations[0].operation).toBe(`consumer ${consumer.url}`);
+      const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunResult;
+      const checks = report.webhooks!.outcomes;
+      expect(report.operations).toEqual([]);
+      expect(new Set(checks.map((c) => c.operation))).toEqual(new Set([`consumer ${consumer.url}`]));
       expect(checks.find((c) => c.check === 'consumer-idempotent')?.status).toBe('failed');
       expect(checks.find((c) => c.check === 'consumer-acknowledges')?.status).toBe('passed');
     } finally {
@@ -122,7 +124,7 @@ describe('upvest-conformance replay (the command, through the same reports)', ()
   }, 60_000);
 
   test('an unknown --type is a usage error', async () => {
-    const { code, stderr } = await runCli(['replay', '--to', 'http://127.0.0.1:9/x', '--type', 'ACCOUNT.DELETED']);
+    const { code, stderr } = await runMain(['replay', '--to', 'http://127.0.0.1:9/x', '--type', 'ACCOUNT.DELETED']);
     expect(code).toBe(2);
     expect(stderr).toContain('unknown event type ACCOUNT.DELETED');
   }, 30_000);

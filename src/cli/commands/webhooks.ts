@@ -4,14 +4,15 @@ import { UsageError } from '../../errors.js';
 import { secrets } from '../../client/redact.js';
 import { generateSigningKey, loadSigningKey, type SigningKey } from '../../signing/index.js';
 import { manifest } from '../../spec/manifest.js';
-import { SummaryReporter } from '../../../reporters/summary.js';
-import { reportersFor } from '../../../reporters/index.js';
-import { listen, loadJwks } from '../../webhooks/listen.js';
-import { serveJwks } from '../../webhooks/replay.js';
+import { REPORT_FORMATS } from '../../../reporters/index.js';
+import { replayConformance, type ReplayEvent } from '../../engine/webhook-consumer.js';
+import { buildCorpus } from '../../webhooks/corpus.js';
+import { listen, loadJwks, readCassette } from '../../webhooks/listen.js';
+import { serveJwks } from '../../webhooks/jwks-server.js';
 import type { CommandContext } from '../main.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
+import { reportResult } from '../report-result.js';
 import { collect, integerOption, waitForStop } from '../options.js';
-import { runSuites } from '../run-suites.js';
 
 function urlOption(flag: string) {
   return (value: string): string => {
@@ -99,36 +100,30 @@ export function registerWebhookCommands(program: Command, context: CommandContex
         const jwks = key ? await serveJwks([key], options.jwksPort) : undefined;
         if (jwks) context.output.out(`Public keys for the consumer (JWKS, as /auth/verify_keys): ${jwks.url}`);
         try {
-          const pem = key?.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-          secrets.add(pem);
-          const summary = new SummaryReporter({ reportDir: options.reportDir, log: (line) => context.output.out(line) });
-          const files = reportersFor(options.reporter ?? ['json', 'junit', 'md', 'html'], {
-            reportDir: options.reportDir,
-            log: (line) => context.output.out(line),
+          secrets.add(key?.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+          const events = (
+            options.cassette
+              ? readCassette(options.cassette)
+              : buildCorpus()
+                  .filter((e) => !options.type?.length || options.type.includes(e.type))
+                  .map((e) => e.event)
+          ) as ReplayEvent[];
+          const result = await replayConformance({
+            to: options.to,
+            events,
+            mode: options.mode,
+            maxBatch: options.batch,
+            signingKey: key,
+            signing: Boolean(key),
+            expectSignatureVerification: Boolean(options.expectSignatureVerification),
+            timeoutMs: options.timeout * 1000,
           });
-          await runSuites(
-            {
-              include: ['suites/replay.suite.ts'],
-              deadlineMs: options.timeout * 1000 * 200,
-              provide: {
-                upvestReplay: {
-                  to: options.to,
-                  mode: options.mode,
-                  batch: options.batch,
-                  types: options.type ?? [],
-                  cassette: options.cassette,
-                  signingKeyPem: pem,
-                  signingKeyId: key?.keyId,
-                  expectSignatureVerification: Boolean(options.expectSignatureVerification),
-                  timeoutMs: options.timeout * 1000,
-                },
-                upvestReport: { baseUrl: options.to, embeddedMock: false, signing: Boolean(key), minEnumCoverage: 0 },
-              },
-            },
-            [...files, summary],
+          const reported = reportResult(
+            result,
+            { reportDir: options.reportDir, formats: options.reporter ?? REPORT_FORMATS },
+            context.output,
           );
-          if (!summary.report) throw new UsageError('the replay produced no report');
-          context.setExitCode(summary.report.exitCode);
+          context.setExitCode(reported.exitCode);
         } finally {
           await jwks?.close();
         }

@@ -1,18 +1,25 @@
 /**
  * The detection matrix: the suite against the clean mock (no finding allowed: a false alarm
  * is a defect) and against each fault mode of the mock (the check named by the fault must
- * catch it). Runs the engine directly, not vitest: the same checks, without collecting
- * tests 38 times.
+ * catch it, with a finding that shows the fault). A room of its own beside the mock: the
+ * engine knows nothing of faults.
  */
 import { createPublicKey } from 'node:crypto';
-import { FAULTS, type Fault } from '../mock/faults.js';
-import { startMock, type MockOptions } from '../mock/server.js';
-import { generateSigningKey } from '../signing/index.js';
-import { ConformanceRun } from './run.js';
-import type { OperationReport } from './operation-runner.js';
-import type { TargetDescription } from './target.js';
-import { checkProviderWebhooks, httpMockControl } from './webhook-provider.js';
+import type { CheckOutcome } from '../checks/types.js';
+import { outcomesOfResult, type RunResult } from '../engine/result.js';
+import { runEngine } from '../engine/run.js';
+import type { TargetDescription } from '../engine/target.js';
 import { ManualClock } from '../mock/clock.js';
+import { FAULTS, type Fault } from '../mock/faults.js';
+import { type MockOptions, startMock } from '../mock/server.js';
+import { generateSigningKey } from '../signing/index.js';
+
+export interface Finding {
+  check: string;
+  operation: string;
+  message: string;
+  pointer?: string;
+}
 
 export interface FaultResult {
   fault: string;
@@ -21,6 +28,8 @@ export interface FaultResult {
   expectedCheck: string;
   /** Checks that reported something (failure or warning) on this fault. */
   caughtBy: string[];
+  /** A finding of the expected check that shows this fault (its message or pointer matches the fault's evidence). */
+  evidence?: Finding;
   detected: boolean;
   durationMs: number;
 }
@@ -28,24 +37,30 @@ export interface FaultResult {
 export interface MutationMatrix {
   generatedAt: string;
   faults: FaultResult[];
-  cleanRun: { falseAlarms: { check: string; operation: string; message: string }[]; checks: number };
+  cleanRun: { falseAlarms: Finding[]; checks: number; checksPassed: number; enumCoverage: number };
   totals: { faults: number; detected: number; falseAlarms: number };
 }
 
 const KEY_ID = 'mutation';
 
-/** Findings of a run: check name → messages (failures and warnings alike). */
-function findings(reports: OperationReport[]): { check: string; operation: string; message: string }[] {
-  return reports.flatMap((r) =>
-    r.outcomes.flatMap((o) => [...o.failures, ...o.warnings].map((f) => ({ check: o.check, operation: o.operation, message: f.message }))),
-  );
+/** Findings of a run: failures and warnings alike, and errors of the checks (a clean run has none of either). */
+export function findingsOf(result: RunResult): Finding[] {
+  return outcomesOfResult(result).flatMap((o: CheckOutcome) => [
+    ...[...o.failures, ...o.warnings].map((f) => ({
+      check: o.check,
+      operation: o.operation,
+      message: f.message,
+      ...(f.pointer !== undefined ? { pointer: f.pointer } : {}),
+    })),
+    ...o.errors.map((e) => ({ check: o.check, operation: o.operation, message: `${e.code}: ${e.message}` })),
+  ]);
 }
 
-/** Run every check against a mock started with these faults; findings of the operations and of webhooks. */
+/** Every check against a mock started with these faults. */
 export async function runAgainstMock(
   faults: readonly string[],
-  extra: Partial<MockOptions> = {},
-): Promise<{ check: string; operation: string; message: string }[]> {
+  options: { mock?: Partial<MockOptions>; minEnumCoverage?: number } = {},
+): Promise<RunResult> {
   // Ed25519: detection does not depend on the algorithm, and it signs ~40 times faster than P-521.
   const key = generateSigningKey('ed25519', KEY_ID);
   const publicKey = { keyId: KEY_ID, algorithm: key.algorithm, publicKey: createPublicKey(key.privateKey) };
@@ -55,7 +70,7 @@ export async function runAgainstMock(
     clock: new ManualClock(Date.now()),
     webhookRetryDelaysMs: [50],
     signatureKeys: (id) => (id === KEY_ID ? publicKey : undefined),
-    ...extra,
+    ...options.mock,
   });
   const target: TargetDescription = {
     baseUrl: mock.url,
@@ -72,62 +87,57 @@ export async function runAgainstMock(
     maxResponseBytes: 16 * 1024 * 1024,
     pageLimit: 2,
     maxPages: 200,
-    minEnumCoverage: 0,
+    minEnumCoverage: options.minEnumCoverage ?? 0,
     only: [],
     skip: [],
     bail: false,
     embeddedMock: true,
     mockControl: true,
   };
-  const run = ConformanceRun.open(target);
   try {
-    const reports = await run.runAll();
-    const webhooks = await checkProviderWebhooks(
-      httpMockControl(mock.url),
-      run.prepared.client,
-      mock.fixtures.accounts.map((a) => a.id),
-    );
-    return [
-      ...findings(reports),
-      ...webhooks.failures.map((f) => ({ check: f.check, operation: f.operation, message: f.message })),
-      ...webhooks.outcome.errors.map((e) => ({ check: 'webhook-events', operation: 'webhooks', message: `${e.code}: ${e.message}` })),
-    ];
+    return await runEngine(target);
   } finally {
-    await run.close();
     await mock.close();
   }
 }
 
-async function runFault(fault: Fault): Promise<FaultResult> {
+async function runFault(fault: Fault, minEnumCoverage: number): Promise<FaultResult> {
   const started = performance.now();
-  const found = await runAgainstMock([fault.name]);
+  const found = findingsOf(await runAgainstMock([fault.name], { minEnumCoverage }));
   const caughtBy = [...new Set(found.map((f) => f.check))].sort();
+  const evidence = found.find(
+    (f) => f.check === fault.caughtBy && (fault.evidence.test(f.message) || (f.pointer !== undefined && fault.evidence.test(f.pointer))),
+  );
   return {
     fault: fault.name,
     area: fault.area,
     description: fault.description,
     expectedCheck: fault.caughtBy,
     caughtBy,
-    detected: caughtBy.includes(fault.caughtBy),
+    ...(evidence ? { evidence } : {}),
+    detected: evidence !== undefined,
     durationMs: Math.round(performance.now() - started),
   };
 }
 
 export async function mutationMatrix(options: { faults?: string[]; parallel?: number } = {}): Promise<MutationMatrix> {
   const clean = await runAgainstMock([]);
+  // Faults run with the clean run's enum coverage as their gate: a fault that hides a value lowers it.
+  const minEnumCoverage = clean.enumCoverage.percent;
   const selected = options.faults ? FAULTS.filter((f) => options.faults!.includes(f.name)) : FAULTS;
   const results: FaultResult[] = [];
   const queue = [...selected];
   await Promise.all(
     Array.from({ length: options.parallel ?? 2 }, async () => {
-      for (let fault = queue.shift(); fault; fault = queue.shift()) results.push(await runFault(fault));
+      for (let fault = queue.shift(); fault; fault = queue.shift()) results.push(await runFault(fault, minEnumCoverage));
     }),
   );
   results.sort((a, b) => selected.findIndex((f) => f.name === a.fault) - selected.findIndex((f) => f.name === b.fault));
+  const falseAlarms = findingsOf(clean);
   return {
     generatedAt: new Date().toISOString(),
     faults: results,
-    cleanRun: { falseAlarms: clean, checks: 0 },
-    totals: { faults: results.length, detected: results.filter((r) => r.detected).length, falseAlarms: clean.length },
+    cleanRun: { falseAlarms, checks: clean.totals.checks, checksPassed: clean.totals.passed, enumCoverage: clean.enumCoverage.percent },
+    totals: { faults: results.length, detected: results.filter((r) => r.detected).length, falseAlarms: falseAlarms.length },
   };
 }

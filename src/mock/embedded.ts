@@ -4,8 +4,8 @@
  * whole path a sandbox run takes.
  */
 import { createPublicKey } from 'node:crypto';
-import { AdjustableClock } from '../mock/clock.js';
-import { startMock, type MockHandle } from '../mock/server.js';
+import { AdjustableClock } from './clock.js';
+import { startMock, type MockHandle } from './server.js';
 import { generateSigningKey, type SigningKey } from '../signing/index.js';
 
 export const EMBEDDED_KEY_ID = 'upvest-conformance-embedded';
