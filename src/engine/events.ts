@@ -54,12 +54,9 @@ export class EventBus {
       try {
         handler(event);
       } catch (error) {
-        if (this.errors.length < 20) {
-          this.errors.push({
-            code: REPORTER_ERROR,
-            message: `an event handler failed on ${event.type}: ${(error as Error)?.message ?? String(error)}`,
-          });
-        }
+        // One line per broken handler and message, however many events it failed on.
+        const message = `an event handler failed on ${event.type}: ${(error as Error)?.message ?? String(error)}`;
+        if (this.errors.length < 20 && !this.errors.some((e) => e.message === message)) this.errors.push({ code: REPORTER_ERROR, message });
       }
     }
   }
