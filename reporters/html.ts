@@ -4,6 +4,7 @@
  * target; a Content-Security-Policy that runs only this file's own script is the second line.
  */
 import { createHash } from 'node:crypto';
+import { describeBasis } from '../src/checks/basis.js';
 import { renderFailure } from '../src/checks/failure.js';
 import type { CheckOutcome, CheckStatus, Failure } from '../src/checks/types.js';
 import { secrets } from '../src/client/redact.js';
@@ -89,6 +90,8 @@ table.matrix { border-collapse: collapse; }
 .chip.undocumented { background: #ffebe9; border-color: #ffcecb; color: var(--bad); font-weight: 600; }
 .card ul { margin: 6px 0 0; padding-left: 18px; } .card li { margin: 2px 0; }
 .badge { display: inline-block; border-radius: 4px; padding: 0 6px; font-size: 11.5px; font-weight: 700; text-transform: uppercase; color: #fff; }
+.basis { display: inline-block; border: 1px solid currentColor; border-radius: 4px; padding: 0 5px; font-size: 11px; }
+.b-documented { color: #0550ae; } .b-convention { color: #6e7781; }
 .k-error { background: var(--bad); } .k-errored { background: var(--err); } .k-warning { background: var(--warn); } .k-baselined { background: #6e7781; }
 .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 12px; margin-bottom: 10px; padding: 8px 10px; background: var(--soft); border: 1px solid var(--line); border-radius: 6px; }
 .toolbar label { font-weight: 600; } .toolbar select, .toolbar button { font: inherit; padding: 2px 6px; }
@@ -297,11 +300,12 @@ function findingDetails(finding: Finding): string {
     ['Schema pointer', f.schemaPointer],
     ['Probe', f.probe],
     ['Check', `${f.check}: ${f.title}`],
+    ['Basis', f.basis ? describeBasis(f.basis) : undefined],
     ['Baselined', f.baselined?.reason],
   ];
   const exchange = exchangeText(f);
   return `<details class="finding" id="${finding.id}" data-check="${esc(f.check)}" data-kind="${finding.kind}">
-<summary><span class="badge k-${finding.kind}">${finding.kind}</span> <b>${esc(f.check)}</b> › <span class="mono">${esc(f.operation)}</span>: ${esc(f.message, 300)}</summary>
+<summary><span class="badge k-${finding.kind}">${finding.kind}</span>${f.basis ? ` <span class="basis b-${f.basis.kind}" title="${esc(describeBasis(f.basis))}">${f.basis.kind}</span>` : ''} <b>${esc(f.check)}</b> › <span class="mono">${esc(f.operation)}</span>: ${esc(f.message, 300)}</summary>
 <div class="body">
 <pre class="rendered">${esc(renderFailure(f))}</pre>
 <dl class="facts">${facts

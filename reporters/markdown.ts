@@ -3,6 +3,7 @@
  * table, the first failures, enum coverage, gates and stale baseline entries. Every section
  * is capped, so a run with thousands of failures stays far below GitHub's 1 MiB limit.
  */
+import { describeBasis } from '../src/checks/basis.js';
 import { renderFailure } from '../src/checks/failure.js';
 import type { CheckStatus } from '../src/checks/types.js';
 import { secrets } from '../src/client/redact.js';
@@ -96,6 +97,16 @@ export function renderMarkdown(report: RunResult): string {
   }
 
   const failures = groups.flatMap((g) => g.checks.flatMap((c) => c.failures.filter((f) => !f.baselined)));
+  const findings = [...failures, ...groups.flatMap((g) => g.checks.flatMap((c) => c.warnings.filter((f) => !f.baselined)))];
+  if (findings.length > 0) {
+    // Which requirement each finding enforces: documented ones fail the gate, conventions warn.
+    out.push('### Findings and their basis', '', '| Severity | Check | Operation | Basis | Finding |', '| --- | --- | --- | --- | --- |');
+    for (const f of findings.slice(0, MARKDOWN_LIMITS.failures)) {
+      const basis = f.basis ? describeBasis(f.basis) : '—';
+      out.push(`| ${f.severity} | ${code(f.check)} | ${code(f.operation)} | ${cell(basis)} | ${cell(f.message)} |`);
+    }
+    out.push(...more(MARKDOWN_LIMITS.failures, findings.length, 'findings'), '');
+  }
   if (failures.length > 0) {
     out.push('### Failures', '');
     if (failures.length > MARKDOWN_LIMITS.failures) out.push(`The first ${MARKDOWN_LIMITS.failures} of ${failures.length}:`, '');

@@ -42,15 +42,24 @@ export function renderSummary(report: RunResult, options: { maxFailuresPerCheck?
       if (failures.length > max) lines.push(`    … and ${failures.length - max} more in the reports`);
     }
   }
+  if (report.stopped) {
+    lines.push('', `Not run: ${report.stopped.code}: ${report.stopped.message}`);
+    if (report.stopped.hint) lines.push(`  ${report.stopped.hint}`);
+  }
   const errored = outcomes.filter((c) => c.status === 'error');
-  if (errored.length > 0 || report.harnessErrors.length > 0) {
+  const harnessErrors = report.harnessErrors.filter(
+    (e) => !(report.stopped && e.code === report.stopped.code && e.message === report.stopped.message),
+  );
+  if (errored.length > 0 || harnessErrors.length > 0) {
     lines.push('', 'Could not be checked');
     for (const outcome of errored) {
       lines.push(`  ${outcome.check} › ${outcome.operation}: ${outcome.errors[0]?.code} ${outcome.errors[0]?.message}`);
     }
-    for (const error of report.harnessErrors) lines.push(`  ${error.code}: ${error.message}`);
+    for (const error of harnessErrors) lines.push(`  ${error.code}: ${error.message}`);
   }
-  for (const gate of report.gates) lines.push('', `Gate ${gate.name}: ${gate.passed ? 'passed' : 'FAILED'} — ${gate.message}`);
+  // The default policy is said in the reports; the console names a gate only when it was asked for or failed.
+  const shown = report.gates.filter((g) => !g.passed || g.name !== 'fail-on' || report.policy.failOn !== 'error');
+  for (const gate of shown) lines.push('', `Gate ${gate.name}: ${gate.passed ? 'passed' : 'FAILED'} — ${gate.message}`);
   if (report.baseline && report.baseline.stale.length > 0) {
     lines.push(
       '',

@@ -9,7 +9,6 @@ import { loadRunConfig, type RunConfig } from './config/load.js';
 import type { RunSettingKey } from './config/settings.js';
 import { readBaseline, type Baseline } from './engine/baseline.js';
 import type { RunEventHandler } from './engine/events.js';
-import { preflight } from './engine/preflight.js';
 import type { RunResult } from './engine/result.js';
 import { ConformanceRun, type EngineOptions } from './engine/run.js';
 import type { TargetDescription } from './engine/target.js';
@@ -37,7 +36,7 @@ export interface ConformanceSession {
   readonly target: TargetDescription;
   readonly baseline?: Baseline;
   readonly engine: ConformanceRun;
-  /** The preflight, then every planned check; handlers see the events. */
+  /** The first round (is the target usable with this configuration?), then every planned check; handlers see the events. */
   execute(handlers?: RunEventHandler[]): Promise<RunResult>;
   close(): Promise<void>;
 }
@@ -64,6 +63,8 @@ export function describeTarget(config: RunConfig, embedded: EmbeddedTarget | und
     skip: config.skip,
     bail: config.bail,
     baseline,
+    failOn: config.failOn,
+    ...(config.expectSignatureVerification !== undefined ? { expectSignatureVerification: config.expectSignatureVerification } : {}),
   };
   if (embedded) {
     return {
@@ -78,6 +79,8 @@ export function describeTarget(config: RunConfig, embedded: EmbeddedTarget | und
       triggerAccountIds: config.triggerAccountIds.length > 0 ? config.triggerAccountIds : embedded.triggerAccountIds,
       embeddedMock: true,
       mockControl: true,
+      // The bundled mock verifies every signature: accepting a forged one would be its fault.
+      expectSignatureVerification: config.expectSignatureVerification ?? true,
     };
   }
   return {
@@ -125,10 +128,7 @@ export async function openConformance(options: ConformanceOptions = {}): Promise
     target,
     baseline,
     engine,
-    execute: async (handlers = []) => {
-      await preflight(target, engine.spec, warn);
-      return engine.run(handlers);
-    },
+    execute: (handlers = []) => engine.run(handlers),
     close: async () => {
       await engine.close();
       await embedded?.mock.close();

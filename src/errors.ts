@@ -113,6 +113,11 @@ export class RateLimitedError extends defineError(
   'The target kept answering 429 Too Many Requests',
   'Lower --concurrency, or wait for the quota to reset.',
 ) {}
+export class TargetRefusesError extends defineError(
+  'CT_ERR_TARGET_REFUSES',
+  "The target refuses this run's documented requests",
+  "The cause is the run's configuration, not the target: fix the setting the message names and run again.",
+) {}
 export class TokenRequestError extends defineError(
   'CT_ERR_AUTH_TOKEN',
   'The token endpoint refused the client credentials',
@@ -162,6 +167,7 @@ export const HARNESS_ERRORS = [
   DeadlineExceededError,
   RateLimitedError,
   TokenRequestError,
+  TargetRefusesError,
   MockStartError,
   ReportInputError,
   BaselineError,

@@ -60,10 +60,13 @@ export async function describeConformance(options: ConformanceSuiteOptions = {})
   for (const group of plan.groups) for (const check of group.checks) outcomes.set(keyOf(group.name, check), pending());
 
   let started: Promise<void> | undefined;
+  /** Set when the run checked nothing: every test then fails with the cause, never passes or skips. */
+  let stopped: { code: string; message: string; hint?: string } | undefined;
   const start = () => {
     started ??= session
       .execute([
         (event: RunEvent) => {
+          if (event.type === 'run-stopped') stopped = event.stop;
           if (event.type === 'check-finished') outcomes.get(keyOf(event.outcome.operation, event.outcome.check))?.resolve(event.outcome);
         },
       ])
@@ -87,6 +90,7 @@ export async function describeConformance(options: ConformanceSuiteOptions = {})
     test.for(group.checks.map((check) => [keyOf(group.name, check), check] as const))('%s', { timeout }, async ([key], { skip }) => {
       void start();
       const outcome = await outcomes.get(key)!.promise;
+      if (stopped) throw new ConformanceError(`${stopped.code}: ${stopped.message}${stopped.hint ? `\n${stopped.hint}` : ''}`);
       if (outcome.status === 'skipped') skip(outcome.skipReason);
       if (outcome.status === 'failed') {
         throw new ConformanceViolation(

@@ -1,12 +1,16 @@
 /**
  * auth: the target refuses what a production client must not be able to do: no bearer, a
  * bad bearer, a token without the operation's scope, no upvest-client-id, and (when requests
- * are signed) a missing or forged signature.
+ * are signed) a missing or forged signature. A request missing a required header may be
+ * refused with any documented refusal (400, 401, 403): preferring one is not documented. A
+ * signature accepted unverified is an error only where the run expects verification
+ * (--expect-signature-verification; on by itself against *.upvest.co); many mocks do not verify.
  */
 import type { ApiRequest } from '../client/upvest-client.js';
-import { judge } from './expectations.js';
+import { convention, documented } from './basis.js';
+import { documentedRefusals, judge } from './expectations.js';
 import { probe } from './requests.js';
-import type { Check, ProbeInput } from './types.js';
+import type { Check, Expectation, ProbeInput } from './types.js';
 
 export const auth: Check = {
   name: 'auth',
@@ -15,59 +19,73 @@ export const auth: Check = {
   scope: 'operation',
   appliesTo: ({ operation }) => (operation.scopes.length > 0 ? true : 'the operation needs no credentials'),
   start(ctx) {
-    const { operation: op } = ctx;
-    const negative = (id: string, purpose: string, change: (r: ApiRequest) => ApiRequest, statuses: number[], reason: string) =>
-      probe(ctx, { id, kind: 'negative', purpose, change, expect: { statuses, reason } });
+    const { operation: op, env } = ctx;
+    const negative = (id: string, purpose: string, change: (r: ApiRequest) => ApiRequest, expect: Expectation) =>
+      probe(ctx, { id, kind: 'negative', purpose, change, expect });
+    const refusals = documentedRefusals(op);
+    /** A required header left out: any refusal answers it (status-code reports one the operation does not document). */
+    const missingHeader = (header: string, reason: string): Expectation => ({
+      statuses: refusals,
+      anyRefusal: true,
+      reason,
+      basis: documented(op, 'parameters', header),
+    });
     const cases: ProbeInput[] = [
       negative(
         'auth:no-bearer',
         'no authorization header',
         (r) => ({ ...r, auth: { none: true } }),
-        [401],
-        'a request without a bearer token is not authenticated',
+        missingHeader('authorization', 'authorization is a required header'),
       ),
       negative(
         'auth:bad-bearer',
         'a bearer token the target never issued',
         (r) => ({ ...r, auth: { header: 'Bearer dXB2ZXN0LWNvbmZvcm1hbmNlLWludmFsaWQtdG9rZW4=' } }),
-        [401],
-        'an unknown token is not authenticated',
+        {
+          statuses: [401],
+          reason: 'an unknown token is not authenticated ("The caller has not been authenticated")',
+          basis: documented(op, 'responses', '401'),
+        },
       ),
       negative(
         'auth:no-client-id',
         'no upvest-client-id header',
         (r) => ({ ...r, headers: { ...r.headers, 'upvest-client-id': null } }),
-        [400, 401, 403],
-        'upvest-client-id is a required header',
+        missingHeader('upvest-client-id', 'upvest-client-id is a required header'),
       ),
     ];
-    if (ctx.env.foreignScopes) {
-      const scopes = ctx.env.foreignScopes;
+    if (env.foreignScopes) {
+      const scopes = env.foreignScopes;
       cases.push(
-        negative(
-          'auth:wrong-scope',
-          `a token with only ${scopes.join(' ')}`,
-          (r) => ({ ...r, auth: { scopes } }),
-          [403],
-          `the operation needs ${op.scopes.map((s) => s.join(' + ')).join(' or ')}`,
-        ),
+        negative('auth:wrong-scope', `a token with only ${scopes.join(' ')}`, (r) => ({ ...r, auth: { scopes } }), {
+          statuses: [403],
+          reason: `the operation needs ${op.scopes.map((s) => s.join(' + ')).join(' or ')} ("authenticated but not allowed")`,
+          basis: documented(op, 'responses', '403'),
+        }),
       );
     }
-    if (ctx.env.signing) {
+    if (env.signing) {
+      // Verifying is what makes the signature headers required; whether a target does is the user's to expect.
+      const signature = (reason: string): Expectation => ({
+        statuses: refusals,
+        anyRefusal: true,
+        reason,
+        ...(env.expectSignatureVerification
+          ? { basis: documented(op, 'parameters', 'signature'), severity: 'error' as const }
+          : { basis: convention('a target that verifies signatures refuses this; give --expect-signature-verification to require it') }),
+      });
       cases.push(
         negative(
           'auth:unsigned',
           'no HTTP message signature',
           (r) => ({ ...r, signing: 'none' }),
-          [401],
-          'signature and signature-input are required',
+          signature('signature and signature-input are required'),
         ),
         negative(
           'auth:forged-signature',
           'a signature that does not verify',
           (r) => ({ ...r, signing: 'tamper' }),
-          [401],
-          'a forged signature must be refused',
+          signature('a forged signature must be refused'),
         ),
       );
     }

@@ -1,12 +1,18 @@
 /**
  * date-filter: with start_date and/or end_date every item lies inside the inclusive UTC range,
- * and (when the whole list fits one page) exactly the items of the unfiltered list inside the
- * range are returned.
+ * and (when the unfiltered and the filtered lists each fit one page) the filtered list holds
+ * every item the unfiltered one has inside the range. "starting from and including this date"
+ * is documented; that end_date includes its day is a reading of "up until this date", so
+ * leaving out only the end day's items is a warning.
  */
 import type { Check } from './types.js';
-import { maxLimit, pageOf } from './pagination.js';
+import { convention, documented } from './basis.js';
+import { idOf, maxLimit, missingIdsReason, pageOf } from './pagination.js';
 import { probe } from './requests.js';
 import { fieldOf, show } from './util.js';
+
+/** The calendar day `by` days from `day` (YYYY-MM-DD). */
+const shiftDay = (day: string, by: number) => new Date(Date.parse(`${day}T00:00:00Z`) + by * 86_400_000).toISOString().slice(0, 10);
 
 /** The UTC calendar day of a date-time (offsets honoured). */
 const dayOf = (value: unknown) => {
@@ -45,6 +51,9 @@ export const dateFilter: Check = {
           { id: 'start-only', from: end },
           { id: 'end-only', to: start },
           { id: 'single-day', from: start, to: start },
+          // Ranges no item is in: a target that ignores the filter still returns what it has.
+          { id: 'after-last', from: shiftDay(days[days.length - 1], 1) },
+          { id: 'before-first', to: shiftDay(days[0], -1) },
         ];
         await Promise.all(
           ranges.map(async (range) => {
@@ -61,30 +70,42 @@ export const dateFilter: Check = {
               .map((item, i) => ({ i, day: dayOf(fieldOf(item, filter.field)) }))
               .find(({ day }) => !day || (range.from && day < range.from) || (range.to && day > range.to));
             if (outside) {
+              const before = Boolean(range.from && outside.day && outside.day < range.from);
               ctx.fail({
                 message: `an item outside ${label} is returned`,
                 received: show(outside.day),
                 expected: `${filter.field.slice(1)} within ${range.from ?? '…'} – ${range.to ?? '…'} (inclusive, UTC)`,
                 pointer: `/data/${outside.i}${filter.field}`,
+                basis: documented(op, 'parameters', before || !outside.day ? filter.start : filter.end),
                 result,
               });
               return;
             }
-            if (complete) {
-              const due = all.items.filter((item) => {
-                const day = dayOf(fieldOf(item, filter.field)) as string;
-                return (!range.from || day >= range.from) && (!range.to || day <= range.to);
-              }).length;
-              if (page.totalCount !== due) {
-                ctx.fail({
-                  message: `${label} selects ${page.totalCount} items where the unfiltered list has ${due} in that range`,
-                  received: `total_count ${page.totalCount}`,
-                  expected: `${due} (items of the unfiltered list inside the range)`,
-                  pointer: '/meta/total_count',
-                  result,
-                });
-              }
-            }
+            // Like with like: the items this filter returned against the unfiltered items in its range,
+            // and only when both lists are whole (never a filtered total_count against unfiltered data).
+            if (!complete || page.totalCount > page.items.length || missingIdsReason(op, page.items)) return;
+            const returned = new Set(page.items.map((item) => idOf(op, item)));
+            const due = all.items.filter((item) => {
+              const day = dayOf(fieldOf(item, filter.field)) as string;
+              return (!range.from || day >= range.from) && (!range.to || day <= range.to);
+            });
+            const missing = due.filter((item) => !returned.has(idOf(op, item)));
+            if (missing.length === 0) return;
+            const days = [...new Set(missing.map((item) => dayOf(fieldOf(item, filter.field)) as string))];
+            // "up until this date" may be read as exclusive: items of the end day alone missing is that reading.
+            const endExclusive = range.to !== undefined && days.every((d) => d === range.to) && range.to !== range.from;
+            ctx.fail({
+              message: `${label} leaves out ${missing.length} of the ${due.length} items the unfiltered list has in that range`,
+              received: `${page.items.length} items; missing ${missing
+                .slice(0, 2)
+                .map((item) => idOf(op, item))
+                .join(', ')} (${days.slice(0, 3).join(', ')})`,
+              expected: `the ${due.length} items of the unfiltered list from ${range.from ?? 'the start'} to ${range.to ?? 'the end'}`,
+              basis: endExclusive
+                ? convention(`"up until this date" read as inclusive (${filter.end} includes its day), as the start is`)
+                : documented(op, 'parameters', days.some((d) => d === range.from) ? filter.start : filter.end),
+              result,
+            });
           }),
         );
         ctx.stat('range', { start, end, days: days.length, complete });

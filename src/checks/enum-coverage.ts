@@ -4,6 +4,7 @@
  * check only when --min-enum-coverage asks for it.
  */
 import type { ManifestEnum } from '../spec/manifest-types.js';
+import { documented } from './basis.js';
 import { coveragePercent, EnumTally } from './enum-tally.js';
 import type { Check } from './types.js';
 import { mediaType } from './util.js';
@@ -40,6 +41,9 @@ export const enumCoverage: Check = {
             message: `only ${observed} of ${total} documented enum values were observed`,
             received: `${percent.toFixed(1)}% (missing ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ', …' : ''})`,
             expected: `at least ${ctx.env.minEnumCoverage}% (--min-enum-coverage)`,
+            // The values are documented; the gate is the user's, and fails as asked.
+            basis: documented(ctx.operation, 'responses', '200'),
+            severity: 'error',
           });
         }
       },

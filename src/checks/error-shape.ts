@@ -3,9 +3,13 @@
  * whose `request_id`, when present, equals the upvest-request-id header. A `type` that the
  * documentation gives to another status is a warning (the docs' own 503 examples do that).
  */
-import { missingHeaderCause } from './response-headers.js';
+import { convention, documentedAt } from './basis.js';
+import { missingHeaderCause, notJsonCause, problemFieldCause } from './causes.js';
 import type { Check } from './types.js';
 import { show } from './util.js';
+
+/** The problem fields are documented on every operation's error responses. */
+const SOURCE = 'the error responses of every operation page';
 
 export const errorShape: Check = {
   name: 'error-shape',
@@ -15,6 +19,7 @@ export const errorShape: Check = {
   observes: ['documented', 'variant', 'replay', 'negative', 'foreign'],
   appliesTo: () => true,
   start(ctx) {
+    const problemBasis = () => documentedAt('#/components/schemas/Problem', SOURCE);
     return {
       observe(result) {
         if (result.status === undefined || result.status < 400) return;
@@ -22,6 +27,8 @@ export const errorShape: Check = {
         if (!body || typeof body !== 'object' || Array.isArray(body)) {
           ctx.fail({
             key: `not-object ${result.status}`,
+            ...(result.json === undefined ? { cause: notJsonCause(result.status) } : {}),
+            basis: problemBasis(),
             message: `the ${result.status} body is not a problem document`,
             received: result.jsonError ?? show(body),
             expected: 'a JSON object with type and status (RFC 7807)',
@@ -33,6 +40,9 @@ export const errorShape: Check = {
         if (typeof problem.status !== 'number' || problem.status !== result.status) {
           ctx.fail({
             key: `status ${result.status} ${String(problem.status)}`,
+            cause: problemFieldCause('status', result.status),
+            // "Transmission of the HTTP status code so that all information can be found in one place".
+            basis: documentedAt('#/components/schemas/Problem/properties/status', SOURCE),
             message: `the problem's status differs from the HTTP status ${result.status}`,
             received: show(problem.status),
             expected: String(result.status),
@@ -43,6 +53,8 @@ export const errorShape: Check = {
         if (typeof problem.type !== 'string' || problem.type === '') {
           ctx.fail({
             key: `type ${result.status}`,
+            cause: problemFieldCause('type', result.status),
+            basis: documentedAt('#/components/schemas/Problem/required', SOURCE),
             message: `the ${result.status} problem has no type`,
             received: show(problem.type),
             expected: 'a non-empty string type',
@@ -54,6 +66,7 @@ export const errorShape: Check = {
           if (documentedFor !== undefined && documentedFor !== result.status) {
             ctx.fail({
               key: `type-status ${result.status} ${problem.type}`,
+              basis: convention('RFC 7807 §3.1: a type names the kind of problem; the documentation gives each status its own'),
               message: `problem type "${problem.type}" is documented for ${documentedFor}, not ${result.status}`,
               received: show(problem.type),
               expected: `a type describing a ${result.status}`,
@@ -67,6 +80,8 @@ export const errorShape: Check = {
         if (problem.request_id !== undefined && problem.request_id !== header) {
           ctx.fail({
             key: `request_id ${result.status}`,
+            // "Correlation ID for the original request": the pages do not say it must equal the header.
+            basis: convention('request_id correlates the problem with its request, as upvest-request-id does'),
             // Without the header the difference is the missing header, which response-headers reports.
             ...(header === undefined ? { cause: missingHeaderCause('upvest-request-id') } : {}),
             message: "the problem's request_id differs from the upvest-request-id header",

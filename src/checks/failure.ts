@@ -4,6 +4,7 @@
  */
 import type { Exchange } from '../client/exchange.js';
 import { REDACTED } from '../client/redact.js';
+import { describeBasis } from './basis.js';
 import type { Failure } from './types.js';
 
 /** Headers a reproduction must not replay: they are computed per request by the signer or by curl. */
@@ -48,6 +49,8 @@ export function renderFailure(failure: Failure): string {
   if (failure.baselined) lines[0] += ` (baselined: ${failure.baselined.reason})`;
   lines.push(`  Received: ${failure.received}${failure.pointer !== undefined ? ` at ${failure.pointer || '/'}` : ''}`);
   lines.push(`  Expected: ${failure.expected}${failure.schemaPointer ? ` (schema ${failure.schemaPointer})` : ''}`);
+  if (failure.basis) lines.push(`  Basis: ${describeBasis(failure.basis)}`);
+  if (failure.occurrences) lines.push(`  Seen: ${failure.occurrences} times`);
   if (failure.response)
     lines.push(
       `  Response: ${failure.response.status} ${failure.response.headers['content-type'] ?? '(no content-type)'}, ` +

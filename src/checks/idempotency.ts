@@ -1,7 +1,10 @@
 /**
- * idempotency: the same idempotency-key with the same body yields the same resource; a new key
- * a new one; the same key with a different body is refused.
+ * idempotency: the same idempotency-key with the same body yields the same resource, as the
+ * documentation says ("This prevents a duplicate request from being replayed"); a new key a new
+ * one. The same key with a different body: the documentation is silent; refusing it is common
+ * practice, so accepting it is a warning.
  */
+import { convention, documented } from './basis.js';
 import { newIdempotencyKey, probe } from './requests.js';
 import type { Check, ProbeKind } from './types.js';
 import { show } from './util.js';
@@ -16,6 +19,7 @@ export const idempotency: Check = {
   appliesTo: ({ operation }) =>
     operation.parameters.some((p) => p.name === 'idempotency-key') ? true : 'the operation takes no idempotency-key',
   start(ctx) {
+    const op = ctx.operation;
     const key = newIdempotencyKey();
     const send = (id: string, kind: ProbeKind, purpose: string, idempotencyKey: string, body?: unknown) =>
       probe(ctx, { id, kind, purpose, change: (r) => ({ ...r, idempotencyKey, ...(body !== undefined ? { body } : {}) }) });
@@ -40,6 +44,7 @@ export const idempotency: Check = {
             received: `${replay.status} ${show(idOf(replay.json))}`,
             expected: `200 with id ${show(created)}`,
             pointer: '/id',
+            basis: documented(op, 'parameters', 'idempotency-key'),
             result: replay,
           });
         }
@@ -49,6 +54,7 @@ export const idempotency: Check = {
             received: show(idOf(fresh.json)),
             expected: `an id other than ${show(created)}`,
             pointer: '/id',
+            basis: documented(op, 'parameters', 'idempotency-key'),
             result: fresh,
           });
         }
@@ -57,6 +63,7 @@ export const idempotency: Check = {
             message: 'key K reused with a different body was accepted',
             received: `${conflict.status} ${show(idOf(conflict.json))}`,
             expected: 'a 4xx: an idempotency-key stands for one request',
+            basis: convention('draft-ietf-httpapi-idempotency-key-header, "Error Scenarios": a key reused with another payload is refused'),
             result: conflict,
           });
         }

@@ -7,8 +7,9 @@ import type { ApiRequest } from '../client/upvest-client.js';
 import type { ManifestOperation, ManifestParameter } from '../spec/manifest-types.js';
 import type { SpecView } from '../spec/spec-view.js';
 import { judge } from './expectations.js';
-import { badRequestStatuses, probe } from './requests.js';
-import type { Check, CheckEnvironment, ProbeInput } from './types.js';
+import { documented } from './basis.js';
+import { probe } from './requests.js';
+import type { Check, CheckEnvironment, Expectation, ProbeInput } from './types.js';
 
 /** Headers whose absence or corruption is an authentication matter (the auth check's). */
 const AUTH_HEADERS = new Set(['authorization', 'signature', 'signature-input', 'upvest-client-id']);
@@ -121,7 +122,13 @@ export function bodyBreakages(
 /** Every negative case of the operation: parameters and body. */
 export function inputValidationCases(what: { operation: ManifestOperation; env: CheckEnvironment; spec: SpecView }): ProbeInput[] {
   const { operation, env, spec } = what;
-  const statuses = badRequestStatuses(operation);
+  // Where the operation documents 400, a broken input expects it; elsewhere any refusal will do
+  // (status-code reports a refusal the operation does not document, once).
+  const documents400 = operation.responses.some((r) => r.status === '400');
+  const refusal = (reason: string, ...where: string[]): Expectation =>
+    documents400
+      ? { statuses: [400], reason, basis: documented(operation, 'responses', '400') }
+      : { statuses: [], anyRefusal: true, reason, basis: documented(operation, ...where) };
   const cases: ProbeInput[] = [];
   for (const parameter of operation.parameters.filter((p) => !AUTH_HEADERS.has(p.name))) {
     for (const b of breakages(parameter)) {
@@ -131,7 +138,7 @@ export function inputValidationCases(what: { operation: ManifestOperation; env: 
           kind: 'negative',
           purpose: b.purpose,
           change: (r) => withParameter(r, parameter, b.value),
-          expect: { statuses, reason: `${parameter.in} parameter ${parameter.name} breaks its documented constraint` },
+          expect: refusal(`${parameter.in} parameter ${parameter.name} breaks its documented constraint`, 'parameters', parameter.name),
           omitRequiredQuery: b.value === null ? [parameter.name] : undefined,
           pathParams: parameter.in === 'path' ? { [parameter.name]: b.value ?? '' } : undefined,
         }),
@@ -145,7 +152,7 @@ export function inputValidationCases(what: { operation: ManifestOperation; env: 
         kind: 'negative',
         purpose: b.purpose,
         change: (r) => ({ ...r, body: b.raw ? undefined : b.body, rawBody: b.raw }),
-        expect: { statuses, reason: 'the request body breaks its documented schema' },
+        expect: refusal('the request body breaks its documented schema', 'requestBody'),
       }),
     );
   }
@@ -154,7 +161,7 @@ export function inputValidationCases(what: { operation: ManifestOperation; env: 
 
 export const inputValidation: Check = {
   name: 'input-validation',
-  title: 'Each documented parameter and body constraint, broken, is refused with 400',
+  title: 'Each documented parameter and body constraint, broken, is refused (with 400 where documented)',
   severity: 'error',
   scope: 'operation',
   appliesTo: (what) => (inputValidationCases(what).length > 0 ? true : 'the operation has no constrained input'),

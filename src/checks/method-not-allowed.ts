@@ -1,4 +1,9 @@
-/** method-not-allowed: a method the path does not document is answered 405 with an Allow header naming the documented ones. */
+/**
+ * method-not-allowed: a method the path does not document is answered 405 with an Allow header
+ * naming the documented ones. Documented where the operation lists 405; elsewhere, and for the
+ * Allow header everywhere, it is HTTP's rule (RFC 9110 §15.5.6), a warning.
+ */
+import { convention, documented } from './basis.js';
 import { judge } from './expectations.js';
 import { probe } from './requests.js';
 import type { Check } from './types.js';
@@ -20,7 +25,13 @@ export const methodNotAllowed: Check = {
       kind: 'foreign',
       purpose: `${method} ${ctx.operation.path} (undocumented method)`,
       change: (r) => ({ ...r, method, body: method === 'GET' || method === 'DELETE' ? undefined : (r.body ?? {}) }),
-      expect: { statuses: [405], reason: `the path documents only ${allowed.join(', ')}` },
+      expect: {
+        statuses: [405],
+        reason: `the path documents only ${allowed.join(', ')}`,
+        basis: ctx.operation.responses.some((r) => r.status === '405')
+          ? documented(ctx.operation, 'responses', '405')
+          : convention('RFC 9110 §15.5.6: a method the resource does not support is answered 405'),
+      },
     });
     return {
       async exercise(x) {
@@ -36,6 +47,7 @@ export const methodNotAllowed: Check = {
             message: '405 without an Allow header naming the documented methods',
             received: allow === undefined ? '(no Allow header)' : `Allow: ${allow}`,
             expected: `Allow: ${allowed.join(', ')} (RFC 9110 §15.5.6)`,
+            basis: convention('RFC 9110 §15.5.6: a 405 response carries an Allow header listing the supported methods'),
             result,
           });
         }

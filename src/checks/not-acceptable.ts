@@ -1,4 +1,5 @@
 /** not-acceptable: a request that accepts only HTML is answered 406. */
+import { documented } from './basis.js';
 import { judge } from './expectations.js';
 import { probe } from './requests.js';
 import type { Check } from './types.js';
@@ -15,7 +16,11 @@ export const notAcceptable: Check = {
       kind: 'negative',
       purpose: 'Accept: text/html only',
       change: (r) => ({ ...r, headers: { ...r.headers, accept: 'text/html' } }),
-      expect: { statuses: [406], reason: 'the resource has only a JSON representation' },
+      expect: {
+        statuses: [406],
+        reason: 'the resource has only a JSON representation',
+        basis: documented(ctx.operation, 'responses', '406'),
+      },
     });
     return {
       async exercise(x) {

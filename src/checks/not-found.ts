@@ -1,4 +1,5 @@
 /** not-found: an unknown but well-formed id in each path parameter is answered 404. */
+import { documented } from './basis.js';
 import { judge } from './expectations.js';
 import { probe } from './requests.js';
 import type { Check } from './types.js';
@@ -21,7 +22,11 @@ export const notFound: Check = {
           kind: 'negative',
           purpose: `${p.name}=${UNKNOWN_ID} (well-formed, unknown)`,
           pathParams: { [p.name]: UNKNOWN_ID },
-          expect: { statuses: [404], reason: `no resource has ${p.name} ${UNKNOWN_ID}` },
+          expect: {
+            statuses: [404],
+            reason: `no resource has ${p.name} ${UNKNOWN_ID}`,
+            basis: documented(ctx.operation, 'responses', '404'),
+          },
         }),
       );
     return {

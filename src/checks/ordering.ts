@@ -3,6 +3,7 @@
  * without `order`, in the documented default. Enum fields may follow either the enum's
  * declared order or the alphabetical one (both are defensible; neither is documented).
  */
+import { documented } from './basis.js';
 import { defaultOf, enumOf, maxLimit, pageOf } from './pagination.js';
 import { probe } from './requests.js';
 import type { Check } from './types.js';
@@ -87,6 +88,7 @@ export const ordering: Check = {
                   `${c.field} ${c.order === 'DESC' ? 'non-increasing' : 'non-decreasing'}` +
                   (declared ? ' (alphabetically or in the enum order)' : ''),
                 pointer: `/data/${at}${c.pointer}`,
+                basis: documented(op, 'parameters', c.explicit ? 'order' : 'sort'),
                 result,
               });
             }

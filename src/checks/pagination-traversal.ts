@@ -3,14 +3,17 @@
  * ids, without duplicates or gaps, the same items in the same order as large pages, and a
  * total_count that does not change between pages. Only ids are kept, never whole pages.
  */
-import { idOf, maxLimit, pageOf } from './pagination.js';
+import { convention, documented, documentedAt } from './basis.js';
+import { idOf, maxLimit, missingIdsReason, pageOf } from './pagination.js';
 import { probe } from './requests.js';
-import type { Check, ProbeInput, ProbeResult } from './types.js';
+import type { Basis, Check, ProbeInput, ProbeResult } from './types.js';
 
 interface Walk {
   ids: string[];
   totals: Set<number>;
   pages: number;
+  /** Why the ids cannot be compared (items without an id), if so. */
+  idsMissing?: string;
 }
 
 export const paginationTraversal: Check = {
@@ -46,6 +49,7 @@ export const paginationTraversal: Check = {
         });
       const idsByPage: string[][] = [];
       let broken = false;
+      let idsMissing: string | undefined;
       const read = (response: ProbeResult, index: number, offset: number): number | undefined => {
         const page = pageOf(response);
         if (!page) {
@@ -55,6 +59,7 @@ export const paginationTraversal: Check = {
               message: `the page at offset ${offset} is not a list page`,
               received: String(response.status),
               expected: '200 with meta and data',
+              basis: documented(op, 'responses', '200'),
               result: response,
             });
           broken = true;
@@ -62,7 +67,8 @@ export const paginationTraversal: Check = {
         }
         result.pages++;
         result.totals.add(page.totalCount);
-        idsByPage[index] = page.items.map((item) => idOf(op, item));
+        idsMissing ??= missingIdsReason(op, page.items);
+        idsByPage[index] = page.items.map((item) => idOf(op, item) ?? '');
         return page.totalCount;
       };
       const total = read(await send(pageAt(0)), 0, 0);
@@ -74,6 +80,10 @@ export const paginationTraversal: Check = {
         ),
       );
       if (broken) return undefined;
+      if (idsMissing) {
+        result.idsMissing = idsMissing;
+        return result;
+      }
       for (const ids of idsByPage) result.ids.push(...(ids ?? []));
       return result;
     };
@@ -100,9 +110,19 @@ export const paginationTraversal: Check = {
         ctx.stat('total', total);
         ctx.stat('smallLimit', small);
         ctx.stat('pagesWalked', bySmall.pages + byLarge.pages);
-        const fail = (message: string, received: string, expected: string) => ctx.fail({ message, received, expected });
+        // Without ids the walk cannot tell items apart: abstain rather than derive false statements.
+        const idsMissing = bySmall.idsMissing ?? byLarge.idsMissing;
+        if (idsMissing) return ctx.skip(`not judged: ${idsMissing}`);
+        const fail = (message: string, received: string, expected: string, basis: Basis) =>
+          ctx.fail({ message, received, expected, basis });
+        const offsets = documented(op, 'parameters', 'offset');
         if (bySmall.totals.size > 1 || !bySmall.totals.has(total))
-          fail(`total_count changed while walking at limit ${small}`, [...bySmall.totals].join(', '), `${total} on every page`);
+          fail(
+            `total_count changed while walking at limit ${small}`,
+            [...bySmall.totals].join(', '),
+            `${total} on every page`,
+            convention('a list that does not change while it is walked keeps its total_count'),
+          );
         const seen = new Set<string>();
         const duplicates = bySmall.ids.filter((id) => {
           if (seen.has(id)) return true;
@@ -114,9 +134,15 @@ export const paginationTraversal: Check = {
             `${duplicates.length} id(s) appear on more than one page at limit ${small}`,
             duplicates.slice(0, 3).join(', '),
             'each item on exactly one page',
+            offsets,
           );
         if (seen.size !== total)
-          fail(`walking every page at limit ${small} yields ${seen.size} distinct ids`, String(seen.size), `total_count (${total})`);
+          fail(
+            `walking every page at limit ${small} yields ${seen.size} distinct ids`,
+            String(seen.size),
+            `total_count (${total})`,
+            documentedAt('#/components/schemas/ListMeta/properties/total_count', op.source),
+          );
         const largeSet = new Set(byLarge.ids);
         const missing = byLarge.ids.filter((id) => !seen.has(id));
         const extra = [...seen].filter((id) => !largeSet.has(id));
@@ -125,12 +151,14 @@ export const paginationTraversal: Check = {
             `small pages and large pages hold different items (${missing.length} missing, ${extra.length} extra)`,
             `missing ${missing.slice(0, 2).join(', ') || '—'}; extra ${extra.slice(0, 2).join(', ') || '—'}`,
             `the ${byLarge.ids.length} items of pages of ${large}`,
+            offsets,
           );
         else if (duplicates.length === 0 && bySmall.ids.join() !== byLarge.ids.join())
           fail(
             `small pages order the items differently from large pages`,
             `first difference at position ${bySmall.ids.findIndex((id, i) => id !== byLarge.ids[i])}`,
             'the same order whatever the page size',
+            convention('a sorted list keeps one order whatever the page size (ties broken the same way)'),
           );
       },
     };

@@ -37,8 +37,18 @@ export function defaultOf(operation: ManifestOperation, name: string): unknown {
   return operation.parameters.find((p) => p.in === 'query' && p.name === name)?.constraints.default;
 }
 
-export function idOf(operation: ManifestOperation, item: unknown): string {
-  return String(fieldOf(item, operation.pagination?.id ?? '/id'));
+/** An item's id, or undefined when it carries none (then nothing that tells items apart can be judged). */
+export function idOf(operation: ManifestOperation, item: unknown): string | undefined {
+  const id = fieldOf(item, operation.pagination?.id ?? '/id');
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+}
+
+/** Why ids cannot be compared, when some item has none: the premise of the id checks is missing. */
+export function missingIdsReason(operation: ManifestOperation, items: unknown[]): string | undefined {
+  const at = items.findIndex((item) => idOf(operation, item) === undefined);
+  if (at < 0) return undefined;
+  const pointer = operation.pagination?.id ?? '/id';
+  return `item ${at} carries no id at ${pointer}, so items cannot be told apart (response-schema reports the missing field)`;
 }
 
 /** Query values an operation documents for a parameter (its enum), or []. */

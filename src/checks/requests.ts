@@ -78,14 +78,3 @@ export function probe(what: { operation: ManifestOperation; env: CheckEnvironmen
     ...(options.expect ? { expect: options.expect } : {}),
   };
 }
-
-/**
- * Statuses that refuse malformed input: 400 where the operation documents it; otherwise the
- * client errors it does document (the retrieve operation documents no 400, so a malformed id
- * can only be an unknown one, 404, or a refused request, 401/403).
- */
-export function badRequestStatuses(operation: ManifestOperation): number[] {
-  const documented = operation.responses.map((r) => Number(r.status));
-  if (documented.includes(400)) return [400];
-  return documented.filter((s) => s >= 400 && s < 500 && ![405, 406, 429].includes(s));
-}

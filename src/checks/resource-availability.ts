@@ -4,6 +4,7 @@
  */
 import type { ManifestOperation } from '../spec/manifest-types.js';
 import type { SpecView } from '../spec/spec-view.js';
+import { convention, documented } from './basis.js';
 import { fillPath, probe, scopesFor } from './requests.js';
 import type { Check } from './types.js';
 import { show, valuesAt } from './util.js';
@@ -45,6 +46,8 @@ export const resourceAvailability: Check = {
               message: `${reader.key} of the resource just created was answered ${result.status}`,
               received: String(result.status),
               expected: '200: the created resource is readable at once',
+              // The pages do not say how soon; read-after-write is what a client is built on.
+              basis: convention('read-after-write: a resource whose id the create returned can be read with it'),
               result,
             });
             continue;
@@ -52,13 +55,14 @@ export const resourceAvailability: Check = {
           // Whatever the reader returns must name the created resource.
           const identity = reader.resourceIdentity.find((r) => r.parameter === name);
           if (!identity) continue;
-          const wrong = valuesAt(result.json, identity.pointer).find(({ value }) => value !== id);
+          const wrong = valuesAt(result.json, identity.pointer).find(({ value }) => value !== undefined && value !== id);
           if (wrong) {
             ctx.fail({
               message: `${reader.key} of the created resource returns another resource`,
               received: show(wrong.value),
               expected: show(id),
               pointer: wrong.pointer,
+              basis: documented(reader, 'x-resource-identity'),
               result,
             });
           }

@@ -1,4 +1,5 @@
 /** resource-identity: a response belongs to the resource its path names (x-resource-identity in the spec). */
+import { documented } from './basis.js';
 import type { Check } from './types.js';
 import { pathParamsOf, show, valuesAt } from './util.js';
 
@@ -17,12 +18,14 @@ export const resourceIdentity: Check = {
         for (const identity of ctx.operation.resourceIdentity) {
           const requested = params[identity.parameter];
           if (!requested) continue;
+          // A missing field is response-schema's finding; only a value that names another resource is this one's.
           const wrong = valuesAt(result.json, identity.pointer).find(
-            ({ value }) => String(value).toLowerCase() !== requested.toLowerCase(),
+            ({ value }) => value !== undefined && String(value).toLowerCase() !== requested.toLowerCase(),
           );
           if (!wrong) continue;
           ctx.fail({
             key: identity.pointer,
+            basis: documented(ctx.operation, 'x-resource-identity'),
             message: `the response holds a resource of another ${identity.parameter} (${result.probe.purpose})`,
             received: show(wrong.value),
             expected: `${requested} (the ${identity.parameter} in the path)`,

@@ -1,5 +1,7 @@
 /** response-headers: every response carries the documented headers, upvest-request-id a uuid on all of them. */
 import type { ParameterConstraints } from '../spec/manifest-types.js';
+import { convention, documented, documentedAt } from './basis.js';
+import { missingHeaderCause } from './causes.js';
 import type { Check } from './types.js';
 import { show, UUID_RE } from './util.js';
 
@@ -10,11 +12,6 @@ function violates(value: string, constraints: ParameterConstraints): string | un
   if (constraints.pattern && !new RegExp(constraints.pattern, 'u').test(value)) return `a value matching ${constraints.pattern}`;
   if (constraints.enum && !constraints.enum.includes(value)) return `one of ${constraints.enum.join(', ')}`;
   return undefined;
-}
-
-/** The cause of a missing header, shared with checks that would otherwise report it again. */
-export function missingHeaderCause(name: string): string {
-  return `response-headers:missing:${name}`;
 }
 
 export const responseHeaders: Check = {
@@ -29,15 +26,19 @@ export const responseHeaders: Check = {
     return {
       observe(result) {
         if (result.status === undefined) return;
-        const documented = result.probe.kind === 'foreign' ? undefined : ctx.spec.documentedResponse(ctx.operation, result.status);
+        const response = result.probe.kind === 'foreign' ? undefined : ctx.spec.documentedResponse(ctx.operation, result.status);
         // Every response, documented or not, carries the request id (spec/README.md).
-        const headers = documented?.headers.length ? documented.headers : [REQUEST_ID];
+        const headers = response?.headers.length ? response.headers : [REQUEST_ID];
         for (const header of headers) {
           const value = result.headers[header.name];
           const problem = value === undefined ? (header.required ? 'missing' : undefined) : violates(value, header.constraints);
           if (!problem) continue;
           const missing = problem === 'missing';
+          const basis = response
+            ? documented(ctx.operation, 'responses', String(result.status), 'headers', header.name)
+            : documentedAt('#/components/headers/UpvestRequestId', 'every response of every page documents it');
           ctx.fail({
+            basis,
             key: `${header.name} ${missing ? 'missing' : 'invalid'}`,
             ...(missing ? { cause: missingHeaderCause(header.name) } : {}),
             message: missing ? `the ${result.status} response has no ${header.name} header` : `${header.name} is not ${problem}`,
@@ -54,6 +55,7 @@ export const responseHeaders: Check = {
         if (previous) {
           ctx.fail({
             key: 'duplicate',
+            basis: convention('a correlation id names one request: two responses with one id cannot be told apart in a support case'),
             message: `two responses carry the same upvest-request-id (${previous} and ${result.probe.id})`,
             received: id,
             expected: 'a distinct id per request',

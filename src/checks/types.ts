@@ -31,9 +31,14 @@ export type ProbeKind = 'documented' | 'variant' | 'replay' | 'negative' | 'fore
 
 /** Statuses that count as a correct answer to a probe, and why. */
 export interface Expectation {
+  /** The statuses that answer it as the documentation would. */
   statuses: number[];
+  /** Any 4xx but 429 answers it too (a refusal is a refusal; which one is not documented). */
+  anyRefusal?: boolean;
   reason: string;
-  basis?: Basis;
+  basis: Basis;
+  /** The severity when it is not met (default: by basis). */
+  severity?: Severity;
 }
 
 export interface Probe {
@@ -111,8 +116,10 @@ export interface FailureInput {
   cause?: string;
   pointer?: string;
   schemaPointer?: string;
+  /** Default: a warning when the basis is a convention, else the check's severity. */
   severity?: Severity;
-  basis?: Basis;
+  /** The requirement the finding enforces. */
+  basis: Basis;
   /** The response that showed it (request, response excerpt and a curl line are taken from it). */
   result?: ProbeResult;
   /** Where it was seen when there is no probe result (a webhook delivery, a consumer's answer). */
@@ -127,6 +134,8 @@ export interface CheckEnvironment {
   queryValues: Record<string, string>;
   /** Whether requests are signed (and so whether the target can be expected to refuse unsigned ones). */
   signing: boolean;
+  /** A missing or forged signature accepted is an error (the target must verify), not a warning. */
+  expectSignatureVerification: boolean;
   /** A scope set the client may request that does not satisfy the operation, if any. */
   foreignScopes?: string[];
   /** Request body for the operation's happy path (the POST trigger). */

@@ -2,6 +2,7 @@
  * undocumented-property: a property the spec does not document. Upvest adds fields over API
  * versions, so this is a warning, never a schema failure (see spec/README.md).
  */
+import { documentedAt } from './basis.js';
 import type { Check } from './types.js';
 import { documentedContent, genericPointer, validationOf } from './util.js';
 
@@ -25,7 +26,9 @@ export const undocumentedProperty: Check = {
             received: `property "${extra.property}"`,
             expected: 'only the properties the spec documents (a newer API version may add this one)',
             pointer: `${extra.instancePath}/${extra.property}`,
+            // The spec leaves response objects open on purpose: an extra property is worth knowing, never a violation.
             severity: 'warning',
+            basis: documentedAt('#/info/x-undocumented-properties'),
             result,
           });
         }

@@ -8,6 +8,7 @@ import type { FindingRecorder } from '../engine/check-context.js';
 import type { ManifestEnum } from '../spec/manifest-types.js';
 import type { SpecView } from '../spec/spec-view.js';
 import type { Delivery } from '../webhooks/receiver.js';
+import { convention, documentedAt } from './basis.js';
 import { EnumTally } from './enum-tally.js';
 import type { CheckInfo } from './types.js';
 import { genericPointer } from './util.js';
@@ -25,6 +26,8 @@ export function judgeDeliveries(deliveries: readonly Delivery[], spec: SpecView,
   const tally = new EnumTally(webhookEnums, (e: ManifestEnum) => `webhook ${e.scope.kind === 'webhook' ? e.scope.webhook : ''}`);
   const types = new Set<string>();
   let events = 0;
+  const webhookOf = (type: string | undefined) => spec.manifest.eventTypes.find((t) => t.type === type)?.webhook ?? '';
+  const sourceOf = (type: string | undefined) => spec.manifest.webhooks.find((w) => w.name === webhookOf(type))?.source;
   for (const delivery of deliveries) {
     const at = { probe: `delivery:${delivery.index}`, request: { method: delivery.method, url: delivery.path, headers: delivery.headers } };
     if (delivery.signature && !delivery.signature.ok) {
@@ -33,6 +36,8 @@ export function judgeDeliveries(deliveries: readonly Delivery[], spec: SpecView,
         message: `a delivery's signature does not verify (${delivery.signature.step})`,
         received: delivery.signature.message,
         expected: 'a signature made with a key of /auth/verify_keys',
+        // Signed deliveries are Upvest's practice, documented outside this slice's pages.
+        basis: convention("Upvest's webhook pages: deliveries are signed with a key of /auth/verify_keys"),
         at,
       });
     }
@@ -42,6 +47,7 @@ export function judgeDeliveries(deliveries: readonly Delivery[], spec: SpecView,
         message: `a delivery is malformed: ${delivery.malformed}`,
         received: `${delivery.bodyBytes} bytes`,
         expected: 'an event, or {"payload": [events]}',
+        basis: documentedAt('#/webhooks', 'the webhook pages: the request body is an event (application/json)'),
         at,
       });
     }
@@ -51,6 +57,7 @@ export function judgeDeliveries(deliveries: readonly Delivery[], spec: SpecView,
         message: 'events within a delivery are not ordered by created_at',
         received: delivery.events.map((e) => (e.event as { created_at?: string }).created_at).join(', '),
         expected: 'created_at ascending (oldest first)',
+        basis: convention("Upvest's webhook pages: events in one delivery are ordered by created_at"),
         at,
       });
     }
@@ -64,6 +71,7 @@ export function judgeDeliveries(deliveries: readonly Delivery[], spec: SpecView,
           message: `an event of an undocumented type ${JSON.stringify(verdict.type)}`,
           received: String(verdict.type),
           expected: `one of the ${spec.manifest.eventTypes.length} documented event types`,
+          basis: documentedAt('#/webhooks'),
           at: { probe: at.probe },
         });
         continue;
@@ -75,6 +83,7 @@ export function judgeDeliveries(deliveries: readonly Delivery[], spec: SpecView,
           received: JSON.stringify(v.value) ?? '(absent)',
           expected: v.keyword === 'enum' ? `one of ${(v.params.allowedValues as unknown[]).join(', ')}` : v.message,
           pointer: v.instancePath,
+          basis: documentedAt(`#/webhooks/${webhookOf(verdict.type)}/post/requestBody`, sourceOf(verdict.type)),
           at: { probe: at.probe },
         });
       }
@@ -86,6 +95,7 @@ export function judgeDeliveries(deliveries: readonly Delivery[], spec: SpecView,
           expected: 'only documented properties',
           pointer: `${u.instancePath}/${u.property}`,
           severity: 'warning',
+          basis: documentedAt('#/info/x-undocumented-properties'),
           at: { probe: at.probe },
         });
       }

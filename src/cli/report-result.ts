@@ -10,6 +10,11 @@ import type { Output } from './output.js';
 
 export function reportResult(result: RunResult, options: { reportDir: string; formats: readonly string[] }, output: Output): RunResult {
   output.out(renderSummary(result));
+  // The one line a run that did not happen owes its user: the cause and the fix.
+  if (result.stopped) {
+    output.err(`error ${result.stopped.code}: ${result.stopped.message}`);
+    if (result.stopped.hint) output.err(`  ${result.stopped.hint}`);
+  }
   const { errors } = writeReports(result, { reportDir: options.reportDir, formats: options.formats, log: (line) => output.out(line) });
   if (errors.length === 0) return result;
   for (const e of errors) output.err(`error ${e.code}: ${e.message}`);

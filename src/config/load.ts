@@ -37,6 +37,9 @@ export interface RunConfig {
   pageLimit: number;
   maxPages: number;
   mockControl: boolean;
+  failOn: 'error' | 'warning';
+  /** Unset: decided by the target (on for *.upvest.co). */
+  expectSignatureVerification?: boolean;
   /** The config file that was read, if any. */
   configFile?: string;
 }

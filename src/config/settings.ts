@@ -232,6 +232,27 @@ export const RUN_SETTINGS = [
     description: 'Fail the gate when fewer than PERCENT of the documented enum values were observed.',
   },
   {
+    key: 'failOn',
+    flag: '--fail-on',
+    valueName: 'SEVERITY',
+    env: 'UPVEST_FAIL_ON',
+    kind: 'string',
+    default: 'error',
+    choices: ['error', 'warning'],
+    description:
+      'What fails the gate: error (documented requirements; conventions are warnings) or warning (every finding, as ' +
+      "ESLint's --max-warnings 0).",
+  },
+  {
+    key: 'expectSignatureVerification',
+    flag: '--expect-signature-verification',
+    env: 'UPVEST_EXPECT_SIGNATURE_VERIFICATION',
+    kind: 'boolean',
+    description:
+      'The target must verify HTTP message signatures: a missing or forged signature accepted is an error, not a warning ' +
+      '(default: on when the base URL is an Upvest host, *.upvest.co).',
+  },
+  {
     key: 'mockControl',
     flag: '--mock-control',
     env: 'UPVEST_MOCK_CONTROL',

@@ -49,27 +49,33 @@ export function matches(entry: BaselineEntry, failure: Failure): boolean {
   );
 }
 
-/** Mark baselined failures; a check whose failures are all baselined passes. */
+/** Mark baselined findings (failures and warnings); a check whose failures are all baselined passes. */
 export function applyBaseline(outcome: CheckOutcome, baseline: Baseline | undefined): CheckOutcome {
-  if (!baseline || outcome.failures.length === 0) return outcome;
-  const failures = outcome.failures.map((failure) => {
+  if (!baseline || (outcome.failures.length === 0 && outcome.warnings.length === 0)) return outcome;
+  const mark = (failure: Failure): Failure => {
     const entry = baseline.entries.find((e) => matches(e, failure));
     return entry ? { ...failure, baselined: { reason: entry.reason } } : failure;
-  });
-  return { ...outcome, failures, status: statusOf({ failures, errors: outcome.errors, skipReason: outcome.skipReason }) };
+  };
+  const failures = outcome.failures.map(mark);
+  return {
+    ...outcome,
+    failures,
+    warnings: outcome.warnings.map(mark),
+    status: statusOf({ failures, errors: outcome.errors, skipReason: outcome.skipReason }),
+  };
 }
 
-/** Entries that matched no failure of the run. */
+/** Entries that matched no finding of the run. */
 export function staleEntries(baseline: Baseline | undefined, outcomes: CheckOutcome[]): BaselineEntry[] {
   if (!baseline) return [];
-  const failures = outcomes.flatMap((o) => o.failures);
-  return baseline.entries.filter((entry) => !failures.some((f) => matches(entry, f)));
+  const findings = outcomes.flatMap((o) => [...o.failures, ...o.warnings]);
+  return baseline.entries.filter((entry) => !findings.some((f) => matches(entry, f)));
 }
 
-/** A baseline listing this run's failures; reasons of entries that still match are kept. */
-export function updatedBaseline(previous: Baseline | undefined, outcomes: CheckOutcome[]): Baseline {
+/** A baseline listing this run's failures (and warnings, when they fail the gate); reasons of entries that still match are kept. */
+export function updatedBaseline(previous: Baseline | undefined, outcomes: CheckOutcome[], options: { warnings?: boolean } = {}): Baseline {
   const entries: BaselineEntry[] = [];
-  for (const failure of outcomes.flatMap((o) => o.failures)) {
+  for (const failure of outcomes.flatMap((o) => [...o.failures, ...(options.warnings ? o.warnings : [])])) {
     const kept = previous?.entries.find((e) => matches(e, failure));
     const entry = kept ?? {
       check: failure.check,

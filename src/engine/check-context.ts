@@ -106,8 +106,9 @@ export function createRecorder(options: RecorderOptions): FindingRecorder {
       operation: group.key,
       title: check.title,
       message: scrub(input.message),
-      severity: input.severity ?? check.severity,
-      ...(input.basis ? { basis: input.basis } : {}),
+      // Only the documentation fails the gate by default: a convention is a warning unless asked.
+      severity: input.severity ?? (input.basis.kind === 'convention' ? 'warning' : check.severity),
+      basis: input.basis,
       received: scrub(input.received),
       expected: scrub(input.expected),
       ...(input.pointer !== undefined ? { pointer: input.pointer } : {}),

@@ -10,6 +10,7 @@ export interface TargetFacts {
   /** Accounts to rebalance when the suite creates an execution. */
   triggerAccountIds: string[];
   signing: boolean;
+  expectSignatureVerification: boolean;
   /** Whether a token per scope set can be had (not with a fixed --access-token). */
   scopedTokens: boolean;
   pageLimit: number;
@@ -56,6 +57,7 @@ export function environmentFor(op: ManifestOperation, facts: TargetFacts, spec: 
     pathValues,
     queryValues,
     signing: facts.signing,
+    expectSignatureVerification: facts.expectSignatureVerification,
     foreignScopes: facts.scopedTokens ? foreignScopes(op, spec) : undefined,
     requestBody,
     pageLimit: facts.pageLimit,

@@ -19,6 +19,8 @@ export interface PlannedGroup {
 
 export type RunEvent =
   | { type: 'run-started'; startedAt: string; baseUrl: string; groups: PlannedGroup[]; planDigest: string }
+  /** The run will not check anything: the target cannot be used, or refuses this run's configuration. */
+  | { type: 'run-stopped'; stop: { code: string; message: string; hint?: string } }
   | { type: 'operation-started'; operation: string }
   | {
       type: 'probe-finished';

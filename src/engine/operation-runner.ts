@@ -8,6 +8,7 @@ import { exchangeOf } from '../client/transport.js';
 import type { Exchange } from '../client/exchange.js';
 import type { UpvestClient } from '../client/upvest-client.js';
 import { HarnessError } from '../errors.js';
+import { documented } from '../checks/basis.js';
 import { requestFor } from '../checks/requests.js';
 import type { Check, CheckEnvironment, CheckRun, Probe, ProbeInput, ProbeKind, ProbeResult } from '../checks/types.js';
 import type { ManifestOperation } from '../spec/manifest-types.js';
@@ -57,7 +58,11 @@ export function documentedProbes(op: ManifestOperation, env: CheckEnvironment): 
       purpose: `the documented request${value ? ` for ${multi!.name} ${value}` : ''}`,
       request,
       pathParams,
-      expect: { statuses: [200], reason: 'the documented request with valid credentials succeeds' },
+      expect: {
+        statuses: [200],
+        reason: 'the documented request with valid credentials succeeds',
+        basis: documented(op, 'responses', '200'),
+      },
     };
   });
 }

@@ -42,11 +42,16 @@ export interface RunInfo {
   startedAt: string;
   durationMs: number;
   minEnumCoverage: number;
+  /** What fails the gate (default error). */
+  failOn?: 'error' | 'warning';
   baseline?: { file?: string; entries: BaselineEntry[] };
   /** The digest of the probe plan (ConformanceRun.plan). */
   planDigest?: string;
+  /** The digest of the probes sent (operation and probe id, sorted). */
+  probeDigest?: string;
   /** Errors of the harness that stopped part of the run (not findings). */
   harnessErrors?: { code: string; message: string }[];
+  stopped?: { code: string; message: string; hint?: string };
 }
 
 export interface EnumCoverageEntry {
@@ -76,9 +81,11 @@ export interface RunResult {
   tool: { name: string; version: string };
   spec: { title: string; version: string };
   target: { baseUrl: string; embeddedMock: boolean; signing: boolean };
-  run: { startedAt: string; durationMs: number; node: string; planDigest?: string };
+  run: { startedAt: string; durationMs: number; node: string; planDigest?: string; probeDigest?: string };
   verdict: Verdict;
   exitCode: 0 | 1 | 2;
+  /** The gate's policy: what fails it. */
+  policy: { failOn: 'error' | 'warning'; minEnumCoverage: number };
   totals: {
     operations: number;
     checks: number;
@@ -97,6 +104,8 @@ export interface RunResult {
   gates: { name: string; passed: boolean; message: string }[];
   baseline?: { file?: string; entries: number; stale: BaselineEntry[] };
   harnessErrors: { code: string; message: string }[];
+  /** Set when the run stopped before any check: why, and what to do (the checks are skipped with the reason). */
+  stopped?: { code: string; message: string; hint?: string };
 }
 
 /** Every outcome of a result: the operations' and the webhooks'. */
@@ -130,10 +139,12 @@ export function exitCodeOf(verdict: Verdict): 0 | 1 | 2 {
 }
 
 /** Totals, verdict and exit code recomputed from the parts (after a baseline or a reporter changed them). */
-export function finalize(result: RunResult): RunResult {
-  const outcomes = outcomesOfResult(result);
+export function finalize(input: RunResult): RunResult {
+  const outcomes = outcomesOfResult(input);
   const failures = outcomes.flatMap((o) => o.failures);
+  const openWarnings = outcomes.reduce((n, o) => n + o.warnings.filter((w) => !w.baselined).length, 0);
   const count = (status: CheckOutcome['status']) => outcomes.filter((o) => o.status === status).length;
+  const result = { ...input, gates: gatesOf(input.policy, input.enumCoverage, openWarnings) };
   const verdict = verdictOf(result);
   return {
     ...result,
@@ -147,27 +158,44 @@ export function finalize(result: RunResult): RunResult {
       errors: count('error'),
       skipped: count('skipped'),
       failures: failures.filter((f) => !f.baselined).length,
-      warnings: outcomes.reduce((n, o) => n + o.warnings.length, 0),
+      warnings: openWarnings,
       baselined: failures.filter((f) => f.baselined).length,
       probes: result.operations.reduce((n, o) => n + o.probes, 0) + (result.webhooks?.outcomes ?? []).reduce((n, o) => n + o.probes, 0),
     },
   };
 }
 
+/** The gates of the policy: what fails the run besides failed checks. */
+function gatesOf(policy: RunResult['policy'], enumCoverage: RunResult['enumCoverage'], openWarnings: number): RunResult['gates'] {
+  const gates: RunResult['gates'] = [];
+  if (policy.minEnumCoverage > 0) {
+    gates.push({
+      name: 'min-enum-coverage',
+      passed: enumCoverage.percent >= policy.minEnumCoverage,
+      message:
+        `${enumCoverage.observed} of ${enumCoverage.total} documented enum values observed ` +
+        `(${enumCoverage.percent}%; required ${policy.minEnumCoverage}%)`,
+    });
+  }
+  gates.push(
+    policy.failOn === 'warning'
+      ? {
+          name: 'fail-on',
+          passed: openWarnings === 0,
+          message: `--fail-on warning: warnings fail the gate too; ${openWarnings} open warning(s)`,
+        }
+      : {
+          name: 'fail-on',
+          passed: true,
+          message: `--fail-on error: documented requirements fail the gate; ${openWarnings} warning(s) (conventions) do not`,
+        },
+  );
+  return gates;
+}
+
 export function buildRunResult(spec: SpecView, operations: OperationResult[], info: RunInfo, webhooks?: WebhookResults): RunResult {
   const outcomes = [...operations.flatMap((o) => o.outcomes), ...(webhooks?.outcomes ?? [])];
   const enumCoverage = enumCoverageOf(outcomes);
-  const gates: RunResult['gates'] = [];
-  if (info.minEnumCoverage > 0) {
-    const passed = enumCoverage.percent >= info.minEnumCoverage;
-    gates.push({
-      name: 'min-enum-coverage',
-      passed,
-      message:
-        `${enumCoverage.observed} of ${enumCoverage.total} documented enum values observed ` +
-        `(${enumCoverage.percent}%; required ${info.minEnumCoverage}%)`,
-    });
-  }
   return finalize({
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: pkg.name, version: pkg.version },
@@ -178,18 +206,21 @@ export function buildRunResult(spec: SpecView, operations: OperationResult[], in
       durationMs: Math.round(info.durationMs),
       node: process.version,
       ...(info.planDigest ? { planDigest: info.planDigest } : {}),
+      ...(info.probeDigest ? { probeDigest: info.probeDigest } : {}),
     },
     verdict: 'conformant',
     exitCode: 0,
+    policy: { failOn: info.failOn ?? 'error', minEnumCoverage: info.minEnumCoverage },
     totals: { operations: 0, checks: 0, passed: 0, failed: 0, errors: 0, skipped: 0, failures: 0, warnings: 0, baselined: 0, probes: 0 },
     operations: operations.map(({ outcomes: checks, created: _created, ...rest }) => ({ ...rest, checks })),
     enumCoverage,
     ...(webhooks ? { webhooks } : {}),
-    gates,
+    gates: [],
     ...(info.baseline
       ? { baseline: { file: info.baseline.file, entries: info.baseline.entries.length, stale: staleEntries(info.baseline, outcomes) } }
       : {}),
-    harnessErrors: info.harnessErrors ?? [],
+    harnessErrors: [...(info.stopped ? [{ code: info.stopped.code, message: info.stopped.message }] : []), ...(info.harnessErrors ?? [])],
+    ...(info.stopped ? { stopped: info.stopped } : {}),
   });
 }
 

@@ -15,7 +15,8 @@ import { CircuitBreaker } from './breaker.js';
 import { environmentFor, type TargetFacts } from './environment.js';
 import { EventBus, type PlannedGroup, type RunEventHandler } from './events.js';
 import { Limiter } from './limiter.js';
-import { runOperation } from './operation-runner.js';
+import { firstRound, type RunStop } from './first-round.js';
+import { documentedProbes, runOperation } from './operation-runner.js';
 import { skippedOutcome } from './outcome.js';
 import { buildRunResult, type OperationResult, type RunResult } from './result.js';
 import { createSelection, type Selection } from './selection.js';
@@ -138,7 +139,7 @@ export class ConformanceRun {
       executionGiven: Boolean(this.target.executionId),
       bail: this.target.bail,
     };
-    const digest = createHash('sha256').update(JSON.stringify(shaping)).digest('hex').slice(0, 16);
+    const digest = digestOf(shaping);
     this.planned = { operations, webhooks: { selected: webhooksSelected }, groups, digest };
     return this.planned;
   }
@@ -224,8 +225,16 @@ export class ConformanceRun {
       groups: plan.groups,
       planDigest: plan.digest,
     });
-    const operations = await this.runOperations(plan.operations, bus);
-    const webhookOutcomes = await this.runWebhooks(plan.webhooks.selected);
+    const sent: string[] = [];
+    bus.on((event) => {
+      if (event.type === 'probe-finished') sent.push(`${event.operation} ${event.probe.id}`);
+    });
+    const stop = await this.firstRound(plan);
+    if (stop) bus.emit({ type: 'run-stopped', stop });
+    const operations = stop
+      ? plan.operations.map((p) => this.notRun(p, `not run: ${stop.message}`, bus))
+      : await this.runOperations(plan.operations, bus);
+    const webhookOutcomes = await this.runWebhooks(stop ? `not run: ${stop.message}` : plan.webhooks.selected);
     for (const outcome of webhookOutcomes) bus.emit({ type: 'check-finished', outcome });
     const result = buildRunResult(
       this.spec,
@@ -237,8 +246,11 @@ export class ConformanceRun {
         startedAt: startedAt.toISOString(),
         durationMs: Date.now() - startedAt.getTime(),
         minEnumCoverage: this.target.minEnumCoverage,
+        failOn: this.target.failOn ?? 'error',
         baseline: this.target.baseline,
         planDigest: plan.digest,
+        probeDigest: digestOf([...sent].sort()),
+        ...(stop ? { stopped: stop } : {}),
         harnessErrors: bus.errors,
       },
       { outcomes: webhookOutcomes },
@@ -247,9 +259,35 @@ export class ConformanceRun {
     return result;
   }
 
+  /**
+   * One documented request per reading operation that will run, each with its own token: when
+   * every one is refused, or none is answered, the run stops with the cause (src/engine/first-round.ts).
+   */
+  private async firstRound(plan: RunPlan): Promise<RunStop | undefined> {
+    const probes = plan.operations
+      .filter((p) => !p.skip && p.operation.method === 'GET')
+      .flatMap((p) => {
+        const env = environmentFor(p.operation, this.facts, this.spec);
+        return 'skip' in env ? [] : documentedProbes(p.operation, env).slice(0, 1);
+      });
+    return firstRound({ client: this.prepared.client, spec: this.spec, probes, signing: this.facts.signing });
+  }
+
+  private notRun(plan: OperationPlan, reason: string, bus: EventBus): OperationResult {
+    const result = skippedOperation(plan, reason, this.spec);
+    for (const outcome of result.outcomes) bus.emit({ type: 'check-finished', outcome });
+    bus.emit({ type: 'operation-finished', operation: result });
+    return result;
+  }
+
   async close(): Promise<void> {
     await this.prepared.close();
   }
+}
+
+/** A short digest of a JSON value: equal plans, equal digests. */
+function digestOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
 
 function skippedOperation(plan: OperationPlan, reason: string, spec: SpecView): OperationResult {

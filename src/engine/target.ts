@@ -38,6 +38,17 @@ export interface TargetDescription {
   mockControl: boolean;
   /** Known deviations (already read and validated). */
   baseline?: Baseline;
+  /** Warnings fail the gate too (--fail-on warning). */
+  failOn?: 'error' | 'warning';
+  /** A missing or forged signature accepted is an error (default: when the target is an Upvest host). */
+  expectSignatureVerification?: boolean;
+}
+
+/** Upvest's own hosts verify signatures: there a signature accepted unverified is a violation. */
+export function expectsSignatureVerification(target: Pick<TargetDescription, 'baseUrl' | 'expectSignatureVerification'>): boolean {
+  if (target.expectSignatureVerification !== undefined) return target.expectSignatureVerification;
+  const host = new URL(target.baseUrl).hostname.toLowerCase();
+  return host === 'upvest.co' || host.endsWith('.upvest.co');
 }
 
 export interface PreparedTarget {
@@ -86,6 +97,7 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
       executionId: target.executionId,
       triggerAccountIds: target.triggerAccountIds,
       signing: Boolean(signingKey),
+      expectSignatureVerification: expectsSignatureVerification(target),
       scopedTokens: !target.accessToken,
       pageLimit: target.pageLimit,
       maxPages: target.maxPages,

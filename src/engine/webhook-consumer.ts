@@ -5,6 +5,7 @@
  * delivery, or an event type it does not know yet, stops its own event stream.
  */
 import type { CheckInfo, CheckOutcome } from '../checks/types.js';
+import { convention, documentedAt } from '../checks/basis.js';
 import { CONSUMER_CHECKS } from '../checks/webhook-consumer.js';
 import { redactHeaders } from '../client/redact.js';
 import type { SigningKey } from '../signing/index.js';
@@ -98,6 +99,7 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
       message: `a valid delivery was answered ${s.result.status} (${s.purpose}); Upvest would retry it and hold back every later event`,
       received: received(s),
       expected: '200',
+      basis: documentedAt('#/webhooks', 'the webhook pages: "Response 200: Request has been processed successfully"'),
       at: at(s),
     });
   }
@@ -116,6 +118,8 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
         message: `a redelivered event was answered ${again.result.status}`,
         received: received(again),
         expected: '200: duplicates are expected, handle them idempotently by event id',
+        // A redelivery is a delivery: the documented 200 applies to it as to the first (Upvest redelivers).
+        basis: documentedAt('#/webhooks', 'the webhook pages: "Response 200: Request has been processed successfully"'),
         at: at(again),
       });
     }
@@ -141,6 +145,7 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
         received: received(s),
         expected: 'a 4xx: verify the signature with the keys of /auth/verify_keys',
         severity: options.expectSignatureVerification ? 'error' : 'warning',
+        basis: convention("Upvest's webhook pages: verify each delivery's signature with /auth/verify_keys"),
         at: at(s),
       });
     }
@@ -163,6 +168,7 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
         received: received(bad),
         expected: 'acknowledge and set aside for inspection, or refuse it; either way, log it',
         severity: 'warning',
+        basis: convention('a consumer notices an event that breaks its schema'),
         at: at(bad),
       });
     }
@@ -174,11 +180,11 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
     sentBy(unknownType, [future]);
     if (future.result.status !== undefined && future.result.status !== 200) {
       unknownType.fail({
-        message:
-          `an unknown event type was answered ${future.result.status}: ` + 'once Upvest adds a type, this consumer blocks its whole stream',
+        message: `an unknown event type was answered ${future.result.status}: once Upvest adds a type, this consumer blocks its stream`,
         received: received(future),
         expected: '200: ignore (and log) types you do not handle',
         severity: 'warning',
+        basis: convention('Upvest adds event types over versions; only 200 lets the stream go on'),
         at: at(future),
       });
     }
@@ -190,7 +196,7 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
 
 /** A replay as a run: events while it goes, one RunResult with the consumer's outcomes. */
 export async function replayConformance(
-  options: ReplayOptions & { handlers?: RunEventHandler[]; spec?: SpecView; signing: boolean },
+  options: ReplayOptions & { handlers?: RunEventHandler[]; spec?: SpecView; signing: boolean; failOn?: 'error' | 'warning' },
 ): Promise<RunResult> {
   const bus = new EventBus(options.handlers);
   const startedAt = new Date();
@@ -215,6 +221,7 @@ export async function replayConformance(
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
       minEnumCoverage: 0,
+      failOn: options.failOn ?? 'error',
       harnessErrors: bus.errors,
     },
     { outcomes },

@@ -93,6 +93,7 @@ export async function runAgainstMock(
     bail: false,
     embeddedMock: true,
     mockControl: true,
+    expectSignatureVerification: true,
   };
   try {
     return await runEngine(target);

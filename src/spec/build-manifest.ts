@@ -244,6 +244,7 @@ export function buildManifest(doc: OpenApiDocument, header: string): Manifest {
       parametersValidator: `parameters_${operationId}`,
       responses,
       resourceIdentity: operation['x-resource-identity'] ?? [],
+      ...(operation['x-source'] ? { source: operation['x-source'] } : {}),
     };
     if (bodySchema) {
       entry.requestBody = {
@@ -262,7 +263,12 @@ export function buildManifest(doc: OpenApiDocument, header: string): Manifest {
   for (const { path: name, operation } of operationsOf(doc.webhooks, '/webhooks')) {
     const schema = operation.requestBody?.content?.[JSON_CONTENT_TYPE]?.schema as JsonSchema;
     const types = ((schema.properties as Record<string, { enum: string[] }>).type.enum ?? []).slice();
-    webhooks.push({ name, summary: operation.summary ?? '', eventTypes: types });
+    webhooks.push({
+      name,
+      summary: operation.summary ?? '',
+      eventTypes: types,
+      ...(operation['x-source'] ? { source: operation['x-source'] } : {}),
+    });
     for (const type of types) {
       const validator = eventValidatorName(type);
       eventTypes.push({ type, webhook: name, validator, closedValidator: closed(validator) });

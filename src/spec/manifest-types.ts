@@ -77,6 +77,8 @@ export interface ManifestOperation {
   responses: ManifestResponse[];
   pagination?: ManifestPagination;
   resourceIdentity: ManifestResourceIdentity[];
+  /** The documentation page(s) the operation was written from (`x-source` in the spec). */
+  source?: string;
 }
 
 export interface ManifestEventType {
@@ -90,6 +92,8 @@ export interface ManifestWebhook {
   name: string;
   summary: string;
   eventTypes: string[];
+  /** The documentation page the webhook was written from (`x-source` in the spec). */
+  source?: string;
 }
 
 export interface ManifestEnum {

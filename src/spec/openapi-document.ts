@@ -45,6 +45,8 @@ export interface OperationObject {
     dateFilter?: { field: string; start: string; end: string };
   };
   'x-resource-identity'?: { parameter: string; pointer: string }[];
+  /** The documentation page(s) the operation was written from (seed file names and titles). */
+  'x-source'?: string;
 }
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;

@@ -64,13 +64,13 @@ describe('negative cases are derived from the manifest', () => {
     expect(breakages(withDate.parameters.at(-1)!).map((b) => [b.id, b.value])).toEqual([['query:as_of:bad-format', '2024-13-45']]);
   });
 
-  test('where 400 is not documented, the documented client errors are the expectation', () => {
+  test('where 400 is not documented, any refusal is the expectation (status-code reports an undocumented one)', () => {
     const cases = inputValidationCases({
       operation: operationById('retrievePortfolioRebalancingExecution'),
       env: environment(),
       spec: SPEC,
     });
-    expect(cases.find((c) => c.id === 'path:execution_id:bad-format')?.expect?.statuses).toEqual([401, 403, 404]);
+    expect(cases.find((c) => c.id === 'path:execution_id:bad-format')?.expect).toMatchObject({ statuses: [], anyRefusal: true });
   });
 });
 

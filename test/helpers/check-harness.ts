@@ -18,6 +18,7 @@ export function environment(overrides: Partial<CheckEnvironment> = {}): CheckEnv
     pathValues: { account_id: [ACCOUNT], execution_id: [EXECUTION] },
     queryValues: { price_quality: 'EOD' },
     signing: true,
+    expectSignatureVerification: true,
     foreignScopes: ['valuations:read'],
     requestBody: { accounts: [ACCOUNT] },
     pageLimit: 2,

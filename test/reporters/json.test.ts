@@ -59,7 +59,10 @@ describe('report.json', () => {
     });
     expect(r.webhooks?.outcomes).toHaveLength(1);
     expect(r.baseline?.stale.map((e) => e.check)).toEqual(['not-found']);
-    expect(r.gates).toEqual([expect.objectContaining({ name: 'min-enum-coverage', passed: false })]);
+    expect(r.gates).toEqual([
+      expect.objectContaining({ name: 'min-enum-coverage', passed: false }),
+      expect.objectContaining({ name: 'fail-on', passed: true }),
+    ]);
   });
 
   test.for(BREAKS)('a copy with %s does not validate', ([, breakIt]) => {

@@ -93,11 +93,13 @@ describe('summary.md', () => {
     expect(new Set(table.slice(0, 5).map((row) => row.split('|').length)).size).toBe(1);
   });
 
-  test('shows failures as their rendered text in fenced blocks, baselined ones and warnings left out', () => {
+  test('shows failures as their rendered text in fenced blocks, baselined ones left out; warnings only in the findings table', () => {
     const [, second, baselined] = FIXTURE_OPERATIONS[0].outcomes[0].failures;
     expect(md).toContain(`\`\`\`text\n${renderFailure(second)}\n\`\`\``);
     expect(md).not.toContain(baselined.message);
-    expect(md).not.toContain(FIXTURE_OPERATIONS[0].outcomes[0].warnings[0].message);
+    const warning = FIXTURE_OPERATIONS[0].outcomes[0].warnings[0].message;
+    expect(md.split('### Failures')[1]).not.toContain(warning);
+    expect(md.split('### Failures')[0]).toContain(`| warning | \`response-schema\` | \`GET /accounts/{account_id}/valuations\` |`);
     expect(md).toContain('\\u001b[31mteapot');
   });
 

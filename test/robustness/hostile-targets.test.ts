@@ -1,7 +1,9 @@
 /**
- * Hostile targets: for each, `run` ends within its deadline, names the cause per affected check
- * in one line, exits 2 where the target is unusable and 1 where it answered wrongly, and keeps
- * the results of the checks that did complete.
+ * Hostile targets: for each, `run` ends within its deadline. A target that cannot be used at
+ * all stops the run after its first round: exit 2, one line with the cause, reports that say
+ * the run did not happen and why (every check skipped with that reason, none "could not be
+ * checked"). A target that answers wrongly exits 1 with failures as data; one that fails only
+ * in part keeps the results of the checks that did complete.
  */
 import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunResult } from '../../src/engine/result.js';
 import { startMock, type MockHandle } from '../../src/mock/server.js';
 import { generateSigningKey } from '../../src/signing/index.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { type CliResult, runMain } from '../helpers/cli.js';
 import { startHostileProxy, type Misbehaviour } from '../helpers/hostile-proxy.js';
 import { drained } from '../helpers/hostile-server.js';
 
@@ -37,7 +39,7 @@ interface Outcome extends CliResult {
 async function runAgainst(baseUrl: string, extra: string[] = []): Promise<Outcome> {
   const reportDir = mkdtempSync(join(tmpdir(), 'uc-hostile-report-'));
   const started = Date.now();
-  const result = await runCli(
+  const result = await runMain(
     [
       'run',
       '--base-url',
@@ -62,7 +64,7 @@ async function runAgainst(baseUrl: string, extra: string[] = []): Promise<Outcom
       'json',
       ...extra,
     ],
-    { env: { UPVEST_CLIENT_SECRET: mock.fixtures.clientSecret }, timeoutMs: 90_000 },
+    { env: { UPVEST_CLIENT_SECRET: mock.fixtures.clientSecret } },
   );
   return {
     ...result,
@@ -81,16 +83,23 @@ async function behind(misbehave: Misbehaviour, applies?: (path: string) => boole
 }
 
 const checks = (o: Outcome) => o.report.operations.flatMap((op) => op.checks);
-const errored = (o: Outcome) => checks(o).filter((c) => c.status === 'error');
-/** The summary's "Could not be checked" lines: one per affected check. */
-const causeLines = (o: Outcome) => o.stdout.split('\n').filter((l) => /^ {2}\S+ › .+: CT_ERR_/.test(l));
+/** The lines that name the cause: one `error CODE: …` line (and its hint) on stderr. */
+const causeLines = (o: Outcome) => o.stderr.split('\n').filter((l) => /^error CT_ERR_/.test(l));
 
 function expectUnusable(o: Outcome, code: RegExp) {
   expect(o.code, o.stdout + o.stderr).toBe(2);
   expect(o.report.verdict).toBe('unusable');
-  expect(errored(o).length).toBeGreaterThan(0);
-  for (const check of errored(o)) expect(check.errors[0].code, `${check.operation} ${check.check}`).toMatch(code);
-  expect(causeLines(o).length).toBe(errored(o).length);
+  expect(o.report.stopped?.code).toMatch(code);
+  // The run did not happen, and the reports say why: every check skipped with the cause, none errored.
+  expect(checks(o).length).toBeGreaterThan(0);
+  for (const check of [...checks(o), ...(o.report.webhooks?.outcomes ?? [])]) {
+    expect(check.status, `${check.operation} ${check.check}`).toBe('skipped');
+    expect(check.skipReason).toBe(`not run: ${o.report.stopped?.message}`);
+  }
+  expect(causeLines(o)).toHaveLength(1);
+  expect(causeLines(o)[0]).toMatch(code);
+  expect(o.stdout).toContain(`Not run: ${o.report.stopped?.code}`);
+  expect(o.stdout).not.toContain('Could not be checked');
   expect(o.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
 }
 

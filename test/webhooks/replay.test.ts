@@ -86,7 +86,7 @@ describe('replay against consumers', () => {
 
   test('a consumer that refuses unknown event types is warned that it would block its stream', async () => {
     const unknown = (await replay('rejects-unknown-types')).byCheck('consumer-unknown-type');
-    expect(unknown.warnings[0].message).toMatch(/answered 422: once Upvest adds a type, this consumer blocks its whole stream/);
+    expect(unknown.warnings[0].message).toMatch(/answered 422: once Upvest adds a type, this consumer blocks its stream/);
     expect(unknown.stats.observedStatus).toBe(422);
   });
 

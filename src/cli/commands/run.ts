@@ -73,7 +73,10 @@ export function registerRunCommand(program: Command, context: CommandContext): v
 
 /** After the run, with --update-baseline: every failure becomes a listed deviation; then the summary and the reports. */
 function finish(result: RunResult, config: RunConfig, baseline: Baseline | undefined, context: CommandContext): RunResult {
-  const next = config.updateBaseline && config.baseline ? updatedBaseline(baseline, outcomesOfResult(result)) : undefined;
+  const next =
+    config.updateBaseline && config.baseline
+      ? updatedBaseline(baseline, outcomesOfResult(result), { warnings: config.failOn === 'warning' })
+      : undefined;
   // Only gates and unusable targets still fail once every failure is listed.
   const reported = reportResult(
     next ? applyBaselineToResult(result, next) : result,

@@ -66,6 +66,11 @@ export function registerWebhookCommands(program: Command, context: CommandContex
         'Fail when the consumer accepts a missing, forged or expired signature (otherwise reported as warnings).',
       ),
     )
+    .addOption(
+      new Option('--fail-on <severity>', 'What fails the gate: error (documented requirements) or warning (every finding).')
+        .choices(['error', 'warning'])
+        .default('error'),
+    )
     .addOption(new Option('--timeout <seconds>', 'Per-delivery timeout.').default(10).argParser(integerOption('--timeout', 1, 600)))
     .addOption(new Option('--report-dir <dir>', 'Folder the reports are written to.').default('reports'))
     .addOption(new Option('--reporter <list>', 'Reports to write: json, junit, md, html.').argParser(collect))
@@ -82,6 +87,7 @@ export function registerWebhookCommands(program: Command, context: CommandContex
         signingKeyId?: string;
         jwksPort: number;
         expectSignatureVerification?: boolean;
+        failOn: 'error' | 'warning';
         timeout: number;
         reportDir: string;
         reporter?: string[];
@@ -115,6 +121,7 @@ export function registerWebhookCommands(program: Command, context: CommandContex
             maxBatch: options.batch,
             signingKey: key,
             signing: Boolean(key),
+            failOn: options.failOn,
             expectSignatureVerification: Boolean(options.expectSignatureVerification),
             timeoutMs: options.timeout * 1000,
           });
