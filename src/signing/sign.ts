@@ -9,8 +9,8 @@
  * not covered.
  *
  * draft-06, as Upvest's draft-06 signer (httpsignature-proxy v1.3.8, service/signer/material)
- * builds it: every header but the excluded ones first, in the order given (content-length among
- * them), then `@method`, `@path`, `digest` (`SHA-256=<base64>`, RFC 3230) when there is a body,
+ * builds it: every header but the excluded ones first, in the order given (content-length only
+ * when given: the proxy covers it only when its client sent one), then `@method`, `@path`, `digest` (`SHA-256=<base64>`, RFC 3230) when there is a body,
  * then `@query` when there is a query; parameters `keyid`, `created`, `nonce`, `expires`
  * (created + 60 s); the base written with unquoted names (see base.ts). No `date` is added (the
  * proxy adds none). Upvest's own draft-06 signer sends no version header (the API reads a request
@@ -152,10 +152,8 @@ function prepareSignature(request: SignableRequest, key: SigningKey, options: Si
     }
     coveredComponents = ['@method', '@path', ...(hasQuery ? ['@query'] : []), ...[...headers.keys()].filter(isCoveredHeader)];
   } else {
-    if (body) {
-      if (!headers.has('content-length')) headers.set('content-length', String(body.length));
-      if (!headers.has('digest')) headers.set('digest', digestHeader(body));
-    }
+    // content-length is covered only when given, as the proxy does (it signs the headers its client sent).
+    if (body && !headers.has('digest')) headers.set('digest', digestHeader(body));
     const coveredHeaders = [...headers.keys()].filter((name) => name !== 'digest' && isCoveredHeader(name));
     coveredComponents = [...coveredHeaders, '@method', '@path', ...(body ? ['digest'] : []), ...(hasQuery ? ['@query'] : [])];
   }
