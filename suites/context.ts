@@ -30,6 +30,8 @@ export interface ReplayDescription {
   cassette?: string;
   signingKeyPem?: string;
   signingKeyId?: string;
+  /** Draft of the deliveries' signatures (default '6', as Upvest). */
+  signatureVersion?: '15' | '6';
   expectSignatureVerification: boolean;
   timeoutMs: number;
 }

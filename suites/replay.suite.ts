@@ -35,6 +35,7 @@ describe(operation, () => {
       mode: replay.mode,
       maxBatch: replay.batch,
       signingKey,
+      signatureVersion: replay.signatureVersion,
       expectSignatureVerification: replay.expectSignatureVerification,
       timeoutMs: replay.timeoutMs,
     });

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { curlFor } from '../checks/failure.js';
 import type { CheckOutcome, Failure } from '../checks/types.js';
 import { redactHeaders, secrets } from '../client/redact.js';
-import { publicJwk, type SigningKey } from '../signing/index.js';
+import { publicJwk, type SignatureVersion, type SigningKey } from '../signing/index.js';
 import { deliveryBodies, sendDelivery, type DeliveryMode, type DeliveryResult, type SignatureMode } from './delivery.js';
 
 export const CONSUMER_CHECKS = {
@@ -33,6 +33,8 @@ export interface ReplayOptions {
   mode: DeliveryMode;
   maxBatch?: number;
   signingKey?: SigningKey;
+  /** Default '6': Upvest signs its webhooks with draft-06 only. */
+  signatureVersion?: SignatureVersion;
   expectSignatureVerification: boolean;
   timeoutMs: number;
 }
@@ -91,7 +93,12 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
   const operation = consumerOperation(options.to);
   const sent: Sent[] = [];
   const send = async (purpose: string, body: string, signature: SignatureMode = options.signingKey ? 'valid' : 'none'): Promise<Sent> => {
-    const result = await sendDelivery(options.to, body, { signingKey: options.signingKey, signature, timeoutMs: options.timeoutMs });
+    const result = await sendDelivery(options.to, body, {
+      signingKey: options.signingKey,
+      signatureVersion: options.signatureVersion,
+      signature,
+      timeoutMs: options.timeoutMs,
+    });
     const entry = { purpose, body, signature, result };
     sent.push(entry);
     return entry;

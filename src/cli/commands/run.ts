@@ -79,6 +79,7 @@ export function describeTarget(config: RunConfig, embedded: EmbeddedTarget | und
     skip: config.skip,
     bail: config.bail,
     baseline,
+    signatureVersion: config.signatureVersion,
   };
   if (embedded) {
     return {
