@@ -66,7 +66,9 @@ export class SignaturePolicy {
       if (version === undefined)
         return {
           step: 'signature-version',
-          message: `the request has no ${SIGNATURE_VERSION_HEADER} header: send "${SIGNATURE_VERSION_HEADER}: 15" with a draft-15 signature`,
+          message:
+            `the request has no ${SIGNATURE_VERSION_HEADER} header: ` +
+            `send "${SIGNATURE_VERSION_HEADER}: 15" with a draft-15 signature (or 6 with a draft-06 one)`,
         };
       if (version.trim() !== '15' && version.trim() !== '6')
         return {

@@ -10,7 +10,8 @@
  *
  * draft-06, as Upvest's draft-06 signer (httpsignature-proxy v1.3.8, service/signer/material)
  * builds it: every header but the excluded ones first, in the order given (content-length only
- * when given: the proxy covers it only when its client sent one), then `@method`, `@path`, `digest` (`SHA-256=<base64>`, RFC 3230) when there is a body,
+ * when given: the proxy covers it only when its client sent one), then `@method`, `@path`,
+ * `digest` (`SHA-256=<base64>`, RFC 3230) when there is a body,
  * then `@query` when there is a query; parameters `keyid`, `created`, `nonce`, `expires`
  * (created + 60 s); the base written with unquoted names (see base.ts). No `date` is added (the
  * proxy adds none). Upvest's own draft-06 signer sends no version header (the API reads a request

@@ -168,7 +168,8 @@ export function registerMockCommand(program: Command, context: CommandContext): 
         for (const execution of f.executions) context.output.out(`  execution:      ${execution.id} (${execution.orders} orders)`);
         for (const allocation of f.allocations) context.output.out(`  allocation:     ${allocation}`);
         context.output.out(
-          `  webhook keys:   ${mock.url}/auth/verify_keys (kid ${f.webhookKeyId}; deliveries signed with draft-${options.signatureVersion.padStart(2, '0')})` +
+          `  webhook keys:   ${mock.url}/auth/verify_keys (kid ${f.webhookKeyId}; ` +
+            `deliveries signed with draft-${options.signatureVersion.padStart(2, '0')})` +
             (options.webhookUrl ? `; delivering to ${options.webhookUrl}` : ''),
         );
         context.output.out('Press Ctrl+C to stop.');
