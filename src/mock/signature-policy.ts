@@ -38,21 +38,25 @@ export interface SignatureRefusal {
   message: string;
 }
 
+/** The verifier options of the mock's rules (without the nonce memory). */
+export function strictVerifyOptions(toleranceSeconds = DEFAULT_SIGNATURE_TOLERANCE_SECONDS): VerifyOptions {
+  return {
+    versionHeader: 'require',
+    requiredComponents: ['@method', '@path'],
+    requiredWhenPresent: UPVEST_DOCUMENTED_HEADERS,
+    strictQuery: true,
+    requireNonce: true,
+    clockSkewSeconds: toleranceSeconds,
+  };
+}
+
 export class SignaturePolicy {
   private readonly nonces?: NonceStore;
   private readonly options: VerifyOptions;
 
   constructor(private readonly policy: SignaturePolicyOptions) {
     this.nonces = policy.allowNonceReuse ? undefined : new NonceStore({ maxEntries: policy.maxNonces });
-    this.options = {
-      versionHeader: 'require',
-      requiredComponents: ['@method', '@path'],
-      requiredWhenPresent: UPVEST_DOCUMENTED_HEADERS,
-      strictQuery: true,
-      requireNonce: true,
-      nonces: this.nonces,
-      clockSkewSeconds: policy.toleranceSeconds ?? DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
-    };
+    this.options = { ...strictVerifyOptions(policy.toleranceSeconds), nonces: this.nonces };
   }
 
   get verifies(): boolean {

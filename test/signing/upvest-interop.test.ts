@@ -19,6 +19,7 @@ import {
   type VerifyingKey,
 } from '../../src/signing/index.js';
 import { signBytes, verifyBytes } from '../../src/signing/keys.js';
+import { strictVerifyOptions } from '../../src/mock/signature-policy.js';
 import { isInnerList, parseDictionary, type Parameters } from '../../src/signing/structured-fields.js';
 
 interface Vector {
@@ -125,6 +126,22 @@ for (const fixture of FIXTURES) {
     });
   });
 }
+
+describe("the mock's rules accept exactly what Upvest's signers produce", () => {
+  const all = FIXTURES.flatMap((f) =>
+    f.vectors.filter((v) => !UNVERIFIABLE[`${f.file}#${v.name}`]).map((v) => [`${f.file}#${v.name}`, f.signatureVersion, v] as const),
+  );
+  it.each(all)('%s', (_n, version, v) => {
+    const request = received(v);
+    const options = { ...strictVerifyOptions(), now: () => v.input.created * 1000 };
+    if (request.headers['upvest-signature-version'] === undefined) {
+      // Upvest's draft-06 signer sends no version header: the mock wants one, the signature itself passes every rule.
+      expect(verifyRequest(request, resolver, options)).toMatchObject({ ok: false, step: 'signature-version' });
+      request.headers['upvest-signature-version'] = version;
+    }
+    expect(verifyRequest(request, resolver, options)).toMatchObject({ ok: true, version });
+  });
+});
 
 describe('our signer reproduces the layout of the signer its version follows', () => {
   const proxy6 = FIXTURES.find((f) => f.file === 'httpsignature-proxy-v1.3.8.json')!;
