@@ -79,7 +79,8 @@ async function rounds(algorithm: SigningAlgorithm, count: number): Promise<Round
   const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const dir = mkdtempSync(join(tmpdir(), 'uc-full-run-'));
   writeFileSync(join(dir, 'pub.pem'), createPublicKey(key.privateKey).export({ type: 'spki', format: 'pem' }).toString());
-  const mock = await spawnMock(['--signature-key', join(dir, 'pub.pem'), '--signature-key-id', 'bench']);
+  // The replay resends the run's signatures: the mock must let their nonces repeat.
+  const mock = await spawnMock(['--signature-key', join(dir, 'pub.pem'), '--signature-key-id', 'bench', '--allow-nonce-reuse']);
   try {
     const out: Round[] = [];
     for (let i = 0; i < count; i++) {

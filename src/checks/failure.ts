@@ -12,6 +12,8 @@ const COMPUTED_HEADERS = new Set([
   'signature',
   'signature-input',
   'content-digest',
+  // The draft-06 body digest (upvest-conformance run --signature-version 6).
+  'digest',
   'content-length',
   'date',
   'upvest-signature-version',

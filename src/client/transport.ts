@@ -61,6 +61,11 @@ export interface HttpRequest {
   body?: string | Buffer;
   /** Free text shown in reports: why this request was sent. */
   purpose?: string;
+  /**
+   * Headers for a retry (attempt 2 and later), e.g. signed anew: a verifier that remembers
+   * nonces refuses the same signature twice.
+   */
+  headersForRetry?: () => Promise<Record<string, string>>;
 }
 
 export interface HttpResponse {
@@ -196,6 +201,7 @@ export class Transport {
     const method = request.method.toUpperCase();
     for (let attempt = 1; ; attempt++) {
       this.assertDeadline(request);
+      if (attempt > 1 && request.headersForRetry) request = { ...request, headers: await request.headersForRetry() };
       let response: HttpResponse;
       try {
         response = await this.once(request, method, attempt);

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import { signRequestAsync, type SigningKey } from '../signing/index.js';
+import { signRequestAsync, type SignatureVersion, type SigningKey } from '../signing/index.js';
 import { TokenProvider } from './oauth.js';
 import { secrets } from './redact.js';
 import type { HttpResponse, Transport } from './transport.js';
@@ -16,6 +16,8 @@ export interface UpvestClientOptions {
   clientId: string;
   clientSecret: string;
   signingKey?: SigningKey;
+  /** The HTTP message signature version of every signed request, the token request included (default '15'). */
+  signatureVersion?: SignatureVersion;
   transport: Transport;
   /** A fixed bearer token instead of the token endpoint. */
   accessToken?: string;
@@ -70,6 +72,10 @@ export class UpvestClient {
 
   get signs(): boolean {
     return Boolean(this.options.signingKey);
+  }
+
+  get signatureVersion(): SignatureVersion {
+    return this.options.signatureVersion ?? '15';
   }
 
   get clientId(): string {
@@ -131,15 +137,17 @@ export class UpvestClient {
     const url = new URL(`${this.baseUrl}${path}${query}`);
     // Credentials only ever go to the configured origin.
     if (url.origin !== this.origin) throw new UsageError(`refusing to send credentials to ${url.origin}; the target is ${this.origin}`);
-    let finalHeaders = headers;
     const key = this.options.signingKey;
-    if (key && signing !== 'none') {
-      finalHeaders = (await signRequestAsync({ method, url: url.toString(), headers, body: body ?? null }, key)).headers;
-      if (signing === 'tamper') {
-        // Flip the signature's first base64 character: a well-formed but invalid signature.
-        finalHeaders.signature = finalHeaders.signature.replace(/=:(.)/, (_m, c: string) => `=:${c === 'A' ? 'B' : 'A'}`);
-      }
-    }
-    return this.options.transport.send({ method, url: url.toString(), headers: finalHeaders, body, purpose });
+    if (!key || signing === 'none') return this.options.transport.send({ method, url: url.toString(), headers, body, purpose });
+    const sign = async () => {
+      const signed = (
+        await signRequestAsync({ method, url: url.toString(), headers, body: body ?? null }, key, { version: this.signatureVersion })
+      ).headers;
+      // Flip the signature's first base64 character: a well-formed but invalid signature, in either version.
+      if (signing === 'tamper') signed.signature = signed.signature.replace(/=:(.)/, (_m, c: string) => `=:${c === 'A' ? 'B' : 'A'}`);
+      return signed;
+    };
+    // Every attempt carries a signature of its own (a fresh nonce), as a verifier refusing replays needs.
+    return this.options.transport.send({ method, url: url.toString(), headers: await sign(), body, purpose, headersForRetry: sign });
   }
 }

@@ -18,6 +18,7 @@ export interface RunConfig {
   signingKey?: string;
   signingKeyId?: string;
   signingKeyPassphrase?: string;
+  signatureVersion: '15' | '6';
   sign: boolean;
   accountIds: string[];
   executionId?: string;

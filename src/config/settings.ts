@@ -78,6 +78,18 @@ export const RUN_SETTINGS = [
     description: 'Key id Upvest registered for the signing key (the keyid signature parameter).',
   },
   {
+    key: 'signatureVersion',
+    flag: '--signature-version',
+    valueName: '15|6',
+    env: 'UPVEST_SIGNATURE_VERSION',
+    kind: 'string',
+    default: '15',
+    choices: ['15', '6'],
+    description:
+      'HTTP message signature version of every signed request, the token request included: 15 (draft-15, what Upvest ' +
+      'recommends) or 6 (draft-06, which Upvest still accepts); sent as upvest-signature-version.',
+  },
+  {
     key: 'signingKeyPassphrase',
     env: 'UPVEST_SIGNING_KEY_PASSPHRASE',
     kind: 'secret',

@@ -19,6 +19,8 @@ export interface TargetDescription {
   signingKey?: string;
   signingKeyId?: string;
   signingKeyPassphrase?: string;
+  /** Draft of every signature (default '15'). */
+  signatureVersion?: '15' | '6';
   accountIds: string[];
   executionId?: string;
   triggerAccountIds: string[];
@@ -86,6 +88,7 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
     clientSecret: target.clientSecret,
     accessToken: target.accessToken,
     signingKey,
+    signatureVersion: target.signatureVersion,
     transport: http,
   });
   return {

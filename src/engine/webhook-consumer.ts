@@ -8,7 +8,7 @@ import type { CheckInfo, CheckOutcome } from '../checks/types.js';
 import { convention, documentedAt } from '../checks/basis.js';
 import { CONSUMER_CHECKS } from '../checks/webhook-consumer.js';
 import { redactHeaders } from '../client/redact.js';
-import type { SigningKey } from '../signing/index.js';
+import type { SignatureVersion, SigningKey } from '../signing/index.js';
 import { SPEC, type SpecView } from '../spec/spec-view.js';
 import { deliveryBodies, sendDelivery, type DeliveryMode, type DeliveryResult, type SignatureMode } from '../webhooks/delivery.js';
 import { createRecorder, type FindingRecorder } from './check-context.js';
@@ -28,6 +28,8 @@ export interface ReplayOptions {
   mode: DeliveryMode;
   maxBatch?: number;
   signingKey?: SigningKey;
+  /** Default '6': Upvest signs its webhooks with draft-06 only. */
+  signatureVersion?: SignatureVersion;
   expectSignatureVerification: boolean;
   timeoutMs: number;
 }
@@ -60,7 +62,12 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
   const group = { key: consumerOperation(options.to), operationId: 'webhookConsumer' };
   const record = (check: CheckInfo) => createRecorder({ check, group });
   const send = async (purpose: string, body: string, signature: SignatureMode = options.signingKey ? 'valid' : 'none'): Promise<Sent> => {
-    const result = await sendDelivery(options.to, body, { signingKey: options.signingKey, signature, timeoutMs: options.timeoutMs });
+    const result = await sendDelivery(options.to, body, {
+      signingKey: options.signingKey,
+      signatureVersion: options.signatureVersion,
+      signature,
+      timeoutMs: options.timeoutMs,
+    });
     return { purpose, body, signature, result };
   };
   /** Where a finding was seen: the delivery as sent (redacted) and the consumer's answer. */

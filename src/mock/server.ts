@@ -12,7 +12,15 @@ import { manifest as specManifest } from '../spec/manifest.js';
 import type { ManifestOperation } from '../spec/manifest-types.js';
 import { bodyValidator, parametersValidator } from '../spec/validate.js';
 import { MockStartError } from '../errors.js';
-import { generateSigningKey, publicJwk, verifyRequest, type KeyResolver, type SigningKey } from '../signing/index.js';
+import {
+  generateSigningKey,
+  headersFromRaw,
+  publicJwk,
+  type KeyResolver,
+  type SignatureVersion,
+  type SigningKey,
+} from '../signing/index.js';
+import { SignaturePolicy } from './signature-policy.js';
 import { RateLimiter, TokenStore, type MockClient } from './auth.js';
 import { ManualClock, SteppableClock, systemClock, type Clock } from './clock.js';
 import { World } from './data.js';
@@ -34,6 +42,10 @@ export interface MockOptions {
   clients?: MockClient[];
   /** Public keys of client signing keys: when given, signatures are verified; otherwise only required. */
   signatureKeys?: KeyResolver;
+  /** Seconds `created` may be ahead of the clock and `expires` behind it (default 30); see signature-policy.ts. */
+  signatureToleranceSeconds?: number;
+  /** Accept a signature nonce seen before (load tools that resend captured requests); default false. */
+  allowNonceReuse?: boolean;
   /** Requests per second per client; 429 with Retry-After beyond it. */
   rateLimit?: number;
   clock?: Clock;
@@ -46,6 +58,8 @@ export interface MockOptions {
   /** Delays between delivery retries (default Upvest's 1, 2, 3, 5, 8 … 600 s). */
   webhookRetryDelaysMs?: number[];
   webhookSigningKey?: SigningKey;
+  /** The version webhook deliveries are signed with: '6' (default), as Upvest signs its webhooks, or '15'. */
+  webhookSignatureVersion?: SignatureVersion;
   maxBodyBytes?: number;
   /** Print one line per request to this function (the CLI passes console.log). */
   log?: (line: string) => void;
@@ -87,18 +101,16 @@ interface Pipeline {
   tokens: TokenStore;
   limiter?: RateLimiter;
   operations: Operations;
-  signatureKeys?: KeyResolver;
+  signatures: SignaturePolicy;
   webhookKeyJwk: ReturnType<typeof publicJwk>;
   clock: Clock;
   maxBodyBytes: number;
   onControl: (path: string, query: URLSearchParams) => MockResponse | undefined;
 }
 
+/** Repeated header lines joined with ", " (RFC 9110), not Node's first-line-wins for some names. */
 function requestHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers))
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  return out;
+  return headersFromRaw(req.rawHeaders);
 }
 
 function queryObject(params: URLSearchParams): Record<string, unknown> {
@@ -151,9 +163,9 @@ async function handleToken(p: Pipeline, req: IncomingMessage, body: Buffer, rid:
   const client = p.clients.get(form.get('client_id') ?? '');
   if (!client || client.clientSecret !== form.get('client_secret'))
     return problemResponse(401, 'unknown client or wrong client secret', rid);
-  if (p.signatureKeys) {
-    const verdict = verifyRequest({ method: 'POST', url: req.url ?? '/', headers: requestHeaders(req), body }, p.signatureKeys);
-    if (!verdict.ok) return problemResponse(401, `signature rejected (${verdict.step}): ${verdict.message}`, rid);
+  if (p.signatures.verifies) {
+    const refusal = p.signatures.check({ method: 'POST', url: req.url ?? '/', headers: requestHeaders(req), body });
+    if (refusal) return problemResponse(401, `signature rejected (${refusal.step}): ${refusal.message}`, rid);
   }
   const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
   const refused = requested.filter((scope) => !client.scopes.includes(scope));
@@ -260,11 +272,9 @@ async function handleOperation(p: Pipeline, request: OperationRequest): Promise<
 
   if (!headers.signature || !headers['signature-input'])
     return problemResponse(401, 'the request is not signed: signature and signature-input headers are required', rid);
-  if (p.signatureKeys && !p.faults.bypasses('invalid-signature')) {
-    const verdict = verifyRequest({ method, url: req.url ?? '/', headers, body: body.length > 0 ? body : null }, p.signatureKeys, {
-      requiredComponents: ['@method', '@path'],
-    });
-    if (!verdict.ok) return problemResponse(401, `signature rejected (${verdict.step}): ${verdict.message}`, rid);
+  if (!p.faults.bypasses('invalid-signature')) {
+    const refusal = p.signatures.check({ method, url: req.url ?? '/', headers, body: body.length > 0 ? body : null });
+    if (refusal) return problemResponse(401, `signature rejected (${refusal.step}): ${refusal.message}`, rid);
   }
 
   // Operations that do not document 400 refuse malformed input with a status they do document.
@@ -344,6 +354,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockHandle> 
   const events = new EventSource(world, clock);
   const webhooks = new WebhookDispatcher({
     signingKey: webhookKey,
+    signatureVersion: options.webhookSignatureVersion ?? '6',
     retryDelaysMs: options.webhookRetryDelaysMs,
     mode: options.webhookMode ?? 'bundled',
     log: options.log,
@@ -368,7 +379,11 @@ export async function startMock(options: MockOptions = {}): Promise<MockHandle> 
     tokens,
     limiter: options.rateLimit ? new RateLimiter(options.rateLimit) : undefined,
     operations,
-    signatureKeys: options.signatureKeys,
+    signatures: new SignaturePolicy({
+      keys: options.signatureKeys,
+      toleranceSeconds: options.signatureToleranceSeconds,
+      allowNonceReuse: options.allowNonceReuse,
+    }),
     webhookKeyJwk: publicJwk(webhookKey),
     clock,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,

@@ -1,16 +1,19 @@
 /**
- * The mock's outgoing webhooks: events queue in created_at order and are delivered, signed, to
+ * The mock's outgoing webhooks: events queue in created_at order and are delivered, signed (draft-06
+ * by default, as Upvest signs its webhooks), to
  * the registered URL; a delivery that does not get HTTP 200 is retried with backoff and blocks
  * the ones behind it, as Upvest documents. The queue is bounded and old events expire.
  */
 import { deliveryBodies, sendDelivery, UPVEST_RETRY_DELAYS_MS, type DeliveryMode } from '../webhooks/delivery.js';
-import type { SigningKey } from '../signing/index.js';
+import type { SignatureVersion, SigningKey } from '../signing/index.js';
 import type { WebhookEvent } from './events.js';
 
 export type { DeliveryMode } from '../webhooks/delivery.js';
 
 export interface DispatcherOptions {
   signingKey: SigningKey;
+  /** Default '6': Upvest signs webhooks with draft-06 only ("Choosing HTTP message signature versions"). */
+  signatureVersion?: SignatureVersion;
   mode: DeliveryMode;
   retryDelaysMs?: number[];
   maxQueue?: number;
@@ -97,7 +100,10 @@ export class WebhookDispatcher {
         }
         const delivery = this.pending;
         this.counters.attempts++;
-        const result = await sendDelivery(this.url, delivery.body, { signingKey: this.options.signingKey });
+        const result = await sendDelivery(this.url, delivery.body, {
+          signingKey: this.options.signingKey,
+          signatureVersion: this.options.signatureVersion ?? '6',
+        });
         if (result.status === 200) {
           this.pending = undefined;
           this.counters.deliveries++;

@@ -1,8 +1,19 @@
 /**
- * The signature base of RFC 9421 §2.5 (unchanged since draft 15, which Upvest implements):
- * one `"<component>": <value>` line per covered component, then `"@signature-params"`.
+ * The signature base, in the two forms Upvest uses:
+ * - draft-15 (RFC 9421 §2.5 is unchanged since): one `"<component>": <value>` line per covered
+ *   component, then `"@signature-params": …`;
+ * - draft-06 as Upvest implements it: the same lines with the component names NOT quoted
+ *   (`<component>: <value>`, then `@signature-params: …`). Upvest documents this as a bug it
+ *   keeps for compatibility ("Signature components and metadata (v6)": "Upvest does not enclose
+ *   the component-key in double quotes, in contrast to the IETF draft v6"), and its draft-06
+ *   signers write exactly that (httpsignature-proxy v1.3.8 material.Format, http-signature-
+ *   examples Go/main.go signaturePayload; vectors in test/fixtures/signing/).
+ *
+ * A header's value is the field value with leading and trailing whitespace removed and repeated
+ * field lines joined with ", " (RFC 9421 §2.1, and what the Go signers do: parser.go Normalise).
  */
 import { createHash } from 'node:crypto';
+import type { SignatureVersion } from './versions.js';
 import {
   ByteSequence,
   isInnerList,
@@ -66,19 +77,42 @@ export function componentValue(message: HttpMessage, component: string): string 
   }
 }
 
+/**
+ * Header fields as a server received them (Node's `rawHeaders`: name, value, name, value …):
+ * names lower-cased, repeated lines joined with ", " as RFC 9110 §5.3 combines them. Node's own
+ * `req.headers` keeps only the first line of some fields (authorization, content-type, …), which
+ * would let a second line pass unsigned.
+ */
+export function headersFromRaw(rawHeaders: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i].toLowerCase();
+    const value = rawHeaders[i + 1].trim();
+    out[name] = name in out ? `${out[name]}, ${value}` : value;
+  }
+  return out;
+}
+
 export function serializeSignatureParams(components: string[], params: Parameters): string {
   return serializeInnerList({ items: components.map((value) => ({ value, params: new Map() })), params });
 }
 
-export function buildSignatureBase(message: HttpMessage, components: string[], params: Parameters): string {
+const quoted = (name: string, version: SignatureVersion) => (version === '6' ? name : `"${name}"`);
+
+export function buildSignatureBase(
+  message: HttpMessage,
+  components: string[],
+  params: Parameters,
+  version: SignatureVersion = '15',
+): string {
   const lines = components.map((component) => {
     if (component !== component.toLowerCase()) throw new Error(`Component "${component}" must be lower-case`);
     const value = componentValue(message, component);
     if (value === undefined) throw new Error(`The message has no "${component}" component`);
     if (/[\r\n]/.test(value)) throw new Error(`The value of "${component}" contains a line break`);
-    return `"${component}": ${value}`;
+    return `${quoted(component, version)}: ${value}`;
   });
-  lines.push(`"@signature-params": ${serializeSignatureParams(components, params)}`);
+  lines.push(`${quoted('@signature-params', version)}: ${serializeSignatureParams(components, params)}`);
   return lines.join('\n');
 }
 
@@ -87,6 +121,32 @@ export function toBytes(body: Uint8Array | string): Buffer {
 }
 
 const DIGEST_HASHES = { 'sha-512': 'sha512', 'sha-256': 'sha256' } as const;
+
+/** The draft-06 body digest Upvest uses: a `digest` header (RFC 3230) `SHA-256=<base64>` ("HTTP request body digest (v6)"). */
+export function digestHeader(body: Buffer): string {
+  return `SHA-256=${createHash('sha256').update(body).digest('base64')}`;
+}
+
+/**
+ * Checks a `digest` field (RFC 3230: `algorithm=base64` pairs, comma-separated, algorithm names
+ * case-insensitive) against the body: every SHA-256/SHA-512 entry must match, and one must be there.
+ */
+export function checkDigestHeader(fieldValue: string, body: Buffer): string | undefined {
+  let checked = 0;
+  const seen: string[] = [];
+  for (const part of fieldValue.split(',')) {
+    const match = /^\s*([A-Za-z0-9-]+)=([A-Za-z0-9+/=]*)\s*$/.exec(part);
+    if (!match) return `digest is not a list of algorithm=base64 pairs (RFC 3230): ${JSON.stringify(fieldValue.slice(0, 80))}`;
+    const algorithm = match[1].toLowerCase();
+    seen.push(match[1]);
+    const hash = DIGEST_HASHES[algorithm as keyof typeof DIGEST_HASHES];
+    if (!hash) continue;
+    const expected = createHash(hash).update(body).digest('base64');
+    if (match[2] !== expected) return `digest ${match[1]} is ${match[2]} but the body (${body.length} bytes) hashes to ${expected}`;
+    checked++;
+  }
+  return checked ? undefined : `digest has neither SHA-256 nor SHA-512 (it has ${seen.join(', ') || 'nothing'})`;
+}
 
 export function contentDigest(body: Buffer): string {
   return `sha-512=:${createHash('sha512').update(body).digest('base64')}:`;

@@ -1,12 +1,34 @@
 /**
- * The signing side of the Upvest profile of HTTP Message Signatures (draft-ietf-httpbis-message-
- * signatures-15), as Upvest's reference signer (upvestco/http-signature-examples) builds it.
+ * The signing side of Upvest's two profiles of HTTP Message Signatures.
+ *
+ * draft-15, as Upvest's reference signer (http-signature-examples Javascript/Signature.mjs) builds
+ * it: label `sig1`; `@method`, `@path`, `@query` (only when there is a query), every header but
+ * the excluded ones in the order given, `date` (added when absent), then `content-length` and a
+ * `sha-512` `content-digest` when there is a body; parameters `alg` (only when asked), `keyid`,
+ * `created`, `expires` (created + 5 s), `nonce`; the header `upvest-signature-version: 15`,
+ * not covered.
+ *
+ * draft-06, as Upvest's draft-06 signer (httpsignature-proxy v1.3.8, service/signer/material)
+ * builds it: every header but the excluded ones first, in the order given (content-length only
+ * when given: the proxy covers it only when its client sent one), then `@method`, `@path`,
+ * `digest` (`SHA-256=<base64>`, RFC 3230) when there is a body,
+ * then `@query` when there is a query; parameters `keyid`, `created`, `nonce`, `expires`
+ * (created + 60 s); the base written with unquoted names (see base.ts). No `date` is added (the
+ * proxy adds none). Upvest's own draft-06 signer sends no version header (the API reads a request
+ * without one as draft-06); this signer sends `upvest-signature-version: 6` unless told not to,
+ * because the bundled mock, like Upvest's documentation for draft-15, wants every request to say
+ * which version it is (spec/README.md, "Signature versions"). Webhook deliveries, which Upvest
+ * signs with draft-06 and no version header, are sent without it.
+ *
+ * Both: the test vectors of Upvest's signers run on fixed inputs are in test/fixtures/signing/.
  */
 import { randomUUID } from 'node:crypto';
 import {
   buildSignatureBase,
   checkContentDigest,
+  checkDigestHeader,
   contentDigest,
+  digestHeader,
   headerMap,
   serializeSignatureParams,
   toBytes,
@@ -15,9 +37,11 @@ import {
 } from './base.js';
 import { signBytes, signBytesAsync, type SigningKey } from './keys.js';
 import type { Parameters } from './structured-fields.js';
+import { SIGNATURE_VERSION_HEADER, type SignatureVersion } from './versions.js';
 
 export const SIGNATURE_LABEL = 'sig1';
-export const UPVEST_SIGNATURE_VERSION = '15';
+/** The version this project signs with unless told otherwise (Upvest's recommendation for API calls). */
+export const UPVEST_SIGNATURE_VERSION: SignatureVersion = '15';
 
 export interface SignableRequest {
   method: string;
@@ -28,9 +52,13 @@ export interface SignableRequest {
 }
 
 export interface SignOptions {
+  /** Default '15'. */
+  version?: SignatureVersion;
+  /** Send `upvest-signature-version` (default true; webhook deliveries in draft-06 send none, as Upvest). */
+  versionHeader?: boolean;
   /** Unix seconds; default: now. */
   created?: number;
-  /** Default 5, as Upvest's reference signer; null sends no `expires`. */
+  /** Default 5 for draft-15 (the JavaScript reference signer) and 60 for draft-06 (the proxy); null sends no `expires`. */
   expiresInSeconds?: number | null;
   /** Default: a random UUID. */
   nonce?: string;
@@ -45,14 +73,36 @@ export interface SignedRequest {
   headers: Record<string, string>;
   signatureBase: string;
   coveredComponents: string[];
+  version: SignatureVersion;
 }
 
-/** Upvest's reference signer never covers these (prefixes of lower-cased names). */
+/**
+ * Never covered (prefixes of lower-cased names): the list Upvest's signers share ("Copied from
+ * ignoreHeadersWithPrefix in …/sign/domain.go", Javascript/UpvestNodeSigner.mjs; the proxy has
+ * its first four since v1.3.8).
+ */
 const UPVEST_IGNORED_PREFIXES = ['cf-', 'cdn-', 'cookie', 'x-', 'priority', 'upvest-signature', 'sec-'];
-/** Nor do we: the signature fields themselves, and hop-by-hop fields that a client or proxy may rewrite. */
-const NEVER_COVERED = new Set(['signature', 'signature-input', 'connection', 'keep-alive', 'transfer-encoding']);
+/**
+ * Nor these: the signature fields themselves, and hop-by-hop or transport fields that a client
+ * library or proxy adds or rewrites after signing. The proxy excludes host, user-agent,
+ * accept-encoding and connection (service/runtime/handler.go excludedHeaders), the Python
+ * signer user-agent, accept-encoding and connection.
+ */
+const NEVER_COVERED = new Set([
+  'signature',
+  'signature-input',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'upgrade',
+  'host',
+  'user-agent',
+  'accept-encoding',
+]);
 
-function isCoveredHeader(name: string): boolean {
+export function isCoveredHeader(name: string): boolean {
   return !NEVER_COVERED.has(name) && !UPVEST_IGNORED_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 
@@ -61,45 +111,77 @@ interface PreparedSignature {
   coveredComponents: string[];
   params: Parameters;
   signatureBase: string;
+  version: SignatureVersion;
+  versionHeader: boolean;
+}
+
+function checkGiven(headers: Map<string, string>, body: Buffer, version: SignatureVersion): void {
+  const givenLength = headers.get('content-length');
+  if (givenLength !== undefined && givenLength.trim() !== String(body.length))
+    throw new Error(`content-length is ${givenLength} but the body has ${body.length} bytes`);
+  const givenContentDigest = headers.get('content-digest');
+  const contentDigestProblem = givenContentDigest === undefined ? undefined : checkContentDigest(givenContentDigest, body);
+  if (contentDigestProblem) throw new Error(contentDigestProblem);
+  const givenDigest = headers.get('digest');
+  const digestProblem = givenDigest === undefined ? undefined : checkDigestHeader(givenDigest, body);
+  if (digestProblem) throw new Error(digestProblem);
+  if (version === '6' && givenContentDigest !== undefined)
+    throw new Error('content-digest is the draft-15 body digest; draft-06 uses digest');
+  if (version === '15' && givenDigest !== undefined) throw new Error('digest is the draft-06 body digest; draft-15 uses content-digest');
 }
 
 function prepareSignature(request: SignableRequest, key: SigningKey, options: SignOptions): PreparedSignature {
+  const version = options.version ?? UPVEST_SIGNATURE_VERSION;
   const created = options.created ?? Math.floor((options.now ?? Date.now)() / 1000);
-  const expiresInSeconds = options.expiresInSeconds === undefined ? 5 : options.expiresInSeconds;
+  const expiresInSeconds = options.expiresInSeconds === undefined ? (version === '6' ? 60 : 5) : options.expiresInSeconds;
   const headers = headerMap(request.headers);
-  if (!headers.has('date')) headers.set('date', new Date(created * 1000).toUTCString());
+  headers.delete(SIGNATURE_VERSION_HEADER);
+  const body = request.body == null ? undefined : toBytes(request.body);
+  if (body) checkGiven(headers, body, version);
+  const hasQuery = Boolean(toUrl(request.url).search);
+  let coveredComponents: string[];
 
-  if (request.body != null) {
-    const body = toBytes(request.body);
-    const length = String(body.length);
-    const givenLength = headers.get('content-length');
-    if (givenLength !== undefined && givenLength.trim() !== length)
-      throw new Error(`content-length is ${givenLength} but the body has ${length} bytes`);
-    const givenDigest = headers.get('content-digest');
-    const digestProblem = givenDigest === undefined ? undefined : checkContentDigest(givenDigest, body);
-    if (digestProblem) throw new Error(digestProblem);
-    // Re-inserted so that they come last, after date, as in Upvest's reference signer.
-    headers.delete('content-length');
-    headers.delete('content-digest');
-    headers.set('content-length', length);
-    headers.set('content-digest', givenDigest ?? contentDigest(body));
+  if (version === '15') {
+    if (!headers.has('date')) headers.set('date', new Date(created * 1000).toUTCString());
+    if (body) {
+      const givenDigest = headers.get('content-digest');
+      // Re-inserted so that they come last, after date, as in Upvest's reference signer.
+      headers.delete('content-length');
+      headers.delete('content-digest');
+      headers.set('content-length', String(body.length));
+      headers.set('content-digest', givenDigest ?? contentDigest(body));
+    }
+    coveredComponents = ['@method', '@path', ...(hasQuery ? ['@query'] : []), ...[...headers.keys()].filter(isCoveredHeader)];
+  } else {
+    // content-length is covered only when given, as the proxy does (it signs the headers its client sent).
+    if (body && !headers.has('digest')) headers.set('digest', digestHeader(body));
+    const coveredHeaders = [...headers.keys()].filter((name) => name !== 'digest' && isCoveredHeader(name));
+    coveredComponents = [...coveredHeaders, '@method', '@path', ...(body ? ['digest'] : []), ...(hasQuery ? ['@query'] : [])];
   }
 
   const message: HttpMessage = { method: request.method, url: request.url, headers: Object.fromEntries(headers) };
-  const coveredComponents = [
-    '@method',
-    '@path',
-    ...(toUrl(request.url).search ? ['@query'] : []),
-    ...[...headers.keys()].filter(isCoveredHeader),
-  ];
-  // Upvest's reference signer puts alg first when it sends one.
   const params: Parameters = new Map();
+  // Upvest's reference signer puts alg first when it sends one.
   if (options.alg !== undefined) params.set('alg', options.alg);
   params.set('keyid', key.keyId);
   params.set('created', created);
-  if (expiresInSeconds !== null) params.set('expires', created + expiresInSeconds);
-  params.set('nonce', options.nonce ?? randomUUID());
-  return { headers: message.headers, coveredComponents, params, signatureBase: buildSignatureBase(message, coveredComponents, params) };
+  const nonce = options.nonce ?? randomUUID();
+  const expires = expiresInSeconds === null ? undefined : created + expiresInSeconds;
+  if (version === '15') {
+    if (expires !== undefined) params.set('expires', expires);
+    params.set('nonce', nonce);
+  } else {
+    params.set('nonce', nonce);
+    if (expires !== undefined) params.set('expires', expires);
+  }
+  return {
+    headers: message.headers,
+    coveredComponents,
+    params,
+    signatureBase: buildSignatureBase(message, coveredComponents, params, version),
+    version,
+    versionHeader: options.versionHeader ?? true,
+  };
 }
 
 function signed(prepared: PreparedSignature, signature: Buffer): SignedRequest {
@@ -108,10 +190,11 @@ function signed(prepared: PreparedSignature, signature: Buffer): SignedRequest {
       ...prepared.headers,
       'signature-input': `${SIGNATURE_LABEL}=${serializeSignatureParams(prepared.coveredComponents, prepared.params)}`,
       signature: `${SIGNATURE_LABEL}=:${signature.toString('base64')}:`,
-      'upvest-signature-version': UPVEST_SIGNATURE_VERSION,
+      ...(prepared.versionHeader ? { [SIGNATURE_VERSION_HEADER]: prepared.version } : {}),
     },
     signatureBase: prepared.signatureBase,
     coveredComponents: prepared.coveredComponents,
+    version: prepared.version,
   };
 }
 

@@ -1,10 +1,21 @@
 /**
- * The verifying side: rebuilds the signature base from the request as received, over whatever
- * components the signer listed, and reports the first check that fails.
+ * The verifying side: finds which of Upvest's two versions a request is signed with, rebuilds
+ * the signature base from the request as received, over whatever components the signer listed,
+ * and reports the first check that fails (the step) with a message saying what and where.
+ *
+ * The version: `upvest-signature-version` when the request has it (`15` or `6`, anything else
+ * is refused); without it, a verifier that does not require it (the webhook listener: Upvest's
+ * draft-06 webhooks carry none) reads it from the covered components: `content-digest` is
+ * draft-15's body digest, `digest` draft-06's; with neither (no body), draft-06, which is what
+ * Upvest reads a request without the header as ("HTTP signatures": v6 "is the default").
+ * A signature is then checked against the version named: a draft-15 request must not cover
+ * `digest` instead of `content-digest` (nor the reverse), and a signature that only verifies
+ * over the other version's base is refused with step `signature-version`, saying so.
  */
 import {
   buildSignatureBase,
   checkContentDigest,
+  checkDigestHeader,
   componentValue,
   DERIVED_COMPONENTS,
   headerMap,
@@ -13,11 +24,14 @@ import {
   type HttpMessage,
 } from './base.js';
 import { verifyBytes, type KeyResolver } from './keys.js';
+import type { NonceStore } from './nonces.js';
 import { SIGNATURE_LABEL, type SignableRequest } from './sign.js';
 import { ByteSequence, isInnerList, parseDictionary, StructuredFieldError, type Dictionary } from './structured-fields.js';
+import { BODY_DIGEST, DRAFT_NAME, SIGNATURE_VERSION_HEADER, type SignatureVersion } from './versions.js';
 
 export type VerifyStep =
   | 'missing-headers'
+  | 'signature-version'
   | 'malformed-signature-input'
   | 'malformed-signature'
   | 'label'
@@ -28,24 +42,47 @@ export type VerifyStep =
   | 'created-in-future'
   | 'expired'
   | 'too-old'
+  | 'replayed-nonce'
   | 'signature';
 
+/** How the version was learnt: the header, the covered components, or Upvest's default (draft-06). */
+export type VersionSource = 'header' | 'components' | 'default';
+
 export type VerifyResult =
-  | { ok: true; keyId: string; coveredComponents: string[]; created: number; expires?: number; nonce?: string }
-  | { ok: false; step: VerifyStep; message: string; keyId?: string };
+  | {
+      ok: true;
+      keyId: string;
+      coveredComponents: string[];
+      created: number;
+      expires?: number;
+      nonce?: string;
+      version: SignatureVersion;
+      versionSource: VersionSource;
+    }
+  | { ok: false; step: VerifyStep; message: string; keyId?: string; version?: SignatureVersion };
 
 export interface VerifyOptions {
   /** Milliseconds, like Date.now. */
   now?: () => number;
-  /** Default 30. */
+  /** Tolerance around `created` and `expires`, in seconds. Default 30. */
   clockSkewSeconds?: number;
   /** Without `expires`, a signature created longer ago than this is rejected. Default 300. */
   maxAgeSeconds?: number;
   /**
    * Components that must be covered, e.g. ['@method', '@path']. Whatever is given, @query must be
-   * covered when the URL has a query, and content-digest and content-length when there is a body.
+   * covered when the URL has a query, and the version's body digest when there is a body.
    */
   requiredComponents?: string[];
+  /** Headers that must be covered whenever the request carries them (the mock: the ones Upvest documents). */
+  requiredWhenPresent?: string[];
+  /** Refuse a covered @query on a URL without a query (no Upvest signer does it; Upvest says to leave it out). */
+  strictQuery?: boolean;
+  /** 'detect' (default): without `upvest-signature-version`, read the version as described above; 'require': refuse. */
+  versionHeader?: 'detect' | 'require';
+  /** Refuse a signature without a nonce (every Upvest signer sends one). */
+  requireNonce?: boolean;
+  /** Refuse a key id + nonce accepted before while its signature could still be valid, and remember new ones. */
+  nonces?: NonceStore;
   /** Default 'sig1'. */
   label?: string;
 }
@@ -62,6 +99,8 @@ function parseField(value: string): Dictionary | string {
   }
 }
 
+const other = (version: SignatureVersion): SignatureVersion => (version === '15' ? '6' : '15');
+
 export function verifyRequest(request: SignableRequest, keys: KeyResolver, options: VerifyOptions = {}): VerifyResult {
   const label = options.label ?? SIGNATURE_LABEL;
   const headers = headerMap(request.headers);
@@ -70,6 +109,28 @@ export function verifyRequest(request: SignableRequest, keys: KeyResolver, optio
   const absent = [inputField === undefined && 'signature-input', signatureField === undefined && 'signature'].filter(Boolean);
   if (inputField === undefined || signatureField === undefined)
     return { ok: false, step: 'missing-headers', message: `The request has no ${absent.join(' and no ')} header` };
+
+  const versionField = headers.get(SIGNATURE_VERSION_HEADER);
+  let version: SignatureVersion | undefined;
+  let versionSource: VersionSource = 'header';
+  if (versionField !== undefined) {
+    const named = versionField.trim();
+    if (named !== '15' && named !== '6')
+      return {
+        ok: false,
+        step: 'signature-version',
+        message: `${SIGNATURE_VERSION_HEADER} is ${JSON.stringify(versionField.slice(0, 40))}; Upvest knows 15 (draft-15) and 6 (draft-06)`,
+      };
+    version = named;
+  } else if (options.versionHeader === 'require') {
+    return {
+      ok: false,
+      step: 'signature-version',
+      message:
+        `The request has no ${SIGNATURE_VERSION_HEADER} header: send "${SIGNATURE_VERSION_HEADER}: 15" with a draft-15 signature ` +
+        '(Upvest reads a request without it as draft-06)',
+    };
+  }
 
   const inputs = parseField(inputField);
   if (typeof inputs === 'string')
@@ -115,10 +176,28 @@ export function verifyRequest(request: SignableRequest, keys: KeyResolver, optio
   const alg = input.params.get('alg') as string | undefined;
   if (keyId === undefined) return malformedInput('has no keyid parameter');
   if (created === undefined) return malformedInput('has no created parameter');
+  if (nonce === undefined && options.requireNonce)
+    return malformedInput('has no nonce parameter (every Upvest signer sends one; it is what makes a replay detectable)');
   if (isInnerList(signatureMember) || !(signatureMember.value instanceof ByteSequence))
     return { ok: false, step: 'malformed-signature', message: `signature ${label} is not a byte sequence (:base64:)`, keyId };
 
-  const fail = (step: VerifyStep, message: string): VerifyResult => ({ ok: false, step, message, keyId });
+  if (version === undefined) {
+    const coversContentDigest = coveredComponents.includes('content-digest');
+    const coversDigest = coveredComponents.includes('digest');
+    version = coversContentDigest && !coversDigest ? '15' : '6';
+    versionSource = coversContentDigest || coversDigest ? 'components' : 'default';
+  }
+  const named = version;
+  const fail = (step: VerifyStep, message: string): VerifyResult => ({ ok: false, step, message, keyId, version: named });
+  const said = versionSource === 'header' ? `${SIGNATURE_VERSION_HEADER} says ${version}` : `read as draft-${version.padStart(2, '0')}`;
+  const wrongDigest = BODY_DIGEST[other(version)];
+  if (coveredComponents.includes(wrongDigest))
+    return fail(
+      'signature-version',
+      `${said}, but the signature covers ${wrongDigest}, the body digest of ${DRAFT_NAME[other(version)]}; ` +
+        `${DRAFT_NAME[version]} covers ${BODY_DIGEST[version]}`,
+    );
+
   const key = keys(keyId);
   if (key === undefined) return fail('unknown-key', `No public key is known for keyid "${keyId}"`);
   if (alg !== undefined && alg !== key.algorithm)
@@ -126,32 +205,31 @@ export function verifyRequest(request: SignableRequest, keys: KeyResolver, optio
 
   const body = request.body == null ? Buffer.alloc(0) : toBytes(request.body);
   const hasQuery = Boolean(toUrl(request.url).search);
-  const required = [
-    ...(options.requiredComponents ?? []),
-    ...(hasQuery ? ['@query'] : []),
-    ...(body.length ? ['content-digest', 'content-length'] : []),
-  ];
+  const digest = BODY_DIGEST[version];
+  const message: HttpMessage = { method: request.method, url: request.url, headers: request.headers };
+  const present = (options.requiredWhenPresent ?? []).filter((name) => headers.has(name));
+  const required = [...(options.requiredComponents ?? []), ...(hasQuery ? ['@query'] : []), ...present, ...(body.length ? [digest] : [])];
   const uncovered = required.filter((component) => !coveredComponents.includes(component));
-  // Digest and length have their own steps; the others are plain required components.
-  const uncoveredOther = uncovered.filter((component) => component !== 'content-digest' && component !== 'content-length');
+  // The body digest has its own step; the others are plain required components.
+  const uncoveredOther = uncovered.filter((component) => component !== digest);
   if (uncoveredOther.length)
     return fail(
       'required-components',
       `Required components not covered: ${uncoveredOther.join(', ')} (covered: ${coveredComponents.join(', ') || 'none'})`,
     );
+  if (options.strictQuery && !hasQuery && coveredComponents.includes('@query'))
+    return fail('required-components', '@query is covered but the URL has no query; Upvest leaves @query out of such a request');
 
-  const message: HttpMessage = { method: request.method, url: request.url, headers: request.headers };
   const missing = coveredComponents.filter((component) => componentValue(message, component) === undefined);
   if (missing.length) return fail('missing-headers', `Covered components missing from the request: ${missing.join(', ')}`);
 
-  if (uncovered.includes('content-digest'))
-    return fail('content-digest', `The request has a ${body.length}-byte body but content-digest is not covered`);
-  if (coveredComponents.includes('content-digest')) {
-    const problem = checkContentDigest(headers.get('content-digest') ?? '', body);
+  if (uncovered.includes(digest)) return fail('content-digest', `The request has a ${body.length}-byte body but ${digest} is not covered`);
+  if (coveredComponents.includes(digest)) {
+    const value = headers.get(digest) ?? '';
+    const problem = version === '15' ? checkContentDigest(value, body) : checkDigestHeader(value, body);
     if (problem) return fail('content-digest', problem);
   }
-  if (uncovered.includes('content-length'))
-    return fail('content-length', `The request has a ${body.length}-byte body but content-length is not covered`);
+  // content-length need not be covered: Upvest's proxy covers it only when its client sent one.
   if (coveredComponents.includes('content-length') && headers.get('content-length')?.trim() !== String(body.length)) {
     return fail('content-length', `content-length is ${headers.get('content-length')} but the body has ${body.length} bytes`);
   }
@@ -165,13 +243,32 @@ export function verifyRequest(request: SignableRequest, keys: KeyResolver, optio
     return fail('expired', `expires ${at(expires)} passed more than ${skew}s before now (${at(now)})`);
   if (expires === undefined && now - created > maxAge)
     return fail('too-old', `created ${at(created)} is more than ${maxAge}s before now (${at(now)}) and there is no expires`);
+  if (nonce !== undefined && options.nonces?.seenBefore(keyId, nonce, now))
+    return fail(
+      'replayed-nonce',
+      `nonce "${nonce.slice(0, 64)}" of key "${keyId}" was already used by a request whose signature is still valid`,
+    );
 
-  const signatureBase = buildSignatureBase(message, coveredComponents, input.params);
-  if (!verifyBytes(Buffer.from(signatureBase, 'utf8'), signatureMember.value.bytes, key)) {
+  const signature = signatureMember.value.bytes;
+  const verifies = (v: SignatureVersion) =>
+    verifyBytes(Buffer.from(buildSignatureBase(message, coveredComponents, input.params, v), 'utf8'), signature, key);
+  if (!verifies(version)) {
+    if (verifies(other(version)))
+      return fail(
+        'signature-version',
+        `${said}, but the signature verifies only over the ${DRAFT_NAME[other(version)]} base ` +
+          `(component names ${other(version) === '6' ? 'unquoted' : 'quoted'})`,
+      );
+    const listed = coveredComponents.filter((c) => !c.startsWith('@') && (headers.get(c) ?? '').includes(', '));
     return fail(
       'signature',
-      `The signature does not verify with key "${keyId}" (${key.algorithm}) over the components ${coveredComponents.join(', ')}`,
+      `The signature does not verify with key "${keyId}" (${key.algorithm}) over the ${DRAFT_NAME[version]} base of ` +
+        `the components ${coveredComponents.join(', ')}` +
+        (listed.length
+          ? ` (note: ${listed.join(', ')} hold comma-separated values, of which Upvest's Go signers sign only the first member)`
+          : ''),
     );
   }
-  return { ok: true, keyId, coveredComponents, created, expires, nonce };
+  if (nonce !== undefined) options.nonces?.remember(keyId, nonce, (expires ?? created + maxAge) + skew, now);
+  return { ok: true, keyId, coveredComponents, created, expires, nonce, version, versionSource };
 }

@@ -1,11 +1,11 @@
 /**
  * Webhook deliveries as Upvest makes them: several events bundled into one request (a JSON
  * object whose `payload` array holds them, ordered by created_at ascending) or one event per
- * request (the form of the documentation's examples); signed with the HTTP message signature
- * profile; only HTTP 200 acknowledges. Shared by the mock's dispatcher and `replay`.
+ * request (the form of the documentation's examples); signed with HTTP message signatures (draft-06
+ * by default, as Upvest signs webhooks); only HTTP 200 acknowledges. Shared by the mock's dispatcher and `replay`.
  */
 import { request, type Dispatcher } from 'undici';
-import { signRequest, type SigningKey } from '../signing/index.js';
+import { signRequest, type SignatureVersion, type SigningKey } from '../signing/index.js';
 
 export type DeliveryMode = 'bundled' | 'single';
 
@@ -44,6 +44,11 @@ export type SignatureMode = 'valid' | 'none' | 'forged' | 'expired';
 
 export interface DeliveryOptions {
   signingKey?: SigningKey;
+  /**
+   * Default '6': Upvest signs its webhooks with draft-06 only, and sends no upvest-signature-version
+   * with them (its draft-06 signer sends none); '15' sends the header, as draft-15 signers do.
+   */
+  signatureVersion?: SignatureVersion;
   signature?: SignatureMode;
   timeoutMs?: number;
   dispatcher?: Dispatcher;
@@ -66,7 +71,13 @@ export async function sendDelivery(url: string, body: string, options: DeliveryO
   const mode = options.signature ?? (options.signingKey ? 'valid' : 'none');
   if (options.signingKey && mode !== 'none') {
     const created = mode === 'expired' ? Math.floor(Date.now() / 1000) - 3600 : undefined;
-    headers = signRequest({ method: 'POST', url, headers, body }, options.signingKey, { created, expiresInSeconds: 60 }).headers;
+    const version = options.signatureVersion ?? '6';
+    headers = signRequest({ method: 'POST', url, headers, body }, options.signingKey, {
+      version,
+      versionHeader: version === '15',
+      created,
+      expiresInSeconds: 60,
+    }).headers;
     if (mode === 'forged') headers.signature = headers.signature.replace(/=:(.)/, (_m, c: string) => `=:${c === 'A' ? 'B' : 'A'}`);
   }
   const started = performance.now();

@@ -20,6 +20,8 @@ export interface ListenOptions {
   expect?: string[];
   timeoutMs?: number;
   rejectUnverified?: boolean;
+  /** Seconds `created` may be ahead of the clock and `expires` behind it (default 30). */
+  signatureToleranceSeconds?: number;
   print: (line: string) => void;
   /** Printed once the receiver listens (the URL to register with the provider). */
   onListening?: (url: string) => void;
@@ -95,7 +97,7 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
     const time = delivery.receivedAt.replace(/\.\d+Z$/, 'Z');
     const signature = delivery.signature
       ? delivery.signature.ok
-        ? 'signature ok'
+        ? `signature ok (draft-${delivery.signature.version.padStart(2, '0')})`
         : `SIGNATURE ${delivery.signature.step}: ${delivery.signature.message}`
       : 'signature not checked';
     if (options.cassette) {
@@ -149,6 +151,7 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
     path: options.path ?? '/webhooks',
     keys: options.keys,
     rejectUnverified: options.rejectUnverified,
+    signatureToleranceSeconds: options.signatureToleranceSeconds,
     onDelivery,
     maxDeliveries: 1000,
   });

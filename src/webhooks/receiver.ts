@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyResolver, VerifyResult } from '../signing/index.js';
-import { verifyRequest } from '../signing/index.js';
+import { headersFromRaw, verifyRequest } from '../signing/index.js';
 import { eventsOfBody } from './delivery.js';
 import { validateEvent, type EventVerdict } from './events.js';
 
@@ -45,6 +45,8 @@ export interface ReceiverOptions {
   keys?: KeyResolver;
   /** Answer 401 to deliveries whose signature does not verify (default: acknowledge and report). */
   rejectUnverified?: boolean;
+  /** Seconds `created` may be ahead of the clock and `expires` behind it (default 30). */
+  signatureToleranceSeconds?: number;
   keepBodies?: boolean;
   onDelivery?: (delivery: Delivery) => void;
   maxBodyBytes?: number;
@@ -59,10 +61,9 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
+/** Repeated header lines joined with ", " (RFC 9110), as the signer saw them. */
 function headersOf(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
+  return headersFromRaw(req.rawHeaders);
 }
 
 export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
@@ -95,7 +96,12 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     } else if (req.method !== 'POST') {
       delivery.status = 405;
     } else {
-      if (options.keys) delivery.signature = verifyRequest({ method: 'POST', url: req.url ?? '/', headers, body }, options.keys);
+      // Either version: Upvest signs webhooks with draft-06 and no version header (verify.ts reads it from the components).
+      if (options.keys)
+        delivery.signature = verifyRequest({ method: 'POST', url: req.url ?? '/', headers, body }, options.keys, {
+          requiredComponents: ['@method', '@path'],
+          clockSkewSeconds: options.signatureToleranceSeconds,
+        });
       let parsed: unknown;
       try {
         parsed = JSON.parse(body.toString('utf8'));

@@ -87,6 +87,43 @@ describe('run against a target given by URL', () => {
   });
   afterAll(async () => faulty.close());
 
+  test.each(['6', '15'])(
+    '--signature-version %s signs every request with that draft, the token request and the auth probes included',
+    async (version) => {
+      const versions = new Map<string, number>();
+      const clean = await startMock({
+        signatureKeys: (id) => (id === 'test-key' ? publicKey : undefined),
+        observe: (r) => {
+          const named = `${r.url.startsWith('/auth/token') ? 'token ' : ''}${r.headers['upvest-signature-version'] ?? 'none'}`;
+          versions.set(named, (versions.get(named) ?? 0) + 1);
+        },
+      });
+      try {
+        const reportDir = dir();
+        const { code, stdout } = await runCli([...args(clean, reportDir), '--only', 'auth', '--only', 'status-code'], {
+          env: { ...env(clean), ...(version === '6' ? { UPVEST_SIGNATURE_VERSION: '6' } : {}) },
+        });
+        expect(code, stdout).toBe(0);
+        const checks = readReport(reportDir)
+          .operations.flatMap((o) => o.checks)
+          .filter((c) => c.status !== 'skipped');
+        expect(checks.filter((c) => c.check === 'auth').every((c) => c.status === 'passed' && c.probes > 0)).toBe(true);
+        // Only the unsigned probes ('auth:unsigned') carry no version.
+        expect([...versions.keys()].sort()).toEqual([`token ${version}`, version, 'none'].sort());
+        expect(versions.get(version)).toBeGreaterThan(versions.get('none') ?? 0);
+      } finally {
+        await clean.close();
+      }
+    },
+    120_000,
+  );
+
+  test('--signature-version 7 is a configuration error naming the setting', async () => {
+    const { code, stderr } = await runCli([...args(faulty, dir()), '--signature-version', '7'], { env: env(faulty) });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--signature-version: expected one of 15, 6, got "7"/);
+  });
+
   test('violations: exit 1, failures rendered in the summary and stored as data', async () => {
     const reportDir = dir();
     const { code, stdout } = await runMain(args(faulty, reportDir), { env: env(faulty) });

@@ -566,7 +566,7 @@ describe('mock: rate limiting', () => {
 });
 
 describe('mock without a client key', () => {
-  test('requires the signature headers but does not verify them', async () => {
+  test('requires the signature headers and upvest-signature-version but does not verify them', async () => {
     const plain = await mockSetup({ signatureKeys: undefined });
     try {
       const path = `/accounts/${plain.mock.fixtures.accounts[0].id}/valuations/current`;
@@ -580,7 +580,17 @@ describe('mock without a client key', () => {
         signing: 'none',
         headers: { signature: 'sig1=:AAAA:', 'signature-input': 'sig1=("@method");keyid="x"' },
       });
-      expect(placeholder.status).toBe(200);
+      expect(placeholder.status).toBe(401);
+      expect(placeholder.json()).toMatchObject({ detail: expect.stringMatching(/signature-version.*no upvest-signature-version header/) });
+      const versioned = await plain.send({
+        method: 'GET',
+        path,
+        query: [['price_quality', 'EOD']],
+        auth: valuations,
+        signing: 'none',
+        headers: { signature: 'sig1=:AAAA:', 'signature-input': 'sig1=("@method");keyid="x"', 'upvest-signature-version': '6' },
+      });
+      expect(versioned.status).toBe(200);
     } finally {
       await plain.close();
     }

@@ -173,6 +173,7 @@ describe('the mock under concurrent load', () => {
       'upvest-client-id': mock.fixtures.clientId,
       signature: 'sig1=:AAAA:',
       'signature-input': 'sig1=("@method");keyid="k"',
+      'upvest-signature-version': '15',
     };
     const requests = [
       { path: `/accounts/${account}/valuations?limit=100`, headers: valid },

@@ -49,6 +49,8 @@ describe('verifyRequest', () => {
       created: CREATED,
       expires: CREATED + 5,
       nonce: 'nonce-1',
+      version: '15',
+      versionSource: 'header',
     });
     const upperCased = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toUpperCase(), value]));
     expect(verify({ headers: upperCased })).toMatchObject({ ok: true });

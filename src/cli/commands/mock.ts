@@ -7,7 +7,8 @@ import { FAULTS } from '../../mock/faults.js';
 import { stableUuid } from '../../mock/ids.js';
 import { manifest } from '../../spec/manifest.js';
 import { DEFAULT_MOCK_CLIENT_SECRET, startMock } from '../../mock/server.js';
-import { publicKeyFromPem, type VerifyingKey } from '../../signing/index.js';
+import { publicKeyFromPem, type SignatureVersion, type VerifyingKey } from '../../signing/index.js';
+import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS } from '../../mock/signature-policy.js';
 import type { CommandContext } from '../main.js';
 import { integerOption, waitForStop } from '../options.js';
 
@@ -30,6 +31,24 @@ export function registerMockCommand(program: Command, context: CommandContext): 
       new Option('--signature-key <file>', 'PEM public key of the client signing key: signatures are then verified, not only required.'),
     )
     .addOption(new Option('--signature-key-id <id>', 'Key id of --signature-key.').default('client-key'))
+    .addOption(
+      new Option(
+        '--signature-tolerance <seconds>',
+        "Seconds a request signature's created may be ahead of the mock's clock and its expires behind it.",
+      )
+        .default(DEFAULT_SIGNATURE_TOLERANCE_SECONDS)
+        .argParser(integerOption('--signature-tolerance', 0, 86_400)),
+    )
+    .addOption(new Option('--allow-nonce-reuse', 'Accept a signature nonce seen before (for load tools that resend captured requests).'))
+    .addOption(
+      new Option(
+        '--signature-version <version>',
+        'HTTP message signature draft of the webhook deliveries: 6 (as Upvest signs webhooks) or 15. ' +
+          'Requests to the mock may use either; each must say which in upvest-signature-version.',
+      )
+        .choices(['6', '15'])
+        .default('6'),
+    )
     .addOption(
       new Option('--rate-limit <n>', 'Requests per second per client; beyond it 429 with Retry-After.').argParser(
         integerOption('--rate-limit', 1, 100_000),
@@ -71,6 +90,9 @@ export function registerMockCommand(program: Command, context: CommandContext): 
         clientSecret?: string;
         signatureKey?: string;
         signatureKeyId: string;
+        signatureTolerance: number;
+        allowNonceReuse?: boolean;
+        signatureVersion: SignatureVersion;
         rateLimit?: number;
         webhookUrl?: string;
         webhookMode: 'bundled' | 'single';
@@ -112,6 +134,9 @@ export function registerMockCommand(program: Command, context: CommandContext): 
                 ]
               : undefined,
           signatureKeys: signatureKey ? (keyId) => (keyId === signatureKey.keyId ? signatureKey : undefined) : undefined,
+          signatureToleranceSeconds: options.signatureTolerance,
+          allowNonceReuse: options.allowNonceReuse,
+          webhookSignatureVersion: options.signatureVersion,
           rateLimit: options.rateLimit,
           webhookUrl: options.webhookUrl,
           webhookMode: options.webhookMode,
@@ -132,7 +157,10 @@ export function registerMockCommand(program: Command, context: CommandContext): 
         );
         context.output.out(
           `  signatures:     ${
-            signatureKey ? `verified with key id ${signatureKey.keyId}` : 'required, not verified (give --signature-key to verify)'
+            signatureKey
+              ? `verified with key id ${signatureKey.keyId} (draft-15 or draft-06, as upvest-signature-version says; ` +
+                `tolerance ${options.signatureTolerance} s${options.allowNonceReuse ? ', nonces may repeat' : ''})`
+              : 'required with upvest-signature-version, not verified (give --signature-key to verify)'
           }`,
         );
         for (const account of f.accounts)
@@ -140,7 +168,8 @@ export function registerMockCommand(program: Command, context: CommandContext): 
         for (const execution of f.executions) context.output.out(`  execution:      ${execution.id} (${execution.orders} orders)`);
         for (const allocation of f.allocations) context.output.out(`  allocation:     ${allocation}`);
         context.output.out(
-          `  webhook keys:   ${mock.url}/auth/verify_keys (kid ${f.webhookKeyId})` +
+          `  webhook keys:   ${mock.url}/auth/verify_keys (kid ${f.webhookKeyId}; ` +
+            `deliveries signed with draft-${options.signatureVersion.padStart(2, '0')})` +
             (options.webhookUrl ? `; delivering to ${options.webhookUrl}` : ''),
         );
         context.output.out('Press Ctrl+C to stop.');

@@ -2,7 +2,7 @@
 import { type Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { secrets } from '../../client/redact.js';
-import { generateSigningKey, loadSigningKey, type SigningKey } from '../../signing/index.js';
+import { generateSigningKey, loadSigningKey, type SignatureVersion, type SigningKey } from '../../signing/index.js';
 import { manifest } from '../../spec/manifest.js';
 import { REPORT_FORMATS } from '../../../reporters/index.js';
 import { replayConformance, type ReplayEvent } from '../../engine/webhook-consumer.js';
@@ -56,6 +56,14 @@ export function registerWebhookCommands(program: Command, context: CommandContex
     )
     .addOption(new Option('--signing-key-id <id>', 'kid of --signing-key in the served JWKS.'))
     .addOption(
+      new Option(
+        '--signature-version <version>',
+        'HTTP message signature draft of the deliveries: 6 (what Upvest signs webhooks with, no upvest-signature-version header) or 15.',
+      )
+        .choices(['6', '15'])
+        .default('6'),
+    )
+    .addOption(
       new Option('--jwks-port <n>', 'Port to serve the public keys on, as Upvest serves /auth/verify_keys (0: any free port).')
         .default(0)
         .argParser(integerOption('--jwks-port', 0, 65535)),
@@ -85,6 +93,7 @@ export function registerWebhookCommands(program: Command, context: CommandContex
         sign: boolean;
         signingKey?: string;
         signingKeyId?: string;
+        signatureVersion: SignatureVersion;
         jwksPort: number;
         expectSignatureVerification?: boolean;
         failOn: 'error' | 'warning';
@@ -120,6 +129,7 @@ export function registerWebhookCommands(program: Command, context: CommandContex
             mode: options.mode,
             maxBatch: options.batch,
             signingKey: key,
+            signatureVersion: options.signatureVersion,
             signing: Boolean(key),
             failOn: options.failOn,
             expectSignatureVerification: Boolean(options.expectSignatureVerification),
@@ -160,6 +170,15 @@ export function registerWebhookCommands(program: Command, context: CommandContex
       new Option('--reject-unverified', 'Answer 401 to deliveries whose signature does not verify (default: acknowledge and report).'),
     )
     .addOption(
+      new Option(
+        '--signature-tolerance <seconds>',
+        "Seconds a signature's created may be ahead of this clock and its expires behind it. Both draft-06 (Upvest's webhooks) " +
+          'and draft-15 signatures are verified.',
+      )
+        .default(30)
+        .argParser(integerOption('--signature-tolerance', 0, 86_400)),
+    )
+    .addOption(
       new Option('--cassette <file>', 'Append every delivery to this NDJSON file (secrets redacted); `replay --cassette` sends it again.'),
     )
     .addOption(
@@ -182,6 +201,7 @@ export function registerWebhookCommands(program: Command, context: CommandContex
         jwksUrl?: string;
         jwksFile?: string;
         rejectUnverified?: boolean;
+        signatureTolerance: number;
         cassette?: string;
         expect?: string[];
         timeout?: number;
@@ -202,6 +222,7 @@ export function registerWebhookCommands(program: Command, context: CommandContex
           expect: options.expect,
           timeoutMs: options.timeout ? options.timeout * 1000 : undefined,
           rejectUnverified: options.rejectUnverified,
+          signatureToleranceSeconds: options.signatureTolerance,
           print: (line) => context.output.out(line),
           onListening: (url) =>
             context.output.out(
