@@ -43,6 +43,12 @@ export interface ReportDiff {
   unchecked: Failure[];
   coverage: { old: RunResult['enumCoverage']; new: RunResult['enumCoverage']; changes: EnumChange[] };
   statuses: StatusChange[];
+  /**
+   * Whether the two runs planned and sent the same probes: a diff of runs with different plans
+   * (other options, checks selected, or a target state that changed what was sent) compares
+   * unlike things, and says so. Undefined when a report predates the digests.
+   */
+  plan?: { samePlan: boolean; sameProbes: boolean; old: string; new: string };
 }
 
 let validator: ValidateFunction | undefined;
@@ -160,6 +166,16 @@ export function diffReports(before: RunResult, after: RunResult): ReportDiff {
       changes: coverageChanges(before.enumCoverage.entries, after.enumCoverage.entries),
     },
     statuses: statusChanges(before, after),
+    ...(before.run.planDigest && after.run.planDigest
+      ? {
+          plan: {
+            samePlan: before.run.planDigest === after.run.planDigest,
+            sameProbes: before.run.probeDigest === after.run.probeDigest,
+            old: `${before.run.planDigest}/${before.run.probeDigest ?? '?'}`,
+            new: `${after.run.planDigest}/${after.run.probeDigest ?? '?'}`,
+          },
+        }
+      : {}),
   };
 }
 
@@ -176,6 +192,17 @@ const values = (list: EnumValue[]) => list.map((v) => JSON.stringify(v)).join(',
 
 export function renderDiff(diff: ReportDiff, files: { old: string; new: string }, limit = 50): string[] {
   const lines = [`report diff ${files.old} → ${files.new}`, ''];
+  if (diff.plan && !diff.plan.samePlan) {
+    lines.push(
+      `The two runs had different plans (plan/probes ${diff.plan.old} → ${diff.plan.new}): other options or checks; compare with care.`,
+      '',
+    );
+  } else if (diff.plan && !diff.plan.sameProbes) {
+    lines.push(
+      `The two runs sent different probes (plan/probes ${diff.plan.old} → ${diff.plan.new}): the target's state changed what was sent.`,
+      '',
+    );
+  }
   lines.push(`New failures: ${diff.newFailures.length}`, ...listed(diff.newFailures, limit, renderFailure));
   lines.push(`Fixed: ${diff.fixed.length}`, ...listed(diff.fixed, limit, identity));
   if (diff.unchecked.length > 0)

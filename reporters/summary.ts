@@ -24,8 +24,10 @@ export function renderSummary(report: RunResult, options: { maxFailuresPerCheck?
     }
     const warnings = group.checks.reduce((n, c) => n + c.warnings.length, 0);
     if (warnings > 0) parts.push(`${warnings} warning${warnings > 1 ? 's' : ''}`);
-    const skipReason =
-      group.operation?.skipReason ?? (group.checks.every((c) => c.status === 'skipped') ? group.checks[0]?.skipReason : undefined);
+    // A run that stopped says why once, below; its groups only say that they did not run.
+    const skipReason = report.stopped
+      ? 'not run'
+      : (group.operation?.skipReason ?? (group.checks.every((c) => c.status === 'skipped') ? group.checks[0]?.skipReason : undefined));
     lines.push(`  ${group.name.padEnd(width)}  ${parts.join(', ')}${skipReason ? ` (${skipReason})` : ''}`);
   }
   const outcomes = outcomesOfResult(report);

@@ -23,7 +23,9 @@ export function judge(ctx: Pick<CheckContext, 'fail'>, result: ProbeResult): boo
   const expect = result.probe.expect;
   if (!expect || result.status === undefined) return true;
   if (meets(expect, result.status)) return true;
-  const expected = `${expect.statuses.join(' or ')}${expect.anyRefusal ? ' (or another 4xx refusal)' : ''}`;
+  const expected = expect.anyRefusal
+    ? `a 4xx refusal${expect.statuses.length > 0 ? ` (documented: ${expect.statuses.join(', ')})` : ''}`
+    : expect.statuses.join(' or ');
   ctx.fail({
     message: `${result.probe.purpose}: answered ${result.status}`,
     received: `${result.status}${detailOf(result)}`,

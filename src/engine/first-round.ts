@@ -88,6 +88,10 @@ export async function firstRound(options: {
     } catch (error) {
       // A refused scope is a finding of each operation's checks; refused credentials stop the run.
       if (error instanceof TokenRequestError && (error.details?.status === 403 || error.details?.status === 400)) return undefined;
+      // A token endpoint that wants a signature this run does not send: the cause is the missing key.
+      if (error instanceof TokenRequestError && error.details?.status === 401 && /signature/i.test(error.message)) {
+        return diagnoseRefusals([{ status: 401, detail: error.message, request: 'POST /auth/token' }], options.signing);
+      }
       if (error instanceof HarnessError) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
       throw error;
     }

@@ -295,7 +295,13 @@ async function handleOperation(p: Pipeline, request: OperationRequest): Promise<
     if (wait !== undefined) return problemResponse(429, 'rate limit exceeded', rid, { 'retry-after': String(wait) });
   }
 
-  const params = { path: pathParams, query: queryObject(url.searchParams), header: { ...headers, 'upvest-client-id': clientIdHeader } };
+  // A fault that serves requests without a bearer serves them whole: the header's validation too.
+  const authorizationHeader = headers.authorization ?? (p.faults.bypasses('missing-bearer') ? 'Bearer bypassed-by-fault' : undefined);
+  const params = {
+    path: pathParams,
+    query: queryObject(url.searchParams),
+    header: { ...headers, 'upvest-client-id': clientIdHeader, ...(authorizationHeader ? { authorization: authorizationHeader } : {}) },
+  };
   const validateParams = parametersValidator(operation.parametersValidator);
   if (!validateParams(params)) {
     // Without a documented 400, a malformed id or header value is answered as an unknown resource.

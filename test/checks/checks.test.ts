@@ -276,9 +276,9 @@ describe('negative requests', () => {
       'auth:forged-signature',
     ]);
     expect(failures.map((f) => f.expected)).toEqual([
-      '400 or 401 or 403 (authorization is a required header)',
+      'a 4xx refusal (documented: 400, 401, 403) (authorization is a required header)',
       '403 (the operation needs valuations:read ("authenticated but not allowed"))',
-      '400 or 401 or 403 (a forged signature must be refused)',
+      'a 4xx refusal (documented: 400, 401, 403) (a forged signature must be refused)',
     ]);
   });
 
