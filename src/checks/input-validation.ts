@@ -7,7 +7,7 @@ import type { ApiRequest } from '../client/upvest-client.js';
 import type { ManifestOperation, ManifestParameter } from '../spec/manifest-types.js';
 import type { SpecView } from '../spec/spec-view.js';
 import { judge } from './expectations.js';
-import { documented } from './basis.js';
+import { convention, documented } from './basis.js';
 import { probe } from './requests.js';
 import type { Check, CheckEnvironment, Expectation, ProbeInput } from './types.js';
 
@@ -138,7 +138,9 @@ export function inputValidationCases(what: { operation: ManifestOperation; env: 
           kind: 'negative',
           purpose: b.purpose,
           change: (r) => withParameter(r, parameter, b.value),
-          expect: refusal(`${parameter.in} parameter ${parameter.name} breaks its documented constraint`, 'parameters', parameter.name),
+          expect: parameter.convention
+            ? { ...refusal(`${parameter.in} parameter ${parameter.name} breaks its constraint`), basis: convention(parameter.convention) }
+            : refusal(`${parameter.in} parameter ${parameter.name} breaks its documented constraint`, 'parameters', parameter.name),
           omitRequiredQuery: b.value === null ? [parameter.name] : undefined,
           pathParams: parameter.in === 'path' ? { [parameter.name]: b.value ?? '' } : undefined,
         }),

@@ -210,6 +210,7 @@ export function buildManifest(doc: OpenApiDocument, header: string): Manifest {
       required: Boolean(p.required),
       ...(p.description ? { description: p.description } : {}),
       constraints: constraintsOf(p.schema),
+      ...(p['x-convention'] ? { convention: p['x-convention'] } : {}),
     }));
     const security = operation.security ?? doc.security ?? [];
     const scopes = security.map((requirement) => requirement[SECURITY_SCHEME] ?? []).filter((set) => set.length > 0);

@@ -24,6 +24,8 @@ export interface ManifestParameter {
   required: boolean;
   description?: string;
   constraints: ParameterConstraints;
+  /** Set when the constraints are a reading of the pages (x-convention in the spec): why. */
+  convention?: string;
 }
 
 export interface ManifestResponseContent {

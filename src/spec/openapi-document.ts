@@ -9,6 +9,8 @@ export interface ParameterObject {
   description?: string;
   schema?: JsonSchema;
   $ref?: string;
+  /** The parameter's constraints are a reading of the pages, not what they say: why (findings on them are warnings). */
+  'x-convention'?: string;
 }
 
 export interface MediaTypeObject {

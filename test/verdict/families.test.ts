@@ -263,9 +263,10 @@ describe("the tool's own problems are never the target's", () => {
       `${process.env.TMPDIR ?? '/tmp'}/uc-verdict-${process.pid}`,
     ]);
     expect(code, stdout + stderr).toBe(2);
-    expect(stderr.split('\n').filter((l) => l.startsWith('error ')), stderr).toEqual([
-      expect.stringMatching(/^error CT_ERR_TARGET_REFUSES: the target refuses unsigned requests \(401 on (GET|POST) \//),
-    ]);
+    expect(
+      stderr.split('\n').filter((l) => l.startsWith('error ')),
+      stderr,
+    ).toEqual([expect.stringMatching(/^error CT_ERR_TARGET_REFUSES: the target refuses unsigned requests \(401 on (GET|POST) \//)]);
     expect(stderr).toContain('Set --signing-key / UPVEST_SIGNING_KEY');
     expect(stdout).toContain('0 failed');
   });
