@@ -64,6 +64,7 @@ export function describeTarget(config: RunConfig, embedded: EmbeddedTarget | und
     bail: config.bail,
     baseline,
     failOn: config.failOn,
+    depth: config.depth,
     signatureVersion: config.signatureVersion,
     ...(config.expectSignatureVerification !== undefined ? { expectSignatureVerification: config.expectSignatureVerification } : {}),
   };

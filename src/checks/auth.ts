@@ -12,6 +12,24 @@ import { documentedRefusals, judge } from './expectations.js';
 import { probe } from './requests.js';
 import type { Check, Expectation, ProbeInput } from './types.js';
 
+/**
+ * How to take away or break each credential header alone, the rest of the request intact. The
+ * whole header set (no bearer, unsigned, no client id) is tried above; these add the halves a
+ * target can forget to check: a signature without its signature-input and the reverse, a
+ * client id or bearer that is there but malformed.
+ */
+const ONE_AT_A_TIME: Record<string, { signed?: boolean; remove?: (r: ApiRequest) => ApiRequest; malform?: (r: ApiRequest) => ApiRequest }> =
+  {
+    authorization: { malform: (r) => ({ ...r, auth: { header: 'Basic dXB2ZXN0LWNvbmZvcm1hbmNl' } }) },
+    'upvest-client-id': { malform: (r) => ({ ...r, headers: { ...r.headers, 'upvest-client-id': 'not-a-client-id' } }) },
+    signature: { signed: true, remove: (r) => ({ ...r, afterSigning: { signature: null } }) },
+    'signature-input': {
+      signed: true,
+      remove: (r) => ({ ...r, afterSigning: { 'signature-input': null } }),
+      malform: (r) => ({ ...r, afterSigning: { 'signature-input': 'sig1=(' } }),
+    },
+  };
+
 export const auth: Check = {
   name: 'auth',
   title: 'Missing or wrong credentials, scopes, client id and signatures are refused',
@@ -88,6 +106,44 @@ export const auth: Check = {
           signature('a forged signature must be refused'),
         ),
       );
+    }
+    // One at a time: each required credential header of the manifest removed or broken alone.
+    for (const header of op.parameters.filter((p) => p.in === 'header' && p.required)) {
+      const one = ONE_AT_A_TIME[header.name];
+      if (!one || (one.signed && !env.signing)) continue;
+      const expect = (reason: string): Expectation =>
+        one.signed
+          ? {
+              statuses: refusals,
+              anyRefusal: true,
+              reason,
+              ...(env.expectSignatureVerification
+                ? { basis: documented(op, 'parameters', header.name), severity: 'error' as const }
+                : {
+                    basis: convention('a target that verifies signatures refuses this; give --expect-signature-verification to require it'),
+                  }),
+            }
+          : { statuses: refusals, anyRefusal: true, reason, basis: documented(op, 'parameters', header.name) };
+      if (one.remove) {
+        cases.push(
+          negative(
+            `auth:${header.name}:removed`,
+            `the ${header.name} header removed alone`,
+            one.remove,
+            expect(`${header.name} is a required header`),
+          ),
+        );
+      }
+      if (one.malform) {
+        cases.push(
+          negative(
+            `auth:${header.name}:malformed`,
+            `the ${header.name} header malformed alone`,
+            one.malform,
+            expect(`${header.name} breaks its documented form`),
+          ),
+        );
+      }
     }
     return {
       async exercise(x) {

@@ -9,17 +9,8 @@ import type { Check } from './types.js';
 import { convention, documented } from './basis.js';
 import { idOf, maxLimit, missingIdsReason, pageOf } from './pagination.js';
 import { probe } from './requests.js';
+import { dayOf, shiftDay } from './dates.js';
 import { fieldOf, show } from './util.js';
-
-/** The calendar day `by` days from `day` (YYYY-MM-DD). */
-const shiftDay = (day: string, by: number) => new Date(Date.parse(`${day}T00:00:00Z`) + by * 86_400_000).toISOString().slice(0, 10);
-
-/** The UTC calendar day of a date-time (offsets honoured). */
-const dayOf = (value: unknown) => {
-  if (typeof value !== 'string') return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().slice(0, 10);
-};
 
 export const dateFilter: Check = {
   name: 'date-filter',

@@ -7,34 +7,8 @@ import { documented } from './basis.js';
 import { defaultOf, enumOf, maxLimit, pageOf } from './pagination.js';
 import { probe } from './requests.js';
 import type { Check } from './types.js';
+import { enumOrder, inversion } from './list-order.js';
 import { fieldOf, show } from './util.js';
-
-type Comparator = (a: unknown, b: unknown) => number;
-
-const natural: Comparator = (a, b) => {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const da = typeof a === 'string' ? Date.parse(a) : Number.NaN;
-  const db = typeof b === 'string' ? Date.parse(b) : Number.NaN;
-  if (!Number.isNaN(da) && !Number.isNaN(db) && /^\d{4}-\d{2}-\d{2}/.test(String(a))) return da - db;
-  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
-};
-
-/** Enum values of a field of the list's items, from the stored response schema. */
-function enumOrder(schema: unknown, fieldPointer: string): (string | number)[] | undefined {
-  let node = schema as Record<string, unknown>;
-  for (const key of ['data', ...fieldPointer.split('/').slice(1)]) {
-    const properties = node.properties as Record<string, Record<string, unknown>> | undefined;
-    node = (properties?.[key] ?? {}) as Record<string, unknown>;
-    if (key === 'data') node = (node.items ?? {}) as Record<string, unknown>;
-  }
-  return Array.isArray(node.enum) ? (node.enum as (string | number)[]) : undefined;
-}
-
-/** Index of the first pair out of order, or -1. */
-function firstInversion(values: unknown[], compare: Comparator, direction: number): number {
-  for (let i = 1; i < values.length; i++) if (compare(values[i - 1], values[i]) * direction > 0) return i;
-  return -1;
-}
 
 export const ordering: Check = {
   name: 'ordering',
@@ -76,11 +50,8 @@ export const ordering: Check = {
             compared += values.length;
             const direction = c.order === 'DESC' ? -1 : 1;
             const declared = enumOrder(ctx.spec.storedSchema(success), c.pointer);
-            const comparators: Comparator[] = [natural];
-            if (declared) comparators.push((a, b) => declared.indexOf(a as string) - declared.indexOf(b as string));
-            const inversions = comparators.map((compare) => firstInversion(values, compare, direction));
-            if (inversions.every((i) => i >= 0)) {
-              const at = Math.min(...inversions);
+            const at = inversion(values, direction, declared);
+            if (at >= 0) {
               ctx.fail({
                 message: `items are not ${c.order === 'DESC' ? 'descending' : 'ascending'} by ${c.field} (${result.probe.purpose})`,
                 received: `${show(values[at - 1])} before ${show(values[at])} at items ${at - 1} and ${at}`,

@@ -131,6 +131,9 @@ export const paginationMeta: Check = {
         for (const name of ['sort', 'order'] as const) {
           const requested = query.get(name) ?? defaults[name];
           if (page[name] === undefined || requested === undefined) continue;
+          // "if the sort parameter is specified": an order requested without it may not apply, nor be echoed.
+          const requires = op.parameters.find((p) => p.in === 'query' && p.name === name)?.requires ?? [];
+          if (query.has(name) && requires.some((other) => !query.has(other))) continue;
           assert(
             page[name] === requested,
             name,

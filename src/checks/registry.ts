@@ -10,6 +10,7 @@ import { enumCoverage } from './enum-coverage.js';
 import { errorShape } from './error-shape.js';
 import { idempotency } from './idempotency.js';
 import { inputValidation } from './input-validation.js';
+import { listCombinations } from './list-combinations.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 import { noServerError } from './no-server-error.js';
 import { notAcceptable } from './not-acceptable.js';
@@ -69,6 +70,7 @@ export const REGISTRY = createRegistry([
   notAcceptable,
   paginationMeta,
   paginationTraversal,
+  listCombinations,
   ordering,
   dateFilter,
   idempotency,

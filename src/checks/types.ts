@@ -143,6 +143,8 @@ export interface CheckEnvironment {
   pageLimit: number;
   maxPages: number;
   minEnumCoverage: number;
+  /** How many combinations of list parameters to send: quick (every pair of values), full (every triple). */
+  depth: 'quick' | 'full';
 }
 
 /** Values a check records for the reports. */

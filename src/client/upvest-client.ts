@@ -49,7 +49,33 @@ export interface ApiRequest {
   headers?: Record<string, string | null>;
   idempotencyKey?: string | null;
   signing?: Signing;
+  /**
+   * Headers changed after signing, to break one part of a signed request alone: `null` removes a
+   * header (the signature without its signature-input), a value replaces it.
+   */
+  afterSigning?: Record<string, string | null>;
   purpose?: string;
+}
+
+interface PreparedRequest {
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  signing: Signing;
+  afterSigning?: Record<string, string | null>;
+  purpose?: string;
+}
+
+function applyAfterSigning(headers: Record<string, string>, changes: Record<string, string | null> | undefined): Record<string, string> {
+  if (!changes) return headers;
+  const out = { ...headers };
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === null) delete out[name.toLowerCase()];
+    else out[name.toLowerCase()] = value;
+  }
+  return out;
 }
 
 export class UpvestClient {
@@ -66,7 +92,16 @@ export class UpvestClient {
       clientSecret: options.clientSecret,
       fixedToken: options.accessToken,
       tokenPath: options.tokenPath ?? '/auth/token',
-      send: (request) => this.sendPrepared(request.method, request.path, '', request.headers, request.body, 'sign', request.purpose),
+      send: (request) =>
+        this.sendPrepared({
+          method: request.method,
+          path: request.path,
+          query: '',
+          headers: request.headers,
+          body: request.body,
+          signing: 'sign',
+          purpose: request.purpose,
+        }),
     });
   }
 
@@ -116,7 +151,16 @@ export class UpvestClient {
         : request.query && request.query.length > 0
           ? `?${new URLSearchParams(request.query).toString()}`
           : '';
-    return this.sendPrepared(request.method, request.path, query, headers, body, request.signing ?? 'sign', request.purpose);
+    return this.sendPrepared({
+      method: request.method,
+      path: request.path,
+      query,
+      headers,
+      body,
+      signing: request.signing ?? 'sign',
+      afterSigning: request.afterSigning,
+      purpose: request.purpose,
+    });
   }
 
   /** A fresh idempotency key (a v4 UUID, which the documented pattern accepts). */
@@ -124,28 +168,29 @@ export class UpvestClient {
     return randomUUID();
   }
 
-  private async sendPrepared(
-    method: string,
-    path: string,
-    query: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-    signing: Signing,
-    purpose?: string,
-  ): Promise<HttpResponse> {
+  private async sendPrepared(request: PreparedRequest): Promise<HttpResponse> {
+    const { method, path, query, headers, body, signing, purpose } = request;
     if (!path.startsWith('/')) throw new UsageError(`request path must start with "/": ${path}`);
     const url = new URL(`${this.baseUrl}${path}${query}`);
     // Credentials only ever go to the configured origin.
     if (url.origin !== this.origin) throw new UsageError(`refusing to send credentials to ${url.origin}; the target is ${this.origin}`);
     const key = this.options.signingKey;
-    if (!key || signing === 'none') return this.options.transport.send({ method, url: url.toString(), headers, body, purpose });
+    if (!key || signing === 'none') {
+      return this.options.transport.send({
+        method,
+        url: url.toString(),
+        headers: applyAfterSigning(headers, request.afterSigning),
+        body,
+        purpose,
+      });
+    }
     const sign = async () => {
       const signed = (
         await signRequestAsync({ method, url: url.toString(), headers, body: body ?? null }, key, { version: this.signatureVersion })
       ).headers;
       // Flip the signature's first base64 character: a well-formed but invalid signature, in either version.
       if (signing === 'tamper') signed.signature = signed.signature.replace(/=:(.)/, (_m, c: string) => `=:${c === 'A' ? 'B' : 'A'}`);
-      return signed;
+      return applyAfterSigning(signed, request.afterSigning);
     };
     // Every attempt carries a signature of its own (a fresh nonce), as a verifier refusing replays needs.
     return this.options.transport.send({ method, url: url.toString(), headers: await sign(), body, purpose, headersForRetry: sign });

@@ -39,6 +39,7 @@ export interface RunConfig {
   maxPages: number;
   mockControl: boolean;
   failOn: 'error' | 'warning';
+  depth: 'quick' | 'full';
   /** Unset: decided by the target (on for *.upvest.co). */
   expectSignatureVerification?: boolean;
   /** The config file that was read, if any. */

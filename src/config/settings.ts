@@ -244,6 +244,18 @@ export const RUN_SETTINGS = [
     description: 'Fail the gate when fewer than PERCENT of the documented enum values were observed.',
   },
   {
+    key: 'depth',
+    flag: '--depth',
+    valueName: 'DEPTH',
+    env: 'UPVEST_DEPTH',
+    kind: 'string',
+    default: 'quick',
+    choices: ['quick', 'full'],
+    description:
+      'How many combinations of list parameters to send: quick (every pair of values, about 30 per list) or full ' +
+      '(every triple, about 150 per list).',
+  },
+  {
     key: 'failOn',
     flag: '--fail-on',
     valueName: 'SEVERITY',

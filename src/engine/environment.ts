@@ -16,6 +16,7 @@ export interface TargetFacts {
   pageLimit: number;
   maxPages: number;
   minEnumCoverage: number;
+  depth: 'quick' | 'full';
 }
 
 const HINTS: Record<string, string> = {
@@ -63,5 +64,6 @@ export function environmentFor(op: ManifestOperation, facts: TargetFacts, spec: 
     pageLimit: facts.pageLimit,
     maxPages: facts.maxPages,
     minEnumCoverage: facts.minEnumCoverage,
+    depth: facts.depth,
   };
 }

@@ -40,6 +40,8 @@ export interface TargetDescription {
   mockControl: boolean;
   /** Known deviations (already read and validated). */
   baseline?: Baseline;
+  /** Combinations of list parameters: every pair (quick, the default) or every triple (full). */
+  depth?: 'quick' | 'full';
   /** Warnings fail the gate too (--fail-on warning). */
   failOn?: 'error' | 'warning';
   /** A missing or forged signature accepted is an error (default: when the target is an Upvest host). */
@@ -103,6 +105,7 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
       expectSignatureVerification: expectsSignatureVerification(target),
       scopedTokens: !target.accessToken,
       pageLimit: target.pageLimit,
+      depth: target.depth ?? 'quick',
       maxPages: target.maxPages,
       minEnumCoverage: target.minEnumCoverage,
     },

@@ -31,7 +31,8 @@ export type Bypass =
   | 'invalid-signature'
   | 'accept'
   | 'idempotency'
-  | 'allow-header';
+  | 'allow-header'
+  | 'signature-header-alone';
 
 export interface FaultContext {
   operation: ManifestOperation;
@@ -277,6 +278,34 @@ export const FAULTS: Fault[] = [
       b.data.sort((x: Json, y: Json) => (x.created_at < y.created_at ? -1 : x.created_at > y.created_at ? 1 : 0)),
   },
 
+  // Combinations: each parameter alone is right; together they are not.
+  {
+    name: 'pagination-desc-offset-ignored',
+    area: 'pagination',
+    caughtBy: 'list-combinations',
+    evidence: /not the list's slice/,
+    description: 'with order=DESC (only then) offset is ignored: every descending page starts at the first item (meta echoes the request)',
+    query: (q) => {
+      if (q.order === 'DESC' && q.offset > 0) {
+        q.echoOffset = q.offset;
+        q.offset = 0;
+      }
+    },
+  },
+  {
+    name: 'date-filter-ignored-when-desc',
+    area: 'pagination',
+    caughtBy: 'list-combinations',
+    evidence: /outside the range is returned when order=DESC/,
+    description: 'the valuation history ignores start_date and end_date when order=DESC (only then)',
+    query: (q, c) => {
+      if (isOp(c, 'listAccountValuations') && c.rawQuery.order === 'DESC') {
+        delete q.start_date;
+        delete q.end_date;
+      }
+    },
+  },
+
   // Errors.
   {
     name: 'problem-without-type',
@@ -391,6 +420,15 @@ export const FAULTS: Fault[] = [
     evidence: /signature that does not verify: answered/,
     description: 'a forged signature is accepted',
     bypass: 'invalid-signature',
+  },
+
+  {
+    name: 'auth-signature-header-alone-unchecked',
+    area: 'auth',
+    caughtBy: 'auth',
+    evidence: /signature header removed alone: answered 2/,
+    description: 'the mock looks only for signature-input: a request whose signature header alone is missing is served unverified',
+    bypass: 'signature-header-alone',
   },
 
   // Idempotency, identity, protocol.

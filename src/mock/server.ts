@@ -270,9 +270,11 @@ async function handleOperation(p: Pipeline, request: OperationRequest): Promise<
   if (token === 'expired')
     return problemResponse(401, 'the bearer token has expired', rid, { 'www-authenticate': 'Bearer error="invalid_token"' });
 
-  if (!headers.signature || !headers['signature-input'])
+  // A fault: only signature-input is looked for, and without a signature nothing is verified.
+  const signatureAloneUnchecked = p.faults.bypasses('signature-header-alone');
+  if ((!headers.signature && !signatureAloneUnchecked) || !headers['signature-input'])
     return problemResponse(401, 'the request is not signed: signature and signature-input headers are required', rid);
-  if (!p.faults.bypasses('invalid-signature')) {
+  if (!p.faults.bypasses('invalid-signature') && !(signatureAloneUnchecked && !headers.signature)) {
     const refusal = p.signatures.check({ method, url: req.url ?? '/', headers, body: body.length > 0 ? body : null });
     if (refusal) return problemResponse(401, `signature rejected (${refusal.step}): ${refusal.message}`, rid);
   }
@@ -295,12 +297,14 @@ async function handleOperation(p: Pipeline, request: OperationRequest): Promise<
     if (wait !== undefined) return problemResponse(429, 'rate limit exceeded', rid, { 'retry-after': String(wait) });
   }
 
-  // A fault that serves requests without a bearer serves them whole: the header's validation too.
-  const authorizationHeader = headers.authorization ?? (p.faults.bypasses('missing-bearer') ? 'Bearer bypassed-by-fault' : undefined);
+  // A fault that serves a request without a header serves it whole: past the header's validation too.
+  const bypassed: Record<string, string> = {};
+  if (!headers.authorization && p.faults.bypasses('missing-bearer')) bypassed.authorization = 'Bearer bypassed-by-fault';
+  if (!headers.signature && signatureAloneUnchecked) bypassed.signature = 'sig1=:bypassed-by-fault:';
   const params = {
     path: pathParams,
     query: queryObject(url.searchParams),
-    header: { ...headers, 'upvest-client-id': clientIdHeader, ...(authorizationHeader ? { authorization: authorizationHeader } : {}) },
+    header: { ...headers, ...bypassed, 'upvest-client-id': clientIdHeader },
   };
   const validateParams = parametersValidator(operation.parametersValidator);
   if (!validateParams(params)) {

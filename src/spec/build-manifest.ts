@@ -211,6 +211,7 @@ export function buildManifest(doc: OpenApiDocument, header: string): Manifest {
       ...(p.description ? { description: p.description } : {}),
       constraints: constraintsOf(p.schema),
       ...(p['x-convention'] ? { convention: p['x-convention'] } : {}),
+      ...(p['x-requires'] ? { requires: p['x-requires'] } : {}),
     }));
     const security = operation.security ?? doc.security ?? [];
     const scopes = security.map((requirement) => requirement[SECURITY_SCHEME] ?? []).filter((set) => set.length > 0);

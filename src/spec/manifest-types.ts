@@ -26,6 +26,8 @@ export interface ManifestParameter {
   constraints: ParameterConstraints;
   /** Set when the constraints are a reading of the pages (x-convention in the spec): why. */
   convention?: string;
+  /** Parameters without which this one does not take effect (x-requires: "if the sort parameter is specified"). */
+  requires?: string[];
 }
 
 export interface ManifestResponseContent {

@@ -11,6 +11,8 @@ export interface ParameterObject {
   $ref?: string;
   /** The parameter's constraints are a reading of the pages, not what they say: why (findings on them are warnings). */
   'x-convention'?: string;
+  /** The parameter takes effect only with these others (the page says so in prose). */
+  'x-requires'?: string[];
 }
 
 export interface MediaTypeObject {

@@ -274,6 +274,12 @@ describe('negative requests', () => {
       'auth:wrong-scope',
       'auth:unsigned',
       'auth:forged-signature',
+      // One at a time, from the manifest's required headers.
+      'auth:upvest-client-id:malformed',
+      'auth:authorization:malformed',
+      'auth:signature:removed',
+      'auth:signature-input:removed',
+      'auth:signature-input:malformed',
     ]);
     expect(failures.map((f) => f.expected)).toEqual([
       'a 4xx refusal (documented: 400, 401, 403) (authorization is a required header)',

@@ -24,6 +24,7 @@ export function environment(overrides: Partial<CheckEnvironment> = {}): CheckEnv
     pageLimit: 2,
     maxPages: 50,
     minEnumCoverage: 0,
+    depth: 'quick',
     ...overrides,
   };
 }

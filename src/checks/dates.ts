@@ -1,0 +1,16 @@
+/** Calendar days of date filters: the UTC day of a date-time, and days before and after. */
+
+/** The calendar day `by` days from `day` (YYYY-MM-DD). */
+export const shiftDay = (day: string, by: number): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + by * 86_400_000).toISOString().slice(0, 10);
+
+/** The UTC calendar day of a date-time (offsets honoured). */
+export const dayOf = (value: unknown): string | undefined => {
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().slice(0, 10);
+};
+
+/** Whether a day lies in the inclusive range (either end may be open). */
+export const inRange = (day: string | undefined, from?: string, to?: string): boolean =>
+  day !== undefined && (!from || day >= from) && (!to || day <= to);
