@@ -9,7 +9,7 @@
  * filtered reference is in its order and inside its range. The single-parameter checks
  * (pagination-meta, ordering, date-filter) see every page too, as valid variants.
  */
-import covertable from 'covertable';
+import * as covertableModule from 'covertable';
 import type { ManifestOperation, ManifestParameter } from '../spec/manifest-types.js';
 import { documented, documentedAt } from './basis.js';
 import { dayOf, inRange, shiftDay } from './dates.js';
@@ -59,11 +59,16 @@ function valuesOf(p: ManifestParameter, pageLimit: number): string[] {
   return [...out];
 }
 
+// covertable is CommonJS: Node's ESM loader gives its exports as `default`, vite's SSR loader as named exports.
+type Make = typeof covertableModule.make;
+const covertableExports = covertableModule as unknown as { make?: Make; default?: { make?: Make } };
+const make: Make = covertableExports.make ?? (covertableExports.default?.make as Make);
+
 /** Every pair (quick) or triple (full) of factor values, in a fixed order (seeded: the same plan every run). */
 export function combinations(factors: Record<string, string[]>, depth: 'quick' | 'full'): Combination[] {
   const names = Object.keys(factors);
   if (names.length === 0) return [];
-  const rows = covertable.make(factors, { length: Math.min(depth === 'full' ? 3 : 2, names.length), seed: 'upvest-conformance' });
+  const rows = make(factors, { length: Math.min(depth === 'full' ? 3 : 2, names.length), seed: 'upvest-conformance' });
   return rows.map((row) => ({ values: Object.fromEntries(names.map((n) => [n, String((row as Record<string, unknown>)[n])])) }));
 }
 
