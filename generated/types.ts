@@ -174,7 +174,10 @@ export interface components {
             title?: string;
             /** @description A human-readable description of the specific error. */
             detail?: string;
-            /** @description This optional key may be present, with a unique URI for the specific error; this will often point to an error log for that specific response. */
+            /**
+             * Format: uri-reference
+             * @description This optional key may be present, with a unique URI for the specific error; this will often point to an error log for that specific response.
+             */
             instance?: string;
             /** @description Correlation ID for the original request. */
             request_id?: string;

@@ -1,7 +1,8 @@
 /**
  * error-shape: every 4xx/5xx is an RFC 7807 problem whose `status` equals the HTTP status and
  * whose `request_id`, when present, equals the upvest-request-id header. A `type` that the
- * documentation gives to another status is a warning (the docs' own 503 examples do that).
+ * documentation gives to another status is a warning (the docs' own 503 examples do that), and so
+ * is a field the spec holds constant per type (`x-same-for`: the title) that changes.
  */
 import { convention, documentedAt } from './basis.js';
 import { missingHeaderCause, notJsonCause, problemFieldCause } from './causes.js';
@@ -20,6 +21,9 @@ export const errorShape: Check = {
   appliesTo: () => true,
   start(ctx) {
     const problemBasis = () => documentedAt('#/components/schemas/Problem', SOURCE);
+    // x-same-for: the first value seen of a field (title) for each value of another (type).
+    const sameFor = ctx.spec.manifest.problem?.sameFor ?? [];
+    const firstSeen = new Map<string, { value: unknown }>();
     return {
       observe(result) {
         if (result.status === undefined || result.status < 400) return;
@@ -75,6 +79,28 @@ export const errorShape: Check = {
               result,
             });
           }
+        }
+        for (const rule of sameFor) {
+          const per = problem[rule.per];
+          if (typeof per !== 'string' || problem[rule.field] === undefined) continue;
+          const key = `${rule.field} per ${rule.per} ${per}`;
+          const first = firstSeen.get(key);
+          if (!first) {
+            firstSeen.set(key, { value: problem[rule.field] });
+            continue;
+          }
+          if (first.value === problem[rule.field]) continue;
+          ctx.fail({
+            key: `same-for ${key}`,
+            basis: documentedAt(`#/components/schemas/Problem/properties/${rule.field}`, rule.source ?? SOURCE),
+            message: `problem ${rule.per} "${per}" came with two ${rule.field}s`,
+            received: show(problem[rule.field]),
+            expected: `${show(first.value)}, as before: "the ${rule.field} should not change for given ${rule.per}s"`,
+            pointer: `/${rule.field}`,
+            // The page says "should".
+            severity: 'warning',
+            result,
+          });
         }
         const header = result.headers['upvest-request-id'];
         if (problem.request_id !== undefined && problem.request_id !== header) {

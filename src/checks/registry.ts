@@ -18,6 +18,7 @@ import { notFound } from './not-found.js';
 import { ordering } from './ordering.js';
 import { paginationMeta } from './pagination-meta.js';
 import { paginationTraversal } from './pagination-traversal.js';
+import { requestReflection } from './request-reflection.js';
 import { resourceAvailability } from './resource-availability.js';
 import { resourceIdentity } from './resource-identity.js';
 import { responseHeaders } from './response-headers.js';
@@ -25,6 +26,7 @@ import { responseSchema } from './response-schema.js';
 import { statusCode } from './status-code.js';
 import type { Check, CheckInfo, CheckScope } from './types.js';
 import { undocumentedProperty } from './undocumented-property.js';
+import { sideEffects } from './side-effects.js';
 import { CONSUMER_CHECKS } from './webhook-consumer.js';
 import { webhookEvents } from './webhook-events.js';
 
@@ -75,7 +77,9 @@ export const REGISTRY = createRegistry([
   dateFilter,
   idempotency,
   resourceAvailability,
+  requestReflection,
   webhookEvents,
+  sideEffects,
   ...Object.values(CONSUMER_CHECKS),
 ]);
 

@@ -75,6 +75,11 @@ export class TokenProvider {
     this.cache.delete(TokenProvider.scopeKey(scopes));
   }
 
+  /** Forget every cached token: the target's clock was moved on, so what it issued may have expired there. */
+  invalidateAll(): void {
+    this.cache.clear();
+  }
+
   private async fetchToken(scopeKey: string): Promise<CachedToken> {
     const { clientId, clientSecret, tokenPath, baseUrl } = this.options;
     const body = new URLSearchParams({

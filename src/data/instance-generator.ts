@@ -219,6 +219,8 @@ export class InstanceGenerator {
           .replace(/\.\d{3}Z$/, 'Z');
       case 'date':
         return this.faker.date.between({ from: REFERENCE_START, to: REFERENCE_END }).toISOString().slice(0, 10);
+      case 'uri-reference':
+        return `/errors/${this.faker.string.uuid()}`;
       default:
         break;
     }

@@ -25,7 +25,7 @@ const HINTS: Record<string, string> = {
 };
 
 /** A scope the client can be expected to hold (another operation needs it) that does not satisfy `op`. */
-function foreignScopes(op: ManifestOperation, spec: SpecView): string[] | undefined {
+export function foreignScopes(op: ManifestOperation, spec: SpecView): string[] | undefined {
   const own = new Set(op.scopes.flat());
   // Read scopes first: the least privileged token the client is likely to hold.
   const used = spec.manifest.operations

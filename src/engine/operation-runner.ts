@@ -154,8 +154,8 @@ export async function runOperation(op: ManifestOperation, options: OperationRunO
       if (result.status !== undefined && probe.kind !== 'foreign') {
         statusesSeen[result.status] = (statusesSeen[result.status] ?? 0) + 1;
         const id = (result.json as { id?: unknown } | undefined)?.id;
-        const creates = probe.kind === 'documented' || probe.kind === 'variant';
-        if (op.method === 'POST' && creates && result.status < 300 && typeof id === 'string') created.push(id);
+        // Whatever a request was answered with exists (side-effects reads this); the first is the documented one's.
+        if (op.method === 'POST' && result.status < 300 && typeof id === 'string') created.push(id);
       }
       if (result.error) {
         const entry = { probe: probe.id, code: result.error.code, message: result.error.message };

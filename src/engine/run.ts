@@ -113,7 +113,9 @@ export class ConformanceRun {
     const webhooksSelected: true | string = !this.target.mockControl
       ? NOT_A_MOCK
       : this.selection.webhooks() === true
-        ? (webhookCheck.map((c) => this.selection.check(c.name)).find((s) => s !== true) ?? true)
+        ? webhookCheck.some((c) => this.selection.check(c.name) === true)
+          ? true
+          : this.selection.check(webhookCheck[0]?.name ?? '')
         : this.selection.webhooks();
     const groups: PlannedGroup[] = [
       ...operations.map((p) => ({
@@ -199,18 +201,21 @@ export class ConformanceRun {
     return Promise.all(plans.map((plan) => results.get(plan)!));
   }
 
-  private async runWebhooks(selected: true | string): Promise<CheckOutcome[]> {
+  private async runWebhooks(selected: true | string, operations: OperationResult[]): Promise<CheckOutcome[]> {
     const checks = this.registry.ofScope('provider-webhooks');
     const reason = selected !== true ? selected : this.bailed ? BAIL : undefined;
     if (reason) return checks.map((c) => skippedOutcome(c, WEBHOOKS_GROUP, reason));
     const control = this.options.webhookControl ?? httpMockControl(this.target.baseUrl);
-    const outcome = await checkProviderWebhooks({
+    const outcomes = await checkProviderWebhooks({
       control,
       client: this.prepared.client,
       triggerAccounts: this.target.accountIds,
       spec: this.spec,
+      // What the run's requests were answered with, and the execution it was told to read.
+      known: [...operations.flatMap((o) => o.created), ...(this.facts.executionId ? [this.facts.executionId] : [])],
+      selected: (name) => this.selection.check(name) === true && checks.some((c) => c.name === name),
     });
-    return [applyBaseline(outcome, this.target.baseline)];
+    return outcomes.map((o) => applyBaseline(o, this.target.baseline));
   }
 
   /** Run the plan; handlers see every event; the result is also the payload of run-finished. */
@@ -234,7 +239,7 @@ export class ConformanceRun {
     const operations = stop
       ? plan.operations.map((p) => this.notRun(p, `not run: ${stop.message}`, bus))
       : await this.runOperations(plan.operations, bus);
-    const webhookOutcomes = await this.runWebhooks(stop ? `not run: ${stop.message}` : plan.webhooks.selected);
+    const webhookOutcomes = await this.runWebhooks(stop ? `not run: ${stop.message}` : plan.webhooks.selected, operations);
     for (const outcome of webhookOutcomes) bus.emit({ type: 'check-finished', outcome });
     const result = buildRunResult(
       this.spec,

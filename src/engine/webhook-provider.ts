@@ -8,15 +8,21 @@
  * or any mock through its /__mock control endpoints. Against the real sandbox, deliveries are
  * checked with `upvest-conformance listen` instead.
  */
+import { foreignScopes } from './environment.js';
 import { request } from 'undici';
+import { documented } from '../checks/basis.js';
+import { reflectionProblem } from '../checks/reflection.js';
 import { newIdempotencyKey } from '../checks/requests.js';
+import { judgeCreatedOnlyWhatWasAnswered, sideEffects } from '../checks/side-effects.js';
 import type { CheckOutcome } from '../checks/types.js';
 import { judgeDeliveries, webhookEvents } from '../checks/webhook-events.js';
-import type { UpvestClient } from '../client/upvest-client.js';
+import type { ApiRequest, UpvestClient } from '../client/upvest-client.js';
+import type { ManifestOperation } from '../spec/manifest-types.js';
 import { keyResolverFromJwks, type KeyResolver } from '../signing/index.js';
 import type { SpecView } from '../spec/spec-view.js';
 import { startReceiver } from '../webhooks/receiver.js';
-import { createRecorder } from './check-context.js';
+import { createRecorder, type FindingRecorder } from './check-context.js';
+import { skippedOutcome } from './outcome.js';
 
 /** The group the provider's webhooks are reported under. */
 export const WEBHOOKS_GROUP = { key: 'webhooks', operationId: 'webhooks' } as const;
@@ -61,56 +67,143 @@ export function httpMockControl(baseUrl: string): WebhookProviderControl {
   };
 }
 
-/**
- * Register a receiver with the provider, make it produce every kind of event (a rebalancing,
- * time moved on by days), and judge every delivery: one webhook-events outcome.
- */
-export async function checkProviderWebhooks(options: {
+/** What the provider phase was given: the ids the run's requests were answered with, the execution it read. */
+export interface ProviderContext {
   control: WebhookProviderControl;
   client: UpvestClient;
   triggerAccounts: string[];
   spec: SpecView;
-}): Promise<CheckOutcome> {
+  /** Executions the operations' requests were answered with, and the configured one. */
+  known: string[];
+  /** The checks to run (webhook-events, side-effects), by name. */
+  selected: (name: string) => boolean;
+}
+
+/**
+ * Register a receiver with the provider; send beside one successful trigger a refused trigger
+ * (a body that breaks its schema), an unsigned one, a read and the replay of the trigger; make
+ * the provider produce every kind of event (time moved on by days); then judge every delivery
+ * (webhook-events), what was created (side-effects) and, once the orders have progressed,
+ * what the created execution shows of its request (side-effects).
+ */
+export async function checkProviderWebhooks(options: ProviderContext): Promise<CheckOutcome[]> {
   const { control, client, spec } = options;
   const started = performance.now();
-  const record = createRecorder({ check: webhookEvents, group: WEBHOOKS_GROUP });
+  const events = createRecorder({ check: webhookEvents, group: WEBHOOKS_GROUP });
+  const effects = createRecorder({ check: sideEffects, group: WEBHOOKS_GROUP });
+  const answered = new Set(options.known.map((id) => id.toLowerCase()));
+  const trigger = spec.operation('triggerPortfolioRebalancing');
+  const body = { accounts: options.triggerAccounts };
+  const send = async (purpose: string, request: Partial<ApiRequest> = {}) => {
+    const response = await client.send({
+      method: 'POST',
+      path: trigger.path,
+      body,
+      idempotencyKey: newIdempotencyKey(),
+      auth: { scopes: trigger.scopes[0] },
+      purpose,
+      ...request,
+    });
+    effects.countProbe();
+    const id = response.status < 300 ? (safeJson(response.body) as { id?: unknown } | undefined)?.id : undefined;
+    if (typeof id === 'string') answered.add(id.toLowerCase());
+    return { response, id: typeof id === 'string' ? id : undefined };
+  };
   const keys = await control.keys();
   const receiver = await startReceiver({ keys, path: '/webhooks' });
   let failed = false;
+  let created: string | undefined;
   try {
     await control.register(receiver.url);
-    const trigger = spec.operation('triggerPortfolioRebalancing');
-    const created = await client.send({
-      method: 'POST',
-      path: trigger.path,
-      body: { accounts: options.triggerAccounts },
-      idempotencyKey: newIdempotencyKey(),
-      auth: { scopes: trigger.scopes[0] },
-      purpose: 'trigger a rebalancing, for its webhook events',
-    });
-    record.countProbe();
-    if (created.status !== 200) {
+    // What must create nothing: refused requests, a read, a replay.
+    await send('a trigger whose body breaks its schema (must create nothing)', { body: { ...body, undocumented_field: true } });
+    if (client.signs) await send('an unsigned trigger (must create nothing)', { signing: 'none' });
+    const wrongScopes = client.tokens.scoped ? foreignScopes(trigger, spec) : undefined;
+    if (wrongScopes)
+      await send(`a trigger with a token of only ${wrongScopes.join(' ')} (must create nothing)`, { auth: { scopes: wrongScopes } });
+    const reader = spec.operation('retrievePortfolioRebalancingExecution');
+    const key = newIdempotencyKey();
+    const first = await send('trigger a rebalancing, for its webhook events', { idempotencyKey: key });
+    created = first.id;
+    if (first.response.status !== 200) {
       failed = true;
-      record.error({
+      events.error({
         probe: 'webhooks:trigger',
         code: 'CT_ERR_WEBHOOK_TRIGGER',
-        message: `the rebalancing trigger was answered ${created.status}; order events may be missing`,
+        message: `the rebalancing trigger was answered ${first.response.status}; order events may be missing`,
+      });
+    } else {
+      await send('the same trigger again, same idempotency-key (must create nothing new)', { idempotencyKey: key });
+      await client.send({
+        method: 'GET',
+        path: reader.path.replace('{execution_id}', String(created)),
+        auth: { scopes: reader.scopes[0] },
       });
     }
     // Order progress takes seconds; daily valuations and the account lifecycle take days.
     await control.advance(10_000);
     for (let hour = 0; hour < 72; hour++) await control.advance(3_600_000);
     await control.idle();
+    // The provider's clock moved on 72 hours; tokens it issued before have expired by its clock.
+    client.tokens.invalidateAll();
+    if (created) await judgeReflectionAfterProgress({ client, spec, trigger, created, body, record: effects });
   } catch (error) {
     failed = true;
-    record.error({ probe: 'webhooks:control', code: 'CT_ERR_WEBHOOK_PROVIDER', message: (error as Error).message });
+    events.error({ probe: 'webhooks:control', code: 'CT_ERR_WEBHOOK_PROVIDER', message: (error as Error).message });
   } finally {
     await receiver.close();
   }
-  judgeDeliveries(receiver.deliveries, spec, record);
+  judgeDeliveries(receiver.deliveries, spec, events);
   if (receiver.deliveries.length === 0 && !failed) {
-    record.error({ probe: 'webhooks:deliveries', code: 'CT_ERR_NO_DELIVERIES', message: 'the provider delivered no webhook events' });
+    events.error({ probe: 'webhooks:deliveries', code: 'CT_ERR_NO_DELIVERIES', message: 'the provider delivered no webhook events' });
   }
-  record.addDuration(performance.now() - started);
-  return record.outcome();
+  if (!failed) judgeCreatedOnlyWhatWasAnswered({ deliveries: receiver.deliveries, answered, trigger, record: effects });
+  else effects.skip('the provider could not be driven (see webhook-events)');
+  const elapsed = performance.now() - started;
+  events.addDuration(elapsed);
+  return [
+    options.selected(webhookEvents.name) ? events.outcome() : skippedOutcome(webhookEvents, WEBHOOKS_GROUP, 'not selected'),
+    options.selected(sideEffects.name) ? effects.outcome() : skippedOutcome(sideEffects, WEBHOOKS_GROUP, 'not selected'),
+  ];
+}
+
+/** The created execution read again once its orders have progressed: it still shows what it was asked for. */
+async function judgeReflectionAfterProgress(options: {
+  client: UpvestClient;
+  spec: SpecView;
+  trigger: ManifestOperation;
+  created: string;
+  body: unknown;
+  record: FindingRecorder;
+}): Promise<void> {
+  for (const reflection of options.trigger.reflects ?? []) {
+    const reader = options.spec.operation(reflection.reader);
+    const response = await options.client.send({
+      method: 'GET',
+      path: reader.path.replace('{execution_id}', options.created),
+      query: reader.pagination ? [['limit', '1000']] : undefined,
+      auth: { scopes: reader.scopes[0] },
+      purpose: `${reader.key} of ${options.created}, after its orders progressed`,
+    });
+    options.record.countProbe();
+    if (response.status !== 200) continue;
+    const problem = reflectionProblem(reflection, options.body, safeJson(response.body));
+    if (!problem) continue;
+    options.record.fail({
+      key: `after ${reader.operationId} ${reflection.response}`,
+      message: `${reader.key} of the created execution, after its orders progressed: ${problem.message}`,
+      received: problem.received,
+      expected: problem.expected,
+      basis: documented(options.trigger, 'x-reflects'),
+      at: { probe: `after-progress:${reader.operationId}`, request: response.exchange.request, response: response.exchange.response },
+    });
+  }
+}
+
+function safeJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }

@@ -21,6 +21,7 @@ export type FaultArea =
   | 'status'
   | 'coverage'
   | 'availability'
+  | 'side-effects'
   | 'webhooks';
 
 /** The moments where a fault can bend the mock's behaviour. */
@@ -32,7 +33,9 @@ export type Bypass =
   | 'accept'
   | 'idempotency'
   | 'allow-header'
-  | 'signature-header-alone';
+  | 'signature-header-alone'
+  | 'refused-creates'
+  | 'forbidden-creates';
 
 export interface FaultContext {
   operation: ManifestOperation;
@@ -127,6 +130,28 @@ export const FAULTS: Fault[] = [
       ok(r) &&
       isOp(c, 'listAccountValuations') &&
       b.data.forEach((v: Json) => (v.valuation_time = v.valuation_time.replace('T', ' ').replace('Z', ''))),
+  },
+  {
+    name: 'date-time-not-utc',
+    area: 'schema',
+    caughtBy: 'response-schema',
+    evidence: /valuation_time/,
+    description: "the current valuation's valuation_time is given in Berlin time (+01:00): the same instant, not in UTC",
+    body: (b, r, c) => {
+      if (!ok(r) || !isOp(c, 'getCurrentAccountValuation') || typeof b.valuation_time !== 'string') return;
+      const berlin = new Date(Date.parse(b.valuation_time) + 3_600_000).toISOString().replace(/\.\d+Z$|Z$/, '');
+      b.valuation_time = `${berlin}+01:00`;
+    },
+  },
+  {
+    name: 'problem-title-varies',
+    area: 'errors',
+    caughtBy: 'error-shape',
+    evidence: /came with two titles/,
+    description: 'a 401 refusing a signature is titled "Invalid signature", other 401s "Unauthorized": one type, two titles',
+    body: (b, r) => {
+      if (r.status === 401 && typeof b.detail === 'string' && /signature/i.test(b.detail)) b.title = 'Invalid signature';
+    },
   },
   {
     name: 'schema-null-not-nullable',
@@ -508,6 +533,59 @@ export const FAULTS: Fault[] = [
       const id = c.pathParams.execution_id;
       if (r.status !== 200 || !id || !c.memory.delete(`created:${id}`)) return r;
       return rewriteStatus(r, 404, 'not_found');
+    },
+  },
+
+  // Side effects and what a created resource shows of its request.
+  {
+    name: 'refused-trigger-creates',
+    area: 'side-effects',
+    caughtBy: 'side-effects',
+    evidence: /no request was answered with/,
+    description: 'a trigger refused with 400 (its body breaks the schema) is carried out all the same: its orders appear as events',
+    bypass: 'refused-creates',
+  },
+  {
+    name: 'forbidden-trigger-creates',
+    area: 'side-effects',
+    caughtBy: 'side-effects',
+    evidence: /no request was answered with/,
+    description: 'a trigger refused with 403 (its token lacks the scope) is carried out all the same: its orders appear as events',
+    bypass: 'forbidden-creates',
+  },
+  {
+    name: 'execution-shows-other-account',
+    area: 'side-effects',
+    caughtBy: 'request-reflection',
+    evidence: /\/accounts is not what the request asked for/,
+    description: 'an execution created through the API lists another account than the one it was asked to rebalance',
+    response: (r, c) => {
+      if (isOp(c, 'triggerPortfolioRebalancing') && r.status === 200 && r.body) {
+        c.memory.add(`api:${(JSON.parse(r.body) as Json).id}`);
+        return r;
+      }
+      if (!isOp(c, 'retrievePortfolioRebalancingExecution') || r.status !== 200 || !r.body) return r;
+      const body = JSON.parse(r.body) as Json;
+      if (!c.memory.has(`api:${body.id}`) || !Array.isArray(body.accounts)) return r;
+      return { ...r, body: JSON.stringify({ ...body, accounts: ['00000000-0000-4000-8000-0000000000aa'] }) };
+    },
+  },
+  {
+    name: 'filled-orders-change-account',
+    area: 'side-effects',
+    caughtBy: 'side-effects',
+    evidence: /after its orders progressed: .*holds a value the request did not ask for/,
+    description: 'once an order of an execution created through the API is FILLED (only then), it names another account',
+    response: (r, c) => {
+      if (isOp(c, 'triggerPortfolioRebalancing') && r.status === 200 && r.body) {
+        c.memory.add(`api:${(JSON.parse(r.body) as Json).id}`);
+        return r;
+      }
+      if (!isOp(c, 'listPortfolioRebalancingExecutionOrders') || r.status !== 200 || !r.body) return r;
+      if (!c.memory.has(`api:${c.pathParams.execution_id}`)) return r;
+      const body = JSON.parse(r.body) as Json;
+      for (const o of body.data as Json[]) if (o.status === 'FILLED') o.account_id = '00000000-0000-4000-8000-0000000000bb';
+      return { ...r, body: JSON.stringify(body) };
     },
   },
 

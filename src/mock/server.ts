@@ -245,6 +245,36 @@ interface OperationRequest {
   faultContext: FaultContext;
 }
 
+/** For the side-effect faults: carry out a refused trigger with what of its body names accounts. */
+function carryOutAnyway(
+  p: Pipeline,
+  operation: ManifestOperation,
+  clientId: string,
+  rid: string,
+  path: Record<string, string>,
+  headers: Record<string, string>,
+  body: Buffer,
+): void {
+  if (!operation.requestBody) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return;
+  }
+  const accounts = (parsed as { accounts?: unknown } | null)?.accounts;
+  if (!Array.isArray(accounts)) return;
+  p.operations.handle(operation.operationId, {
+    clientId,
+    requestId: rid,
+    path,
+    query: {},
+    header: { ...headers, 'idempotency-key': crypto.randomUUID() },
+    body: { accounts },
+    rawBody: body,
+  });
+}
+
 async function handleOperation(p: Pipeline, request: OperationRequest): Promise<MockResponse> {
   const { req, operation, pathParams, url, body, rid, query, faultContext } = request;
   const method = operation.method;
@@ -286,6 +316,8 @@ async function handleOperation(p: Pipeline, request: OperationRequest): Promise<
   if (clientIdHeader.toLowerCase() !== token.clientId.toLowerCase())
     return problemResponse(403, 'upvest-client-id does not match the client the token was issued to', rid);
   if (!satisfiesScopes(operation, token.scopes) && !p.faults.bypasses('wrong-scope')) {
+    // A fault: the forbidden trigger is carried out all the same.
+    if (p.faults.bypasses('forbidden-creates')) carryOutAnyway(p, operation, token.clientId, rid, pathParams, headers, body);
     return problemResponse(
       403,
       `the token lacks the scope this operation needs: ${operation.scopes.map((s) => s.join(' + ')).join(' or ')}`,
@@ -323,7 +355,11 @@ async function handleOperation(p: Pipeline, request: OperationRequest): Promise<
       return problemResponse(400, 'the request body is not valid JSON', rid);
     }
     const validateBody = bodyValidator(operation.requestBody.validator);
-    if (!validateBody(parsed)) return problemResponse(400, describeBodyError(validateBody), rid);
+    if (!validateBody(parsed)) {
+      // A fault: the refused trigger is carried out all the same, with what of its body was valid.
+      if (p.faults.bypasses('refused-creates')) carryOutAnyway(p, operation, token.clientId, rid, pathParams, headers, body);
+      return problemResponse(400, describeBodyError(validateBody), rid);
+    }
   }
 
   Object.assign(query, params.query);

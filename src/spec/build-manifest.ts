@@ -247,6 +247,7 @@ export function buildManifest(doc: OpenApiDocument, header: string): Manifest {
       responses,
       resourceIdentity: operation['x-resource-identity'] ?? [],
       ...(operation['x-source'] ? { source: operation['x-source'] } : {}),
+      ...(operation['x-reflects'] ? { reflects: operation['x-reflects'] } : {}),
     };
     if (bodySchema) {
       entry.requestBody = {
@@ -278,6 +279,16 @@ export function buildManifest(doc: OpenApiDocument, header: string): Manifest {
     addEnums(enums, schema, { kind: 'webhook', webhook: name });
   }
 
+  // Fields of a problem document the documentation holds constant for one value of another field.
+  const problemProperties = (doc.components?.schemas?.Problem as JsonSchema | undefined)?.properties as
+    | Record<string, { 'x-same-for'?: string; 'x-source'?: string }>
+    | undefined;
+  const sameFor = Object.entries(problemProperties ?? {}).flatMap(([field, property]) =>
+    property['x-same-for']
+      ? [{ field, per: property['x-same-for'], ...(property['x-source'] ? { source: property['x-source'] } : {}) }]
+      : [],
+  );
+
   return {
     $comment: header,
     spec: { title: doc.info.title, version: doc.info.version, openapi: doc.openapi },
@@ -287,6 +298,7 @@ export function buildManifest(doc: OpenApiDocument, header: string): Manifest {
     webhooks,
     eventTypes,
     enums,
+    problem: { sameFor },
   };
 }
 

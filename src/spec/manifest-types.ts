@@ -65,6 +65,18 @@ export interface ManifestResourceIdentity {
   pointer: string;
 }
 
+/** What a created resource shows of the request that created it (x-reflects on the creating operation). */
+export interface ManifestReflection {
+  /** operationId of the reading operation. */
+  reader: string;
+  /** Pointer into the reader's response body, `*` for every array item. */
+  response: string;
+  /** Pointer into the request body, `*` for every array item. */
+  request: string;
+  /** same-set: the values equal the request's, as a set; member: each value is one of the request's. */
+  relation: 'same-set' | 'member';
+}
+
 export interface ManifestOperation {
   /** `METHOD /path`, the name used in reports and test titles. */
   key: string;
@@ -81,6 +93,8 @@ export interface ManifestOperation {
   responses: ManifestResponse[];
   pagination?: ManifestPagination;
   resourceIdentity: ManifestResourceIdentity[];
+  /** What the resources this operation creates show of its request (x-reflects). */
+  reflects?: ManifestReflection[];
   /** The documentation page(s) the operation was written from (`x-source` in the spec). */
   source?: string;
 }
@@ -117,4 +131,6 @@ export interface Manifest {
   webhooks: ManifestWebhook[];
   eventTypes: ManifestEventType[];
   enums: ManifestEnum[];
+  /** Rules of problem documents across responses (`x-same-for` on a Problem property). */
+  problem?: { sameFor: { field: string; per: string; source?: string }[] };
 }

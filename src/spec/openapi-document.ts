@@ -1,5 +1,7 @@
 /** The parts of an OpenAPI 3.1 document the generator and the spec lint read. */
 
+import type { ManifestReflection } from './manifest-types.js';
+
 export type JsonSchema = { [key: string]: unknown };
 
 export interface ParameterObject {
@@ -49,6 +51,7 @@ export interface OperationObject {
     dateFilter?: { field: string; start: string; end: string };
   };
   'x-resource-identity'?: { parameter: string; pointer: string }[];
+  'x-reflects'?: ManifestReflection[];
   /** The documentation page(s) the operation was written from (seed file names and titles). */
   'x-source'?: string;
 }

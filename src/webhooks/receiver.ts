@@ -116,13 +116,16 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         if (verdict.id !== undefined && seenIds.size < 1_000_000) seenIds.add(verdict.id);
         delivery.events.push({ event, verdict, duplicate, deliveryIndex: delivery.index });
       }
-      const times = delivery.events.map((e) => String((e.event as { created_at?: unknown }).created_at));
-      delivery.ordered = times.every((t, i) => i === 0 || times[i - 1] <= t);
+      // As instants: "…:00Z" and "…:00.5Z" compare wrongly as strings ("Z" sorts after ".").
+      const times = delivery.events.map((e) => Date.parse(String((e.event as { created_at?: unknown }).created_at)));
+      delivery.ordered = times.every((t, i) => i === 0 || Number.isNaN(t) || Number.isNaN(times[i - 1]) || times[i - 1] <= t);
       if (options.rejectUnverified && delivery.signature && !delivery.signature.ok) delivery.status = 401;
     }
     deliveries.push(delivery);
     if (deliveries.length > (options.maxDeliveries ?? 10_000)) deliveries.shift();
-    res.writeHead(delivery.status, { 'content-type': 'text/plain' }).end(delivery.status === 200 ? 'ok' : 'rejected');
+    // The documented acknowledgement is a 200 with no body ("Response 200 fields": none); a refusal says why.
+    if (delivery.status === 200) res.writeHead(200, { 'content-length': '0' }).end();
+    else res.writeHead(delivery.status, { 'content-type': 'text/plain' }).end('rejected');
     options.onDelivery?.(delivery);
   });
   await new Promise<void>((resolve, reject) => {

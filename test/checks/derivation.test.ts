@@ -81,7 +81,7 @@ describe('check registry', () => {
       expect(check.name).toMatch(/^[a-z][a-z-]*$/);
       expect(check.title.length).toBeGreaterThan(20);
     }
-    expect(CHECKS).toHaveLength(21);
+    expect(CHECKS).toHaveLength(22);
   });
 
   test('rejects duplicate and malformed names', () => {

@@ -36,8 +36,20 @@ describe('upvest-conformance run on the bundled mock (the default)', () => {
     expect(report.operations.map((o) => o.operation).sort()).toEqual(manifest.operations.map((o) => o.key).sort());
     const outcomes = [...report.operations.flatMap((o) => o.checks), ...(report.webhooks?.outcomes ?? [])];
     const ran = new Set(outcomes.filter((c) => c.status === 'passed').map((c) => c.check));
-    expect([...ran].sort()).toEqual([...CHECKS.map((c) => c.name), 'webhook-events'].sort());
-    expect(report.webhooks?.outcomes.map((o) => o.operation)).toEqual(['webhooks']);
+    expect([...ran].sort()).toEqual([...CHECKS.map((c) => c.name), 'webhook-events', 'side-effects'].sort());
+    expect([...new Set(report.webhooks?.outcomes.map((o) => o.operation))]).toEqual(['webhooks']);
+  });
+
+  test('stays within the request bound of --depth quick: twice the 339 requests of a run before list-combinations', () => {
+    expect(report.totals.probes).toBeLessThanOrEqual(678);
+    // Each list operation sent its combinations; the count is in the report, per operation.
+    const lists = report.operations.filter((o) => manifest.operations.find((m) => m.key === o.operation)?.pagination);
+    expect(lists.length).toBeGreaterThan(0);
+    for (const op of lists) {
+      const stats = op.checks.find((c) => c.check === 'list-combinations')?.stats;
+      expect(stats, op.operation).toMatchObject({ combinations: expect.any(Number), depth: 'quick' });
+      expect(stats!.combinations as number).toBeGreaterThan(10);
+    }
   });
 
   test('sees every documented status the mock produces without faults or a rate limit', () => {
