@@ -20,4 +20,5 @@ export const CONSUMER_CHECKS = {
   signatures: consumer('consumer-verifies-signatures', 'Deliveries with a missing, forged or expired signature are refused'),
   malformed: consumer('consumer-malformed-event', 'How the consumer treats an event that breaks its schema', 'warning'),
   unknownType: consumer('consumer-unknown-type', 'An unknown, future event type does not block the event stream', 'warning'),
+  spellings: consumer('consumer-parses-spellings', 'Events are acknowledged in every legal spelling of their date-times and decimals'),
 } as const satisfies Record<string, CheckInfo>;

@@ -10,6 +10,7 @@ import { CONSUMER_CHECKS } from '../checks/webhook-consumer.js';
 import { redactHeaders } from '../client/redact.js';
 import type { SignatureVersion, SigningKey } from '../signing/index.js';
 import { SPEC, type SpecView } from '../spec/spec-view.js';
+import { respelledDeliveries, type RespelledDelivery } from '../webhooks/respell.js';
 import { deliveryBodies, sendDelivery, type DeliveryMode, type DeliveryResult, type SignatureMode } from '../webhooks/delivery.js';
 import { createRecorder, type FindingRecorder } from './check-context.js';
 import { EventBus, type RunEventHandler } from './events.js';
@@ -198,6 +199,44 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
     unknownType.stat('observedStatus', future.result.status ?? null);
     outcomes.push(unknownType.outcome());
   }
+
+  // 6. The same events in every legal spelling of their formats, under new ids.
+  const spellings = record(CONSUMER_CHECKS.spellings);
+  const respelled = respelledDeliveries(options.events);
+  const spelled: { delivery: RespelledDelivery; sent: Sent[] }[] = [];
+  for (const delivery of respelled) {
+    const bodies = deliveryBodies(delivery.events as ReplayEvent[], options.mode, options.maxBatch ?? 10);
+    const sent: Sent[] = [];
+    for (const [i, d] of bodies.entries()) {
+      sent.push(await send(`${delivery.spelling.title}: delivery ${i + 1}/${bodies.length}`, d.body));
+    }
+    sentBy(spellings, sent);
+    spelled.push({ delivery, sent });
+    const refused = sent.filter((s) => s.result.status !== undefined && s.result.status !== 200);
+    if (refused.length === 0) continue;
+    const documentedSpelling = delivery.spelling.basis === 'documented';
+    spellings.fail({
+      key: delivery.spelling.name,
+      message: `events with every ${delivery.format} spelled as ${delivery.spelling.title} were answered ${refused[0].result.status}`,
+      received: received(refused[0]),
+      expected: `200: the spelling is legal (${delivery.format === 'date-time' ? 'RFC 3339 §5.6 in UTC' : 'the decimal pattern'})`,
+      severity: documentedSpelling ? 'error' : 'warning',
+      basis: documentedSpelling
+        ? delivery.format === 'date-time'
+          ? documentedAt('#/components/schemas/DateTime', 'the pages: "RFC 3339-5, ISO8601 UTC"')
+          : documentedAt('#/components/schemas/Decimal/pattern', 'the valuation pages: ^-?[0-9]{0,63}(\\.[0-9]{1,27})?$')
+        : convention('RFC 3339 §5.6 allows lower-case t and z; ISO 8601, which the pages also name, does not'),
+      at: at(refused[0]),
+    });
+  }
+  if (respelled.length === 0) spellings.skip('no replayed event holds a date-time or a decimal');
+  spellings.stat(
+    'spellings',
+    Object.fromEntries(
+      spelled.map(({ delivery, sent }) => [delivery.spelling.name, sent.map((s) => String(s.result.status ?? 'no answer'))]),
+    ),
+  );
+  outcomes.push(spellings.outcome());
   return outcomes;
 }
 

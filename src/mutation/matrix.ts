@@ -1,7 +1,8 @@
 /**
  * The detection matrix: the suite against the clean mock (no finding allowed: a false alarm
  * is a defect) and against each fault mode of the mock (the check named by the fault must
- * catch it, with a finding that shows the fault). A room of its own beside the mock: the
+ * catch it, with a finding that shows the fault); then replay against the correct consumer
+ * (no finding allowed) and each flawed one (src/mutation/consumer.ts), judged alike. A room of its own beside the mock: the
  * engine knows nothing of faults.
  */
 import { createPublicKey } from 'node:crypto';
@@ -12,7 +13,11 @@ import type { TargetDescription } from '../engine/target.js';
 import { ManualClock } from '../mock/clock.js';
 import { FAULTS, type Fault } from '../mock/faults.js';
 import { type MockOptions, startMock } from '../mock/server.js';
+import { type ReplayEvent, replayToConsumer } from '../engine/webhook-consumer.js';
 import { generateSigningKey } from '../signing/index.js';
+import { buildCorpus } from '../webhooks/corpus.js';
+import { serveJwks } from '../webhooks/jwks-server.js';
+import { CONSUMER_FAULTS, type ConsumerFault, type ConsumerFlaw, startConsumer } from './consumer.js';
 
 export interface Finding {
   check: string;
@@ -121,6 +126,55 @@ async function runFault(fault: Fault, minEnumCoverage: number): Promise<FaultRes
   };
 }
 
+/** The correct consumer (its findings are false alarms) and each flawed one, replayed the corpus. */
+async function consumerMatrix(selected: ConsumerFault[]): Promise<{ results: FaultResult[]; falseAlarms: Finding[] }> {
+  const key = generateSigningKey('ed25519', KEY_ID);
+  const jwks = await serveJwks([key]);
+  const events = buildCorpus().map((e) => e.event) as ReplayEvent[];
+  const replay = async (flaw: ConsumerFlaw) => {
+    const consumer = await startConsumer(flaw, jwks.url);
+    try {
+      const outcomes = await replayToConsumer({
+        to: consumer.url,
+        events,
+        mode: 'bundled',
+        maxBatch: 10,
+        signingKey: key,
+        expectSignatureVerification: true,
+        timeoutMs: 10_000,
+      });
+      return outcomes.flatMap((o) => [
+        ...[...o.failures, ...o.warnings].map((f) => ({ check: o.check, operation: o.operation, message: f.message })),
+        ...o.errors.map((e) => ({ check: o.check, operation: o.operation, message: `${e.code}: ${e.message}` })),
+      ]);
+    } finally {
+      await consumer.close();
+    }
+  };
+  try {
+    const falseAlarms = await replay('none');
+    const results: FaultResult[] = [];
+    for (const fault of selected) {
+      const started = performance.now();
+      const found = await replay(fault.name);
+      const evidence = found.find((f) => f.check === fault.caughtBy && fault.evidence.test(f.message));
+      results.push({
+        fault: `consumer:${fault.name}`,
+        area: 'webhook-consumer',
+        description: fault.description,
+        expectedCheck: fault.caughtBy,
+        caughtBy: [...new Set(found.map((f) => f.check))].sort(),
+        ...(evidence ? { evidence } : {}),
+        detected: evidence !== undefined,
+        durationMs: Math.round(performance.now() - started),
+      });
+    }
+    return { results, falseAlarms };
+  } finally {
+    await jwks.close();
+  }
+}
+
 export async function mutationMatrix(options: { faults?: string[]; parallel?: number } = {}): Promise<MutationMatrix> {
   const clean = await runAgainstMock([]);
   // Faults run with the clean run's enum coverage as their gate: a fault that hides a value lowers it.
@@ -134,7 +188,11 @@ export async function mutationMatrix(options: { faults?: string[]; parallel?: nu
     }),
   );
   results.sort((a, b) => selected.findIndex((f) => f.name === a.fault) - selected.findIndex((f) => f.name === b.fault));
-  const falseAlarms = findingsOf(clean);
+  // Consumer faults are named consumer:<flaw>; --fault selects them by that name too.
+  const consumerFaults = options.faults ? CONSUMER_FAULTS.filter((f) => options.faults!.includes(`consumer:${f.name}`)) : CONSUMER_FAULTS;
+  const consumers = await consumerMatrix(consumerFaults);
+  results.push(...consumers.results);
+  const falseAlarms = [...findingsOf(clean), ...consumers.falseAlarms];
   return {
     generatedAt: new Date().toISOString(),
     faults: results,

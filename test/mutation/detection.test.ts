@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { REGISTRY } from '../../src/checks/registry.js';
 import { mutationMatrix, type MutationMatrix } from '../../src/mutation/matrix.js';
 import { FAULTS, FaultSet } from '../../src/mock/faults.js';
+import { CONSUMER_FAULTS } from '../../src/mutation/consumer.js';
 
 describe('fault modes', () => {
   test('at least 30, uniquely named, each naming an existing check and covering every area', () => {
@@ -27,6 +28,7 @@ describe('fault modes', () => {
         'status',
         'coverage',
         'availability',
+        'side-effects',
         'webhooks',
       ]),
     );
@@ -60,4 +62,13 @@ describe('detection matrix', () => {
     expect(result.evidence, `no ${check} finding matches ${fault.evidence}`).toBeDefined();
     expect(`${result.evidence!.message} ${result.evidence!.pointer ?? ''}`).toMatch(fault.evidence);
   });
+
+  test.for(CONSUMER_FAULTS.map((f) => [f.name, f.caughtBy] as const))(
+    'consumer:%s is caught by %s, with a finding that shows it',
+    ([name, check]) => {
+      const result = matrix.faults.find((f) => f.fault === `consumer:${name}`)!;
+      expect(result.caughtBy).toContain(check);
+      expect(result.evidence?.message).toMatch(CONSUMER_FAULTS.find((f) => f.name === name)!.evidence);
+    },
+  );
 });

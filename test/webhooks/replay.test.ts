@@ -9,6 +9,7 @@ import { manifest } from '../../src/spec/manifest.js';
 import { buildCorpus } from '../../src/webhooks/corpus.js';
 import { replayToConsumer, type ReplayEvent } from '../../src/engine/webhook-consumer.js';
 import { serveJwks } from '../../src/webhooks/jwks-server.js';
+import { respelledDeliveries } from '../../src/webhooks/respell.js';
 import { runMain } from '../helpers/cli.js';
 import { startConsumer, type ConsumerFlaw } from '../helpers/consumer.js';
 
@@ -47,8 +48,12 @@ describe('replay against consumers', () => {
       ['consumer-verifies-signatures', 'passed', 0, 0],
       ['consumer-malformed-event', 'passed', 0, 0],
       ['consumer-unknown-type', 'passed', 0, 0],
+      ['consumer-parses-spellings', 'passed', 0, 0],
     ]);
-    expect(handled).toHaveLength(events.length);
+    // The corpus once, then its respelled copies (new ids): handled, not deduplicated.
+    const respelled = respelledDeliveries(events).reduce((n, d) => n + d.events.length, 0);
+    expect(respelled).toBeGreaterThan(0);
+    expect(handled).toHaveLength(events.length + respelled);
     expect(new Set(handled)).toEqual(new Set(manifest.eventTypes.map((t) => t.type)));
   });
 
@@ -88,6 +93,25 @@ describe('replay against consumers', () => {
     const unknown = (await replay('rejects-unknown-types')).byCheck('consumer-unknown-type');
     expect(unknown.warnings[0].message).toMatch(/answered 422: once Upvest adds a type, this consumer blocks its stream/);
     expect(unknown.stats.observedStatus).toBe(422);
+  });
+
+  test('a consumer that parses date-times too narrowly fails only on the spellings it refuses', async () => {
+    const spellings = (await replay('date-time-needs-z')).byCheck('consumer-parses-spellings');
+    expect(spellings.status).toBe('failed');
+    expect(spellings.failures.map((f) => f.message)).toEqual([
+      expect.stringMatching(/^events with every date-time spelled as date-time with the offset \+00:00 instead of Z were answered 400$/),
+    ]);
+    // Lower-case t and z: RFC 3339 allows them, ISO 8601 does not; a warning, never a failure.
+    expect(spellings.warnings.map((f) => f.message)).toEqual([expect.stringMatching(/lower-case t and z .* were answered 400$/)]);
+    expect(spellings.warnings[0].basis?.kind).toBe('convention');
+    expect(spellings.failures[0].basis).toMatchObject({ kind: 'documented', pointer: '#/components/schemas/DateTime' });
+    expect(spellings.stats.spellings).toMatchObject({ 'date-time-milliseconds': ['200', '200'], 'date-time-offset': ['400', '400'] });
+  });
+
+  test('a consumer that stores decimals at scale 18 fails the 27-digit spelling, and only that one', async () => {
+    const spellings = (await replay('decimal-scale-18')).byCheck('consumer-parses-spellings');
+    expect(spellings.failures.map((f) => f.message)).toEqual([expect.stringMatching(/spelled as decimal with the 27 fraction digits/)]);
+    expect(spellings.warnings).toEqual([]);
   });
 
   test('an unreachable consumer is an error, not a pass', async () => {
