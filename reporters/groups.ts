@@ -27,6 +27,37 @@ export function checkGroups(report: RunResult): CheckGroup[] {
   return groups;
 }
 
+/** One row of the request coverage: what was sent to an operation, what came back. */
+export interface RequestCoverageRow {
+  operation: string;
+  requests: number;
+  /** Documented statuses seen, of those documented. */
+  documentedSeen: number;
+  documented: number;
+  /** Statuses seen that the operation does not document. */
+  undocumented: number[];
+  /** Valid list-parameter combinations sent (list-combinations), when the operation lists. */
+  combinations?: number;
+  depth?: string;
+}
+
+/** Requests, statuses and list combinations per operation: the request side of coverage. */
+export function requestCoverage(report: RunResult): RequestCoverageRow[] {
+  return report.operations.map((op) => {
+    const seen = Object.keys(op.statusesSeen).map(Number);
+    const stats = op.checks.find((c) => c.check === 'list-combinations' && c.status !== 'skipped')?.stats;
+    return {
+      operation: op.operation,
+      requests: op.probes,
+      documentedSeen: op.documentedStatuses.filter((s) => seen.includes(s)).length,
+      documented: op.documentedStatuses.length,
+      undocumented: seen.filter((s) => !op.documentedStatuses.includes(s)).sort((a, b) => a - b),
+      ...(typeof stats?.combinations === 'number' ? { combinations: stats.combinations } : {}),
+      ...(typeof stats?.depth === 'string' ? { depth: stats.depth } : {}),
+    };
+  });
+}
+
 // Control characters (XML 1.0 cannot carry most of them even as references), U+FFFE/F and lone surrogates.
 const INVISIBLE =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -8,7 +8,7 @@ import { describeBasis } from '../src/checks/basis.js';
 import { renderFailure } from '../src/checks/failure.js';
 import type { CheckOutcome, CheckStatus, Failure } from '../src/checks/types.js';
 import { secrets } from '../src/client/redact.js';
-import { checkGroups, showControlCharacters, type CheckGroup } from './groups.js';
+import { checkGroups, requestCoverage, showControlCharacters, type CheckGroup } from './groups.js';
 import type { RunResult } from '../src/engine/result.js';
 
 export const HTML_REPORT_FILE = 'report.html';
@@ -335,6 +335,22 @@ ${findings.length === 0 ? '<p class="done">No findings.</p>' : shown.map(finding
 ${findings.length > shown.length ? `<p class="muted">… and ${findings.length - shown.length} more findings, listed in report.json.</p>` : ''}`;
 }
 
+function requestCoverageSection(report: RunResult): string {
+  const rows = requestCoverage(report);
+  if (rows.length === 0) return '<p class="muted">No operation ran.</p>';
+  const body = rows
+    .map((r) => {
+      const combinations =
+        r.combinations === undefined
+          ? '<span class="muted">—</span>'
+          : `${r.combinations}${r.depth ? ` <span class="muted">(${esc(r.depth)})</span>` : ''}`;
+      const undocumented = r.undocumented.length === 0 ? '<span class="muted">—</span>' : esc(r.undocumented.join(', '));
+      return `<tr><td class="mono">${esc(r.operation)}</td><td>${r.requests}</td><td>${r.documentedSeen} of ${r.documented}</td><td>${undocumented}</td><td>${combinations}</td></tr>`;
+    })
+    .join('\n');
+  return `<table class="coverage"><thead><tr><th>Operation</th><th>Requests</th><th>Documented statuses seen</th><th>Undocumented statuses seen</th><th>List combinations sent</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
 function coverageSection(coverage: RunResult['enumCoverage']): string {
   if (coverage.entries.length === 0) return '<p class="muted">No documented enum in the responses checked.</p>';
   const rows: string[] = [];
@@ -404,11 +420,12 @@ export function renderHtml(report: RunResult): string {
 </head>
 <body>
 ${banner(report)}
-<nav><div class="inner"><a href="#matrix">Matrix</a><a href="#operations">Operations</a><a href="#findings">Findings (${findings.length})</a><a href="#coverage">Enum coverage</a>${extras ? '<a href="#gates">Gates &amp; baseline</a>' : ''}</div></nav>
+<nav><div class="inner"><a href="#matrix">Matrix</a><a href="#operations">Operations</a><a href="#findings">Findings (${findings.length})</a><a href="#requests">Request coverage</a><a href="#coverage">Enum coverage</a>${extras ? '<a href="#gates">Gates &amp; baseline</a>' : ''}</div></nav>
 <main>
 <section id="matrix"><h2>Operations × checks</h2>${groups.length > 0 ? matrix(groups, checkNames, firstFinding) : '<p class="muted">No operation ran.</p>'}</section>
 <section id="operations"><h2>Operations</h2><div class="ops">${groups.map((g, i) => operationCard(g, i, firstFinding)).join('\n')}</div></section>
 <section id="findings"><h2>Findings</h2>${findingsSection(findings, checkNames)}</section>
+<section id="requests"><h2>Request coverage</h2>${requestCoverageSection(report)}</section>
 <section id="coverage"><h2>Enum coverage</h2>${coverageSection(report.enumCoverage)}</section>
 ${extras ? `<section id="gates"><h2>Gates, baseline and harness errors</h2>${extras}</section>` : ''}
 </main>

@@ -7,7 +7,7 @@ import { describeBasis } from '../src/checks/basis.js';
 import { renderFailure } from '../src/checks/failure.js';
 import type { CheckStatus } from '../src/checks/types.js';
 import { secrets } from '../src/client/redact.js';
-import { checkGroups, showControlCharacters, VERDICT_TEXT } from './groups.js';
+import { checkGroups, requestCoverage, showControlCharacters, VERDICT_TEXT } from './groups.js';
 import type { RunResult } from '../src/engine/result.js';
 
 export const MARKDOWN_REPORT_FILE = 'summary.md';
@@ -125,6 +125,23 @@ export function renderMarkdown(report: RunResult): string {
       ...report.harnessErrors.map((e) => `- ${code(`${e.code}: ${e.message}`)}`),
     ];
     out.push(...lines.slice(0, MARKDOWN_LIMITS.problems), ...more(MARKDOWN_LIMITS.problems, lines.length, 'entries'), '');
+  }
+
+  const requests = requestCoverage(report);
+  if (requests.length > 0) {
+    out.push(
+      '### Request coverage',
+      '',
+      '| Operation | Requests | Documented statuses seen | Undocumented seen | List combinations |',
+      '|---|--:|:-:|---|--:|',
+    );
+    for (const r of requests.slice(0, MARKDOWN_LIMITS.rows)) {
+      const combinations = r.combinations === undefined ? '—' : `${r.combinations}${r.depth ? ` (${r.depth})` : ''}`;
+      out.push(
+        `| ${code(r.operation)} | ${r.requests} | ${r.documentedSeen}/${r.documented} | ${r.undocumented.join(', ') || '—'} | ${combinations} |`,
+      );
+    }
+    out.push(...more(MARKDOWN_LIMITS.rows, requests.length, 'operations'), '');
   }
 
   const coverage = report.enumCoverage;

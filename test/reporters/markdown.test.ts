@@ -110,6 +110,19 @@ describe('summary.md', () => {
     expect(md).toContain('auth › `GET /accounts/{account_id}/valuations`: `CT_ERR_HEADERS_TIMEOUT: no headers within 10 s');
   });
 
+  test('says per operation how many requests, which statuses and how many list combinations were sent', () => {
+    const report = structuredClone(run.report);
+    const list = report.operations[0];
+    list.checks.push({ ...list.checks[0], check: 'list-combinations', status: 'passed', failures: [], warnings: [], errors: [] });
+    list.checks.at(-1)!.stats = { combinations: 33, depth: 'quick' };
+    list.statusesSeen = { 200: 5, 400: 2, 418: 1 };
+    const rows = renderMarkdown(report).split('### Request coverage')[1].split('\n\n')[1].split('\n');
+    expect(rows[0]).toBe('| Operation | Requests | Documented statuses seen | Undocumented seen | List combinations |');
+    const documented = list.documentedStatuses.filter((s) => [200, 400].includes(s)).length;
+    expect(rows[2]).toBe(`| \`${list.operation}\` | ${list.probes} | ${documented}/${list.documentedStatuses.length} | 418 | 33 (quick) |`);
+    expect(rows[3]).toMatch(/^\| `[^`]+` \| \d+ \| \d+\/\d+ \| .* \| — \|$/);
+  });
+
   test('a fence in the failure text does not end the block', () => {
     const report = structuredClone(run.report);
     report.operations[1].checks[1].failures[0].received = '```\n# not a heading';
