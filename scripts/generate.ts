@@ -22,7 +22,8 @@ import { _ } from 'ajv';
 import standaloneCodeModule from 'ajv/dist/standalone/index.js';
 import addFormatsModule from 'ajv-formats';
 import { lintSpec, type OpenApiDocument } from '../src/spec/lint.js';
-import { buildManifest, bodyValidatorSchemas, parameterValidatorSchemas } from '../src/spec/build-manifest.js';
+import { buildManifest } from '../src/spec/build-manifest.js';
+import { bodyValidatorSchemas, parameterValidatorSchemas } from '../src/spec/validator-schemas.js';
 
 // CommonJS packages: under NodeNext their default export is module.exports itself.
 const standaloneCode = ((standaloneCodeModule as unknown as { default?: unknown }).default ??
