@@ -5,10 +5,9 @@
  * as seen and as created, and that a check's crash stays its own.
  */
 import { describe, expect, test } from 'vitest';
-import type { Check, CheckContext, CheckRun, Exerciser, ProbeInput, ProbeKind, ProbeResult } from '../../src/checks/types.js';
+import type { Check, ProbeInput, ProbeKind, ProbeResult } from '../../src/checks/types.js';
 import type { Exchange } from '../../src/client/exchange.js';
-import type { HttpResponse } from '../../src/client/transport.js';
-import type { ApiRequest, UpvestClient } from '../../src/client/upvest-client.js';
+import type { UpvestClient } from '../../src/client/upvest-client.js';
 import type { CircuitBreaker } from '../../src/engine/breaker.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { Limiter } from '../../src/engine/limiter.js';
@@ -18,56 +17,12 @@ import { HeadersTimeoutError, TargetUnreachableError, UsageError } from '../../s
 import { SPEC } from '../../src/spec/spec-view.js';
 import { ACCOUNT, environment } from '../helpers/check-harness.js';
 import { deferred, settle } from '../helpers/deferred.js';
+import { type Canned, fakeCheck, fakeClient } from '../helpers/fake-client.js';
 
 const CURRENT = SPEC.operation('getCurrentAccountValuation');
 const TRIGGER = SPEC.operation('triggerPortfolioRebalancing');
 const SECOND_ACCOUNT = '11111111-2222-4333-8444-555555555555';
 const THIRD_ACCOUNT = '66666666-7777-4888-9999-000000000000';
-
-interface Canned {
-  status: number;
-  json?: unknown;
-  raw?: string;
-}
-type Answer = Canned | Error | Promise<Canned>;
-
-/** The name a request answers to: a check's probe carries its id as purpose; the documented requests have none. */
-const nameOf = (request: ApiRequest) => request.purpose ?? `documented ${request.path}`;
-
-function fakeClient(answer: (request: ApiRequest) => Answer = () => ({ status: 200, json: {} })) {
-  const sent: string[] = [];
-  const client = {
-    async send(request: ApiRequest): Promise<HttpResponse> {
-      sent.push(nameOf(request));
-      const answered = answer(request);
-      if (answered instanceof Error) throw answered;
-      const { status, json, raw } = await answered;
-      const body = Buffer.from(raw ?? (json === undefined ? '' : JSON.stringify(json)));
-      const url = `https://target.example${request.path}`;
-      const exchange: Exchange = {
-        id: sent.length,
-        attempt: 1,
-        startedAt: '2025-01-01T00:00:00.000Z',
-        durationMs: 5,
-        request: { method: request.method, url, headers: {} },
-        response: { status, headers: {}, bodyExcerpt: body.toString(), bodyBytes: body.length, truncated: false },
-      };
-      return {
-        method: request.method,
-        url,
-        status,
-        headers: { 'content-type': 'application/json' },
-        body,
-        durationMs: 5,
-        attempts: 1,
-        exchange,
-        text: () => body.toString(),
-        json: () => JSON.parse(body.toString()),
-      };
-    },
-  };
-  return { client: client as unknown as UpvestClient, sent };
-}
 
 /** A probe of a check: its id travels as the request's purpose, so the fake client can answer it. */
 const own = (id: string, kind: ProbeKind): ProbeInput => ({
@@ -76,38 +31,6 @@ const own = (id: string, kind: ProbeKind): ProbeInput => ({
   purpose: `probe ${id}`,
   request: { method: 'GET', path: `/probe/${id}`, auth: { scopes: [] }, purpose: id },
 });
-
-interface FakeCheckOptions {
-  observes?: readonly ProbeKind[];
-  start?: (ctx: CheckContext) => void;
-  exercise?: (exerciser: Exerciser, ctx: CheckContext) => Promise<void>;
-  observe?: (result: ProbeResult, ctx: CheckContext) => void;
-  conclude?: (ctx: CheckContext) => void;
-}
-
-/** A check that records the probe ids it observed in `seen[name]`. */
-function fakeCheck(name: string, seen: Record<string, string[]>, options: FakeCheckOptions = {}): Check {
-  seen[name] = [];
-  return {
-    name,
-    title: name,
-    severity: 'error',
-    scope: 'operation',
-    ...(options.observes ? { observes: options.observes } : {}),
-    appliesTo: () => true,
-    start(ctx): CheckRun {
-      options.start?.(ctx);
-      return {
-        observe: (result) => {
-          seen[name].push(result.probe.id);
-          options.observe?.(result, ctx);
-        },
-        ...(options.exercise ? { exercise: (exerciser: Exerciser) => options.exercise!(exerciser, ctx) } : {}),
-        ...(options.conclude ? { conclude: () => options.conclude!(ctx) } : {}),
-      };
-    },
-  };
-}
 
 async function run(
   checks: (Check | [Check, string])[],
@@ -182,9 +105,9 @@ describe('runOperation: what is sent, and when', () => {
     gates[1].resolve({ status: 200, json: {} });
     const { result, events } = await running;
     expect(sent).toStrictEqual([
-      `documented /accounts/${ACCOUNT}/valuations/current`,
-      `documented /accounts/${SECOND_ACCOUNT}/valuations/current`,
-      `documented /accounts/${THIRD_ACCOUNT}/valuations/current`,
+      `GET /accounts/${ACCOUNT}/valuations/current`,
+      `GET /accounts/${SECOND_ACCOUNT}/valuations/current`,
+      `GET /accounts/${THIRD_ACCOUNT}/valuations/current`,
       'own',
     ]);
     // Observed as they arrived; the check counts only its own probe, the operation every probe.
@@ -224,7 +147,7 @@ describe('runOperation: what is sent, and when', () => {
     const running = run([sender('a'), sender('b')], client, { concurrency: 1 });
     await settle();
     // Both checks have sent; the limiter lets one request out at a time.
-    expect(sent).toStrictEqual([`documented /accounts/${ACCOUNT}/valuations/current`, 'a']);
+    expect(sent).toStrictEqual([`GET /accounts/${ACCOUNT}/valuations/current`, 'a']);
     gates.get('a')!.resolve({ status: 400 });
     await settle();
     expect(sent.slice(1)).toStrictEqual(['a', 'b']);

@@ -27,5 +27,9 @@ export const transportError: CheckError = { probe: 'baseline:0', code: 'CT_ERR_T
 
 /** The outcome of `check` on `operation` with these parts, its status derived as the engine derives it. */
 export function outcome(check: string, operation: string, parts: OutcomeParts = {}): CheckOutcome {
-  return buildOutcome({ name: check, title: `the ${check} check` }, { key: operation, operationId: operation.split(' ')[1] ?? operation }, parts);
+  return buildOutcome(
+    { name: check, title: `the ${check} check` },
+    { key: operation, operationId: operation.split(' ')[1] ?? operation },
+    parts,
+  );
 }
