@@ -148,10 +148,11 @@ describe('targets that cannot be used → exit 2, the cause per check', () => {
   }, 90_000);
 
   test('a flood of 429 with Retry-After: 3600 ends at once, without waiting', async () => {
-    const o = await behind((_req, res) =>
-      res
-        .writeHead(429, { 'retry-after': '3600', 'content-type': 'application/problem+json' })
-        .end('{"type":"too_many_requests","status":429}'),
+    const o = await behind(
+      (_req, res) =>
+        res
+          .writeHead(429, { 'retry-after': '3600', 'content-type': 'application/problem+json' })
+          .end('{"type":"too_many_requests","status":429}'),
       undefined,
       // Without waiting: a run that honoured even one Retry-After would still be going, and is killed.
       30_000,

@@ -15,9 +15,12 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const spec = readFileSync(join(root, 'spec/openapi.yaml'), 'utf8');
 
 async function generate(...args: string[]) {
-  let output = '';
-  const status = await runGenerate(args, { out: (text) => void (output += text), err: (text) => void (output += text) });
-  return { status, output };
+  const chunks: string[] = [];
+  const write = (text: string) => {
+    chunks.push(text);
+  };
+  const status = await runGenerate(args, { out: write, err: write });
+  return { status, output: chunks.join('') };
 }
 
 function specVariant(edit: (text: string) => string): string {
