@@ -5,11 +5,10 @@
  */
 import { describe, expect, test } from 'vitest';
 import { curlFor } from '../../src/checks/failure.js';
-import type { CheckInfo, FailureInput } from '../../src/checks/types.js';
+import type { CheckInfo, FailureInput, ProbeResult } from '../../src/checks/types.js';
 import { secrets } from '../../src/client/redact.js';
 import { createCheckContext, createRecorder, outcomesOf } from '../../src/engine/check-context.js';
-import { SPEC } from '../../src/spec/spec-view.js';
-import { environment, result } from '../helpers/check-harness.js';
+import { environment, MANIFEST_SPEC as SPEC } from '../helpers/manifest-spec.js';
 import { transportError } from '../helpers/outcomes.js';
 
 const OPERATION = SPEC.operation('listAccountValuations');
@@ -90,7 +89,31 @@ describe('a failure as recorded', () => {
   });
 
   test('from a probe result: its probe, request, response and a curl line for the request', () => {
-    const seen = result({ status: 200, json: { meta: {} } }, { id: 'page:2' });
+    const request = {
+      method: 'GET',
+      url: 'https://target.example/accounts/a/valuations?offset=2',
+      headers: { accept: 'application/json' },
+    };
+    const seen: ProbeResult = {
+      probe: {
+        id: 'page:2',
+        kind: 'variant',
+        purpose: 'the second page',
+        owner: CHECK.name,
+        request: { method: 'GET', path: '/x', auth: { scopes: [] } },
+      },
+      status: 200,
+      headers: {},
+      json: { meta: {} },
+      bodyBytes: 11,
+      exchange: {
+        id: 1,
+        attempt: 1,
+        startedAt: '2025-01-01T00:00:00.000Z',
+        request,
+        response: { status: 200, headers: {}, bodyExcerpt: '{"meta":{}}', bodyBytes: 11, truncated: false },
+      },
+    };
     const r = recorder();
     r.fail(input({ result: seen, at: { probe: 'ignored' } }));
     expect(r.outcome().failures[0]).toMatchObject({

@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { environmentFor, type TargetFacts } from '../../src/engine/environment.js';
 import type { ManifestOperation, ManifestParameter } from '../../src/spec/manifest-types.js';
-import { SPEC } from '../../src/spec/spec-view.js';
+import { MANIFEST_SPEC as SPEC } from '../helpers/manifest-spec.js';
 
 const A = '7d2a4c1e-5b3f-4a6d-8e9f-0a1b2c3d4e5f';
 const B = '0b0b0b0b-5b3f-4a6d-8e9f-0a1b2c3d4e5f';

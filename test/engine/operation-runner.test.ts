@@ -14,8 +14,7 @@ import { Limiter } from '../../src/engine/limiter.js';
 import { documentedProbes, runOperation } from '../../src/engine/operation-runner.js';
 import type { OperationResult } from '../../src/engine/result.js';
 import { HeadersTimeoutError, TargetUnreachableError, UsageError } from '../../src/errors.js';
-import { SPEC } from '../../src/spec/spec-view.js';
-import { ACCOUNT, environment } from '../helpers/check-harness.js';
+import { ACCOUNT, environment, MANIFEST_SPEC as SPEC } from '../helpers/manifest-spec.js';
 import { deferred, settle } from '../helpers/deferred.js';
 import { type Canned, fakeCheck, fakeClient } from '../helpers/fake-client.js';
 

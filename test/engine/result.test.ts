@@ -18,7 +18,7 @@ import {
   verdictOf,
 } from '../../src/engine/result.js';
 import { applyBaseline } from '../../src/engine/baseline.js';
-import { SPEC } from '../../src/spec/spec-view.js';
+import { MANIFEST_SPEC as SPEC } from '../helpers/manifest-spec.js';
 import { CURRENT, crash, failure, LIST, outcome, transportError, warning } from '../helpers/outcomes.js';
 
 const passed = outcome('auth', LIST);

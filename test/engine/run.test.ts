@@ -13,7 +13,7 @@ import type { ApiRequest, UpvestClient } from '../../src/client/upvest-client.js
 import type { RunEvent } from '../../src/engine/events.js';
 import { ConformanceRun } from '../../src/engine/run.js';
 import type { PreparedTarget, TargetDescription } from '../../src/engine/target.js';
-import { ACCOUNT } from '../helpers/check-harness.js';
+import { ACCOUNT } from '../helpers/manifest-spec.js';
 import { type Deferred, deferred, settle } from '../helpers/deferred.js';
 import { type Answer, type Canned, fakeCheck, fakeClient } from '../helpers/fake-client.js';
 

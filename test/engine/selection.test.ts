@@ -8,7 +8,7 @@ import { createRegistry } from '../../src/checks/registry.js';
 import type { CheckInfo } from '../../src/checks/types.js';
 import { createSelection } from '../../src/engine/selection.js';
 import { UsageError } from '../../src/errors.js';
-import { SPEC } from '../../src/spec/spec-view.js';
+import { MANIFEST_SPEC as SPEC } from '../helpers/manifest-spec.js';
 
 const info = (name: string, scope: CheckInfo['scope']): CheckInfo => ({ name, title: name, severity: 'error', scope });
 const REGISTRY = createRegistry([
