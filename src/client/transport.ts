@@ -43,6 +43,8 @@ export interface TransportOptions {
   recorder?: ExchangeRecorder;
   /** Random source for jitter (tests pin it). */
   random?: () => number;
+  /** How a retry waits; aborted by the signal (tests record the wait instead of taking it). */
+  sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   /** Connections per origin. */
   connections?: number;
   /** When retries cannot help, throw RateLimitedError (default) or hand back the last 429. */
@@ -162,6 +164,7 @@ export class Transport {
   private readonly requestTimeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly random: () => number;
+  private readonly sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   private readonly throwOnRateLimit: boolean;
   private readonly tap?: (request: HttpRequest) => void;
   readonly deadline?: Deadline;
@@ -176,6 +179,7 @@ export class Transport {
     this.deadline = options.deadline;
     this.recorder = options.recorder ?? new ExchangeRecorder();
     this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? ((ms, signal) => sleep(ms, undefined, { signal, ref: false }));
     this.throwOnRateLimit = options.throwOnRateLimit ?? true;
     this.tap = options.tap;
     this.agent = new Agent({
@@ -257,7 +261,7 @@ export class Transport {
 
   private async wait(ms: number, request: HttpRequest): Promise<void> {
     try {
-      await sleep(ms, undefined, { signal: this.deadline?.signal, ref: false });
+      await this.sleep(ms, this.deadline?.signal);
     } catch {
       throw new DeadlineExceededError(`The run deadline passed while waiting to retry ${request.method.toUpperCase()} ${request.url}`);
     }

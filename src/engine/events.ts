@@ -17,6 +17,9 @@ export interface PlannedGroup {
   skip?: string;
 }
 
+/** The group the provider's webhooks are reported under (and selected by, with --only/--skip webhooks). */
+export const WEBHOOKS_GROUP = { key: 'webhooks', operationId: 'webhooks' } as const;
+
 export type RunEvent =
   | { type: 'run-started'; startedAt: string; baseUrl: string; groups: PlannedGroup[]; planDigest: string }
   /** The run will not check anything: the target cannot be used, or refuses this run's configuration. */

@@ -3,7 +3,7 @@ import type { Registry } from '../checks/registry.js';
 import { UsageError } from '../errors.js';
 import type { ManifestOperation } from '../spec/manifest-types.js';
 import type { SpecView } from '../spec/spec-view.js';
-import { WEBHOOKS_GROUP } from './webhook-provider.js';
+import { WEBHOOKS_GROUP } from './events.js';
 
 export interface Selection {
   operation(op: ManifestOperation): true | string;

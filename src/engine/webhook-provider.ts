@@ -22,10 +22,11 @@ import { keyResolverFromJwks, type KeyResolver } from '../signing/index.js';
 import type { SpecView } from '../spec/spec-view.js';
 import { startReceiver } from '../webhooks/receiver.js';
 import { createRecorder, type FindingRecorder } from './check-context.js';
+import { WEBHOOKS_GROUP } from './events.js';
 import { skippedOutcome } from './outcome.js';
 
-/** The group the provider's webhooks are reported under. */
-export const WEBHOOKS_GROUP = { key: 'webhooks', operationId: 'webhooks' } as const;
+// Defined with the other report groups, so that selection need not load the webhook driver.
+export { WEBHOOKS_GROUP } from './events.js';
 
 export interface WebhookProviderControl {
   /** Deliver events to this URL from now on. */

@@ -96,3 +96,10 @@ export function* operationsOf(
     }
   }
 }
+
+/** The parameters of an operation: the path item's, overridden by the operation's of the same name and location. */
+export function mergedParameters(pathItemParams: ParameterObject[] | undefined, operation: OperationObject): ParameterObject[] {
+  const byKey = new Map<string, ParameterObject>();
+  for (const p of [...(pathItemParams ?? []), ...(operation.parameters ?? [])]) byKey.set(`${p.in}:${p.name}`, p);
+  return [...byKey.values()];
+}

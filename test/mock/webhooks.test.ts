@@ -1,8 +1,9 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, test } from 'vitest';
 import { UpvestClient } from '../../src/client/upvest-client.js';
-import { DAY_MS } from '../../src/mock/clock.js';
-import { keyResolverFromJwks, verifyRequest } from '../../src/signing/index.js';
+import { WebhookDispatcher } from '../../src/mock/webhook-dispatcher.js';
+import type { WebhookEvent } from '../../src/mock/events.js';
+import { generateSigningKey, keyResolverFromJwks, verifyRequest } from '../../src/signing/index.js';
 import { manifest } from '../../src/spec/manifest.js';
 import { validateBody } from '../../src/spec/validate.js';
 import { mockSetup, type MockSetup } from '../helpers/mock-setup.js';
@@ -34,6 +35,15 @@ function validator(type: string): string {
   if (!entry) throw new Error(`undocumented event type ${type}`);
   return entry.validator;
 }
+
+/** The i-th of a series of events, one second apart. */
+const event = (i: number): WebhookEvent => ({
+  id: `event-${i}`,
+  created_at: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
+  type: 'ACCOUNT_VALUATION.CREATED',
+  object: {},
+  webhook_id: 'w',
+});
 
 async function trigger(s: MockSetup, accounts: string[]): Promise<string> {
   const res = await s.send({
@@ -138,13 +148,25 @@ describe('mock: webhooks out', () => {
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
   });
 
-  test('the queue is bounded: a receiver that never acknowledges does not grow memory', async () => {
-    receiver = await startReceiver(() => 503);
-    setup = await mockSetup({ webhookUrl: receiver.url, webhookRetryDelaysMs: [60_000] });
-    setup.clock.advance(200 * DAY_MS);
-    await receiver.waitFor(1);
-    const stats = setup.mock.webhooks.stats();
-    expect(stats.queued).toBeLessThanOrEqual(10_000);
-    expect(stats.deliveries).toBe(0);
+  test('the queue is bounded: past its limit the oldest events are dropped and counted, so an unacknowledged stream cannot grow memory', () => {
+    // Nothing is registered, so nothing is sent: every event stays queued, as behind a receiver that never acknowledges.
+    const small = new WebhookDispatcher({ signingKey: generateSigningKey('ed25519', 'k'), mode: 'bundled', maxQueue: 5 });
+    small.enqueue([7, 3, 11, 0, 9, 1, 5].map(event));
+    small.enqueue([2, 10, 4, 8, 6].map(event));
+    expect(small.stats()).toMatchObject({ queued: 5, dropped: 7, deliveries: 0 });
+    // The mock's dispatcher keeps the default bound.
+    const mockSized = new WebhookDispatcher({ signingKey: generateSigningKey('ed25519', 'k'), mode: 'bundled' });
+    mockSized.enqueue(Array.from({ length: 10_050 }, (_, i) => event(i)));
+    expect(mockSized.stats()).toMatchObject({ queued: 10_000, dropped: 50 });
+  });
+
+  test('the newest events are the ones kept', async () => {
+    receiver = await startReceiver();
+    const dispatcher = new WebhookDispatcher({ signingKey: generateSigningKey('ed25519', 'k'), mode: 'bundled', maxQueue: 3 });
+    dispatcher.enqueue([4, 0, 2, 1, 3].map(event));
+    dispatcher.register(receiver.url);
+    await dispatcher.idle();
+    expect(receiver.received.flatMap((r) => eventsOf(r.body).map((e) => e.id))).toEqual(['event-2', 'event-3', 'event-4']);
+    await dispatcher.close();
   });
 });
