@@ -40,3 +40,11 @@ export function describeBasis(basis: Basis): string {
     ? `documented: ${basis.pointer}${basis.source ? ` (${basis.source})` : ''}`
     : `convention: ${basis.reference}`;
 }
+
+/**
+ * The basis of a schema rule a body broke: the documented schema, unless the spec marks the rule
+ * as a reading of the pages (`x-convention`), which makes it a convention (a warning by default).
+ */
+export function schemaRuleBasis(schema: Basis, violation: { convention?: string }): Basis {
+  return violation.convention ? convention(`a reading of the pages recorded in the spec: ${violation.convention}`) : schema;
+}

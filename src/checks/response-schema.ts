@@ -1,5 +1,5 @@
 /** response-schema: every body validates against the generated validator of its operation, status and content type. */
-import { documented } from './basis.js';
+import { documented, schemaRuleBasis } from './basis.js';
 import { notJsonCause, problemFieldCause, schemaValueCause } from './causes.js';
 import type { Check } from './types.js';
 import { documentedContent, expectedOf, genericPointer, receivedOf, validationOf } from './util.js';
@@ -47,7 +47,7 @@ export const responseSchema: Check = {
             expected: expectedOf(violation),
             pointer: violation.instancePath,
             schemaPointer: `${content.validator}#${violation.schemaPath.slice(1)}`,
-            basis,
+            basis: schemaRuleBasis(basis, violation),
             result,
           });
         }

@@ -8,7 +8,7 @@ import type { FindingRecorder } from '../engine/check-context.js';
 import type { ManifestEnum } from '../spec/manifest-types.js';
 import type { SpecView } from '../spec/spec-view.js';
 import type { Delivery } from '../webhooks/receiver.js';
-import { convention, documentedAt } from './basis.js';
+import { convention, documentedAt, schemaRuleBasis } from './basis.js';
 import { EnumTally } from './enum-tally.js';
 import type { CheckInfo } from './types.js';
 import { genericPointer } from './util.js';
@@ -83,7 +83,7 @@ export function judgeDeliveries(deliveries: readonly Delivery[], spec: SpecView,
           received: JSON.stringify(v.value) ?? '(absent)',
           expected: v.keyword === 'enum' ? `one of ${(v.params.allowedValues as unknown[]).join(', ')}` : v.message,
           pointer: v.instancePath,
-          basis: documentedAt(`#/webhooks/${webhookOf(verdict.type)}/post/requestBody`, sourceOf(verdict.type)),
+          basis: schemaRuleBasis(documentedAt(`#/webhooks/${webhookOf(verdict.type)}/post/requestBody`, sourceOf(verdict.type)), v),
           at: { probe: at.probe },
         });
       }

@@ -5,6 +5,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as bodyValidators from '../../generated/validators.js';
 import * as parameterValidators from '../../generated/param-validators.js';
+import { storedSchema } from './manifest.js';
 
 export interface SchemaViolation {
   /** JSON pointer into the instance. */
@@ -16,6 +17,12 @@ export interface SchemaViolation {
   params: Record<string, unknown>;
   /** The offending value (undefined when a property is missing). */
   value: unknown;
+  /**
+   * Set when the rule broken is a reading of the pages rather than a sentence of them (the
+   * nearest `x-convention` on the schema path): then it is a convention, not a documented
+   * requirement, and its finding a warning.
+   */
+  convention?: string;
 }
 
 export interface UndocumentedProperty {
@@ -57,15 +64,42 @@ export function valueAt(data: unknown, pointer: string): unknown {
   return current;
 }
 
-export function toViolations(errors: ErrorObject[] | null | undefined, data: unknown): SchemaViolation[] {
-  return (errors ?? []).map((e) => ({
-    instancePath: e.instancePath,
-    schemaPath: e.schemaPath,
-    keyword: e.keyword,
-    message: e.message ?? e.keyword,
-    params: e.params as Record<string, unknown>,
-    value: valueAt(data, e.instancePath),
-  }));
+/**
+ * The reading behind the rule an error broke: the deepest `x-convention` on its schema path in
+ * the stored schema. An `if` error ("must match then/else") belongs to the branch that failed.
+ */
+export function conventionOf(stored: unknown, error: Pick<ErrorObject, 'schemaPath' | 'keyword' | 'params'>): string | undefined {
+  const segments = error.schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean);
+  if (error.keyword === 'if' && segments.at(-1) === 'if') {
+    const failing = (error.params as { failingKeyword?: unknown }).failingKeyword;
+    if (failing === 'then' || failing === 'else') segments[segments.length - 1] = failing;
+  }
+  let node: unknown = stored;
+  let found: string | undefined;
+  for (const raw of ['', ...segments]) {
+    if (raw !== '') {
+      if (node === null || typeof node !== 'object') break;
+      node = (node as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+    }
+    const here = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)['x-convention'] : undefined;
+    if (typeof here === 'string') found = here;
+  }
+  return found;
+}
+
+export function toViolations(errors: ErrorObject[] | null | undefined, data: unknown, stored?: unknown): SchemaViolation[] {
+  return (errors ?? []).map((e) => {
+    const convention = stored === undefined ? undefined : conventionOf(stored, e);
+    return {
+      instancePath: e.instancePath,
+      schemaPath: e.schemaPath,
+      keyword: e.keyword,
+      message: e.message ?? e.keyword,
+      params: e.params as Record<string, unknown>,
+      value: valueAt(data, e.instancePath),
+      ...(convention ? { convention } : {}),
+    };
+  });
 }
 
 /**
@@ -97,7 +131,7 @@ function undocumentedFrom(errors: ErrorObject[]): UndocumentedProperty[] {
 /** Validate a body against `validator` and, when it passes, its `_closed` twin if there is one. */
 export function validateBody(validator: string, data: unknown): BodyValidation {
   const open = bodyValidator(validator);
-  if (!open(data)) return { valid: false, violations: toViolations(open.errors, data), undocumented: [] };
+  if (!open(data)) return { valid: false, violations: toViolations(open.errors, data, storedSchema(validator)), undocumented: [] };
   const closed = bodies[`${validator}_closed`];
   if (!closed || closed(data)) return { valid: true, violations: [], undocumented: [] };
   return { valid: true, violations: [], undocumented: undocumentedFrom(closed.errors ?? []) };

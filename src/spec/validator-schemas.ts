@@ -18,12 +18,20 @@ export interface SchemaTransformOptions {
    * where a failing assertion chooses a branch and so which properties count as evaluated.
    */
   lean: boolean;
+  /**
+   * Keep `x-convention` (why a rule is a reading of the pages, not a sentence of them). Only in
+   * the stored copy (generated/schemas.json): annotations beside keywords leave every AJV
+   * `schemaPath` as it is, so a violation finds the reading behind the rule it broke.
+   */
+  keepConventions?: boolean;
 }
 
 /** The open validator's schema: every validation keyword kept, nothing closed. */
 export const OPEN: SchemaTransformOptions = { close: false, lean: false };
 /** The closed twin's schema. */
 export const CLOSED_TWIN: SchemaTransformOptions = { close: true, lean: true };
+/** The open validator's schema as stored for schema pointers: with the readings (x-convention) kept. */
+export const STORED: SchemaTransformOptions = { close: false, lean: false, keepConventions: true };
 
 const CONDITION_KEYWORDS = new Set(['if', 'then', 'else', 'not', 'contains', 'propertyNames']);
 /** Keywords whose subschemas may fail while the whole still passes: the outcome there decides. */
@@ -80,6 +88,10 @@ function transform(schema: unknown, how: SchemaTransformOptions, closeSelf: bool
   if (schema === null || typeof schema !== 'object') return schema;
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
+    if (key === 'x-convention' && how.keepConventions) {
+      out[key] = value;
+      continue;
+    }
     if (isAnnotationOnly(key)) continue;
     if (how.lean && CONTENT_ASSERTIONS.has(key)) continue;
     if (key === '$ref') throw new Error(`unexpected $ref ${String(value)} after inlining`);
@@ -98,6 +110,7 @@ function transform(schema: unknown, how: SchemaTransformOptions, closeSelf: bool
       continue;
     }
     const under: SchemaTransformOptions = {
+      ...how,
       // Conditions (if/then/else/not) describe fragments of the instance: closing them would reject the rest.
       close: how.close && !CONDITION_KEYWORDS.has(key),
       lean: how.lean && (!DECIDING_KEYWORDS.has(key) || branchesDisjointByType(value)),
@@ -164,7 +177,7 @@ export function bodyValidatorSchemas(raw: OpenApiDocument, manifest: Manifest): 
     const inlined = inlineRefs(schema, components);
     validators[names.validator] = transformSchema(inlined, OPEN);
     typeOf[names.validator] = type;
-    dereferenced[names.validator] = validators[names.validator];
+    dereferenced[names.validator] = transformSchema(inlined, STORED);
     if (names.closedValidator) {
       validators[names.closedValidator] = transformSchema(inlined, CLOSED_TWIN);
       typeOf[names.closedValidator] = type;
