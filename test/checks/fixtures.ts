@@ -135,6 +135,8 @@ export interface WantFinding {
   at?: string;
   occurrences?: number;
   probe?: string;
+  /** Pointer into the validator's schema, exactly. */
+  schemaPointer?: string;
 }
 
 /** Failures, then warnings, of a run, as a case states them. */
@@ -154,6 +156,7 @@ export function expectFindings(run: Pick<CheckRunResult, 'failures' | 'warnings'
     at: f.basis?.kind === 'documented' ? f.basis.pointer : undefined,
     occurrences: f.occurrences,
     probe: f.probe,
+    schemaPointer: f.schemaPointer,
   }));
   expect(got).toEqual(
     want.map((w) =>
@@ -167,6 +170,7 @@ export function expectFindings(run: Pick<CheckRunResult, 'failures' | 'warnings'
         ...(w.at !== undefined ? { at: w.at } : {}),
         ...(w.occurrences !== undefined ? { occurrences: w.occurrences } : {}),
         ...(w.probe !== undefined ? { probe: w.probe } : {}),
+        ...(w.schemaPointer !== undefined ? { schemaPointer: w.schemaPointer } : {}),
       }),
     ),
   );
@@ -174,7 +178,8 @@ export function expectFindings(run: Pick<CheckRunResult, 'failures' | 'warnings'
 
 /** `#/paths/<escaped path>/<method>/…`: the spec pointer of an operation's requirement. */
 export function at(path: string, method: string, ...segments: string[]): string {
-  return ['#', 'paths', path.replace(/~/g, '~0').replace(/\//g, '~1'), method, ...segments].join('/');
+  const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+  return ['#', 'paths', escape(path), method, ...segments.map(escape)].join('/');
 }
 export const VALUATIONS_PATH = '/accounts/{account_id}/valuations';
 export const CURRENT_PATH = '/accounts/{account_id}/valuations/current';
