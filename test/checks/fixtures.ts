@@ -178,8 +178,8 @@ export function expectFindings(run: Pick<CheckRunResult, 'failures' | 'warnings'
 
 /** `#/paths/<escaped path>/<method>/…`: the spec pointer of an operation's requirement. */
 export function at(path: string, method: string, ...segments: string[]): string {
-  const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
-  return ['#', 'paths', escape(path), method, ...segments.map(escape)].join('/');
+  const escapeSegment = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+  return ['#', 'paths', escapeSegment(path), method, ...segments.map(escapeSegment)].join('/');
 }
 export const VALUATIONS_PATH = '/accounts/{account_id}/valuations';
 export const CURRENT_PATH = '/accounts/{account_id}/valuations/current';
