@@ -78,7 +78,11 @@ const cases: Case[] = [
 describe('method-not-allowed', () => {
   test.for(cases)('$name', async ({ operation, status, allow, want }) => {
     const run = await runCheck(methodNotAllowed, operation, {
-      answer: () => ({ status, json: { type: 'method_not_allowed', status }, headers: allow === undefined ? {} : { allow } }),
+      answer: () => ({
+        status,
+        json: { type: 'method_not_allowed', status },
+        headers: allow === undefined ? ({} as Record<string, string>) : { allow },
+      }),
     });
     expectFindings(run, want);
   });
