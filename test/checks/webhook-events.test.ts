@@ -29,12 +29,12 @@ const cases: { name: string; deliveries: Delivery[]; want: WantFinding[] }[] = [
   },
   {
     name: 'a signature that does not verify fails, by convention of the webhook pages',
-    deliveries: [delivery(0, [event(NEW)], { signature: { ok: false, step: 'verify', message: 'the signature does not verify' } })],
+    deliveries: [delivery(0, [event(NEW)], { signature: { ok: false, step: 'signature', message: 'the signature does not verify' } })],
     want: [
       {
         severity: 'warning',
         basis: 'convention',
-        message: "a delivery's signature does not verify (verify)",
+        message: "a delivery's signature does not verify (signature)",
         received: 'the signature does not verify',
         probe: 'delivery:0',
       },
