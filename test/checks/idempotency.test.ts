@@ -42,7 +42,8 @@ function target(faults: Faults = {}) {
       const status = faults.otherBodyStatus ?? 400;
       return status === 200 ? create() : { status, json: { type: 'x', status } };
     }
-    if (faults.replayStatus) return { status: faults.replayStatus, json: { type: 'x', status: faults.replayStatus } };
+    // The original id, under another status than the documented 200.
+    if (faults.replayStatus) return { status: faults.replayStatus, json: { id: known.id } };
     return faults.replayCreates ? create() : { status: 200, json: { id: known.id } };
   };
 }
@@ -67,9 +68,16 @@ const cases: { name: string; faults: Faults; want: WantFinding[]; skipped?: stri
     ],
   },
   {
-    name: 'a replay refused fails',
-    faults: { replayStatus: 409 },
-    want: [{ severity: 'error', basis: 'documented', message: 'replaying key K did not return', received: '409 (absent)' }],
+    name: 'a replay answered with another status than 200 fails, even with the same id',
+    faults: { replayStatus: 201 },
+    want: [
+      {
+        severity: 'error',
+        basis: 'documented',
+        message: 'replaying key K did not return',
+        received: '201 "00000000-0000-4000-8000-000000000001"',
+      },
+    ],
   },
   {
     name: 'a new key that returns the first key’s resource fails',

@@ -40,17 +40,15 @@ const defaultDescending: Answer = (probe) => {
   return { ...answer, json: { ...json, data: [...json.data].reverse() } };
 };
 
-/** Valuations whose valuation_time spells the same instants with offsets: lexically out of order, in order as instants. */
-const withOffsets: Answer = (probe) => {
-  const answer = listAnswer(HISTORY)(probe);
-  const json = answer.json as { data: Record<string, unknown>[] };
-  const data = json.data.map((v, i) => {
-    if (i % 2 === 0) return v;
-    const utc = Date.parse(String(v.valuation_time));
-    return { ...v, valuation_time: new Date(utc + 3 * 3_600_000).toISOString().replace('.000Z', '+03:00') };
-  });
-  return { ...answer, json: { ...json, data } };
-};
+/**
+ * Three valuations ascending as instants, spelled with offsets so that as strings they are not:
+ * 20:30-02:00 is 22:30Z, after 22:00Z, though "20:30" sorts before "22:00".
+ */
+const OFFSET_TIMES = ['2024-01-01T22:00:00Z', '2024-01-01T20:30:00-02:00', '2024-01-01T23:00:00Z'].map((time, day) => ({
+  ...HISTORY[day],
+  valuation_time: time,
+}));
+const withOffsets = listAnswer(OFFSET_TIMES);
 
 interface Case {
   name: string;

@@ -97,8 +97,11 @@ const cases: { name: string; answers: Answers; accounts?: string[]; want: WantFi
     want: [],
   },
   {
-    name: 'a reader that cannot read it is resource-availability’s',
-    answers: { execution: { status: 404, json: {} }, orders: { status: 404, json: {} } },
+    name: 'a reader that cannot read it is resource-availability’s, whatever its error body holds',
+    answers: {
+      execution: { status: 404, json: { accounts: [OTHER_ACCOUNT] } },
+      orders: { status: 404, json: { data: [{ account_id: OTHER_ACCOUNT }] } },
+    },
     want: [],
   },
   {

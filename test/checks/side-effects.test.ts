@@ -60,7 +60,13 @@ const cases: Case[] = [
     want: [stranger(OTHER_ACCOUNT, 'delivery:0'), stranger('11111111-1111-4111-8111-111111111111', 'delivery:0')],
     strangers: 2,
   },
-  { name: 'events of other webhooks are not orders', deliveries: [[event('ACCOUNT.CREATED')]], answered: [], want: [], strangers: 0 },
+  {
+    name: 'events of other webhooks are not orders, whatever they carry',
+    deliveries: [[event('ACCOUNT.CREATED', {}, { execution_id: OTHER_ACCOUNT })]],
+    answered: [],
+    want: [],
+    strangers: 0,
+  },
   {
     name: 'an order event without execution_id is the schema’s finding',
     deliveries: [[order(undefined)]],

@@ -130,4 +130,11 @@ describe('webhook-events', () => {
     const accountStatus = outcome.enums?.find((e) => e.scope === 'webhook accountEvent' && e.pointer === '/object/status');
     expect(accountStatus?.observed).not.toContain('NEW');
   });
+
+  test('an enum shared by two webhooks counts only for the webhook whose event showed it', () => {
+    const outcome = judge([delivery(0, [event('ACCOUNT_VALUATION.CREATED')])]);
+    const observed = (scope: string) => outcome.enums?.filter((e) => e.scope === scope).flatMap((e) => e.observed);
+    expect(observed('webhook accountValuationEvent')).toContain('EUR');
+    expect(observed('webhook intradayAccountValuationEvent')).toEqual([]);
+  });
 });
