@@ -7,7 +7,7 @@
  */
 import type { Check } from './types.js';
 import { convention, documented } from './basis.js';
-import { idOf, maxLimit, missingIdsReason, pageOf } from './pagination.js';
+import { idOf, maxLimit, missingIdsReason, notAPage, pageOf } from './pagination.js';
 import { probe } from './requests.js';
 import { dayOf, shiftDay } from './dates.js';
 import { fieldOf, show } from './util.js';
@@ -24,12 +24,11 @@ export const dateFilter: Check = {
     const limit = String(maxLimit(op));
     return {
       async exercise(x) {
-        const all = pageOf(
-          await x.send(
-            probe(ctx, { id: 'dates:all', kind: 'variant', purpose: 'the unfiltered list, to choose a range', query: [['limit', limit]] }),
-          ),
+        const unfiltered = await x.send(
+          probe(ctx, { id: 'dates:all', kind: 'variant', purpose: 'the unfiltered list, to choose a range', query: [['limit', limit]] }),
         );
-        if (!all) return;
+        const all = pageOf(unfiltered);
+        if (!all) return notAPage(ctx, unfiltered);
         const days = [
           ...new Set(all.items.map((item) => dayOf(fieldOf(item, filter.field))).filter((d): d is string => Boolean(d))),
         ].sort();
@@ -56,7 +55,7 @@ export const dateFilter: Check = {
               .join('&');
             const result = await x.send(probe(ctx, { id: `dates:${range.id}`, kind: 'variant', purpose: label, query }));
             const page = pageOf(result);
-            if (!page) return;
+            if (!page) return notAPage(ctx, result);
             const outside = page.items
               .map((item, i) => ({ i, day: dayOf(fieldOf(item, filter.field)) }))
               .find(({ day }) => !day || (range.from && day < range.from) || (range.to && day > range.to));

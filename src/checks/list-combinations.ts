@@ -14,7 +14,7 @@ import type { ManifestOperation, ManifestParameter } from '../spec/manifest-type
 import { documented, documentedAt } from './basis.js';
 import { dayOf, inRange, shiftDay } from './dates.js';
 import { enumOrder, inversion } from './list-order.js';
-import { defaultOf, idOf, type ListPage, maxLimit, missingIdsReason, pageOf } from './pagination.js';
+import { defaultOf, idOf, type ListPage, maxLimit, missingIdsReason, notAPage, pageOf } from './pagination.js';
 import { probe } from './requests.js';
 import type { Check, CheckContext, ProbeResult } from './types.js';
 import { fieldOf, show } from './util.js';
@@ -102,7 +102,7 @@ export const listCombinations: Check = {
           probe(ctx, { id: 'combo:base', kind: 'variant', purpose: 'the whole list in one page', query: [['limit', String(largest)]] }),
         );
         const all = pageOf(base);
-        if (!all) return;
+        if (!all) return notAPage(ctx, base);
         if (all.totalCount > all.items.length) {
           return ctx.skip(`the list has ${all.totalCount} items, more than one page of ${largest}: slices cannot be compared`);
         }

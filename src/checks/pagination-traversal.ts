@@ -4,7 +4,7 @@
  * total_count that does not change between pages. Only ids are kept, never whole pages.
  */
 import { convention, documented, documentedAt } from './basis.js';
-import { idOf, maxLimit, missingIdsReason, pageOf } from './pagination.js';
+import { idOf, maxLimit, missingIdsReason, notAPage, pageOf } from './pagination.js';
 import { probe } from './requests.js';
 import type { Basis, Check, ProbeInput, ProbeResult } from './types.js';
 
@@ -90,10 +90,9 @@ export const paginationTraversal: Check = {
 
     return {
       async exercise(x) {
-        const first = pageOf(
-          await x.send(probe(ctx, { id: 'walk:size', kind: 'variant', purpose: 'learn total_count', query: [['limit', '1']] })),
-        );
-        if (!first) return;
+        const sized = await x.send(probe(ctx, { id: 'walk:size', kind: 'variant', purpose: 'learn total_count', query: [['limit', '1']] }));
+        const first = pageOf(sized);
+        if (!first) return notAPage(ctx, sized);
         const total = first.totalCount;
         if (total === 0) return ctx.skip('total_count is 0: there is nothing to walk');
         // A target that invents total_count must not send the walk on for ever.

@@ -1,6 +1,7 @@
 /** Shared reading of list requests and responses for the pagination checks. */
 import type { ManifestOperation } from '../spec/manifest-types.js';
-import type { ProbeResult } from './types.js';
+import { documented } from './basis.js';
+import type { CheckContext, ProbeResult } from './types.js';
 import { fieldOf, isList } from './util.js';
 
 export interface ListPage {
@@ -60,4 +61,26 @@ export const MAX_LIMIT = 1000;
 
 export function maxLimit(operation: ManifestOperation): number {
   return (operation.parameters.find((p) => p.name === 'limit')?.constraints.maximum as number | undefined) ?? MAX_LIMIT;
+}
+
+/**
+ * A valid list request that got no list page. Another status than 200 is this check's finding
+ * (every parameter sent is documented; status-code accepts a documented 400 as a status). A 200
+ * whose body is no list is response-schema's, so the check abstains; a transport error is the
+ * engine's. Never a silent pass: the check could not judge what it was for.
+ */
+export function notAPage(ctx: Pick<CheckContext, 'fail' | 'skip' | 'operation'>, result: ProbeResult): void {
+  if (result.error) return;
+  if (result.status === 200) {
+    ctx.skip(`the answer to ${result.probe.purpose} is not a list page (response-schema reports its body)`);
+    return;
+  }
+  ctx.fail({
+    key: `not-a-page ${result.status}`,
+    message: `a valid list request was answered ${result.status} (${result.probe.purpose})`,
+    received: String(result.status),
+    expected: '200 with a list page: every parameter of the request is documented',
+    basis: documented(ctx.operation, 'responses', '200'),
+    result,
+  });
 }

@@ -12,10 +12,20 @@ export interface ReflectionProblem {
   expected: string;
 }
 
+/**
+ * The values at a pointer, lower-cased; an array found there is its items (`/accounts` names a
+ * set of accounts: compared as one joined string, the same set in another order would differ).
+ */
+function valuesOf(body: unknown, pointer: string): string[] {
+  return presentValuesAt(body, pointer)
+    .flatMap((v) => (Array.isArray(v) ? v : [v]))
+    .map((v) => String(v).toLowerCase());
+}
+
 /** Undefined when the reader's body reflects the request (or does not carry the field: an optional field is not judged). */
 export function reflectionProblem(reflection: ManifestReflection, request: unknown, response: unknown): ReflectionProblem | undefined {
-  const asked = presentValuesAt(request, reflection.request).map((v) => String(v).toLowerCase());
-  const shown = presentValuesAt(response, reflection.response).map((v) => String(v).toLowerCase());
+  const asked = valuesOf(request, reflection.request);
+  const shown = valuesOf(response, reflection.response);
   if (shown.length === 0 || asked.length === 0) return undefined;
   const askedSet = new Set(asked);
   if (reflection.relation === 'member') {

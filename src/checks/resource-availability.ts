@@ -55,7 +55,10 @@ export const resourceAvailability: Check = {
           // Whatever the reader returns must name the created resource.
           const identity = reader.resourceIdentity.find((r) => r.parameter === name);
           if (!identity) continue;
-          const wrong = valuesAt(result.json, identity.pointer).find(({ value }) => value !== undefined && value !== id);
+          // Ids compare without case, as resource-identity compares them (a uuid is case-insensitive).
+          const wrong = valuesAt(result.json, identity.pointer).find(
+            ({ value }) => value !== undefined && String(value).toLowerCase() !== id.toLowerCase(),
+          );
           if (wrong) {
             ctx.fail({
               message: `${reader.key} of the created resource returns another resource`,

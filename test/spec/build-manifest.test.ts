@@ -319,6 +319,85 @@ const CASES: ManifestCase[] = [
     },
   },
   {
+    name: 'parameters: x-convention (a rule read outside the page) and x-requires (another parameter it needs) are carried over',
+    given: withOperation({
+      parameters: [
+        { name: 'sort', in: 'query', schema: { type: 'string' } },
+        { name: 'order', in: 'query', schema: { type: 'string' }, 'x-requires': ['sort'] },
+        { name: 'start_date', in: 'query', schema: { type: 'string', format: 'date' }, 'x-convention': 'format read from another page' },
+      ],
+    }),
+    derive: (m) => onlyOperation(m).parameters.map(({ name, convention, requires }) => ({ name, convention, requires })),
+    want: [
+      { name: 'sort', convention: undefined, requires: undefined },
+      { name: 'order', convention: undefined, requires: ['sort'] },
+      { name: 'start_date', convention: 'format read from another page', requires: undefined },
+    ],
+  },
+  {
+    name: 'operations: x-source (the page) and x-reflects (what a created resource shows of its request) as written; absent, no key',
+    given: openapi({
+      paths: {
+        '/things': {
+          post: {
+            operationId: 'makeThing',
+            'x-source': 'page.txt:12',
+            'x-reflects': [{ reader: 'getThing', response: '/names', request: '/names', relation: 'same-set' }],
+          },
+        },
+        '/things/{id}': { get: { operationId: 'getThing' } },
+      },
+    }),
+    derive: (m) => m.operations.map((o) => [o.operationId, o.source, o.reflects, Object.hasOwn(o, 'source'), Object.hasOwn(o, 'reflects')]),
+    want: [
+      ['makeThing', 'page.txt:12', [{ reader: 'getThing', response: '/names', request: '/names', relation: 'same-set' }], true, true],
+      ['getThing', undefined, undefined, false, false],
+    ],
+  },
+  {
+    name: 'webhooks: x-source names the page of the webhook',
+    given: openapi({
+      webhooks: {
+        thingEvent: {
+          post: { 'x-source': 'events.txt:3', requestBody: json({ type: 'object', properties: { type: { enum: ['THING.NEW'] } } }) },
+        },
+      },
+    }),
+    derive: (m) => m.webhooks,
+    want: [{ name: 'thingEvent', summary: '', eventTypes: ['THING.NEW'], source: 'events.txt:3' }],
+  },
+  {
+    name: 'problem: a field held constant per value of another (x-same-for), with its source; other fields are not rules',
+    given: openapi({
+      components: {
+        securitySchemes: openapi().components!.securitySchemes,
+        schemas: {
+          Problem: {
+            type: 'object',
+            properties: {
+              type: { type: 'string' },
+              title: { type: 'string', 'x-same-for': 'type', 'x-source': 'p.txt:252' },
+              detail: { type: 'string', 'x-same-for': 'status' },
+            },
+          },
+        },
+      },
+    }),
+    derive: (m) => m.problem,
+    want: {
+      sameFor: [
+        { field: 'title', per: 'type', source: 'p.txt:252' },
+        { field: 'detail', per: 'status' },
+      ],
+    },
+  },
+  {
+    name: 'problem: without a Problem schema, no rule',
+    given: openapi(),
+    derive: (m) => m.problem,
+    want: { sameFor: [] },
+  },
+  {
     name: 'paths: the documented methods of each path, in HTTP method order',
     given: openapi({
       paths: {
