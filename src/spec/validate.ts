@@ -103,6 +103,26 @@ export function toViolations(errors: ErrorObject[] | null | undefined, data: unk
 }
 
 /**
+ * One cause, one violation. AJV also reports the wrappers of a broken rule: an `if` says "must
+ * match then/else" beside the error inside that branch, which already names the place and the
+ * rule. And where a documented rule is broken at a place, a reading broken at the same place
+ * (`x-convention`) has the same cause: an order status "LOST" breaks the documented enum, and
+ * so of course also the reading that the event type names the status.
+ */
+export function oneCausePerPlace(violations: SchemaViolation[]): SchemaViolation[] {
+  const explained = (v: SchemaViolation) => {
+    if (v.keyword !== 'if') return false;
+    const failing = (v.params as { failingKeyword?: unknown }).failingKeyword;
+    if (failing !== 'then' && failing !== 'else') return false;
+    const branch = `${v.schemaPath.slice(0, -'if'.length)}${failing}/`;
+    return violations.some((other) => other !== v && other.schemaPath.startsWith(branch));
+  };
+  const kept = violations.filter((v) => !explained(v));
+  const documentedAt = new Set(kept.filter((v) => !v.convention).map((v) => v.instancePath));
+  return kept.filter((v) => !v.convention || !documentedAt.has(v.instancePath));
+}
+
+/**
  * The closed twin reports every unevaluated property, including those seen while trying a
  * oneOf branch that does not apply. The open validator already passed, so exactly one branch
  * of every oneOf matched; a branch with any other error is not the matching one.
@@ -131,7 +151,9 @@ function undocumentedFrom(errors: ErrorObject[]): UndocumentedProperty[] {
 /** Validate a body against `validator` and, when it passes, its `_closed` twin if there is one. */
 export function validateBody(validator: string, data: unknown): BodyValidation {
   const open = bodyValidator(validator);
-  if (!open(data)) return { valid: false, violations: toViolations(open.errors, data, storedSchema(validator)), undocumented: [] };
+  if (!open(data)) {
+    return { valid: false, violations: oneCausePerPlace(toViolations(open.errors, data, storedSchema(validator))), undocumented: [] };
+  }
   const closed = bodies[`${validator}_closed`];
   if (!closed || closed(data)) return { valid: true, violations: [], undocumented: [] };
   return { valid: true, violations: [], undocumented: undocumentedFrom(closed.errors ?? []) };

@@ -77,3 +77,32 @@ describe('conventionOf walks the stored schema along the schema path', () => {
     expect(readFileSync(new URL('../../generated/validators.js', import.meta.url), 'utf8')).not.toContain('x-convention');
   });
 });
+
+describe('one cause, one violation', () => {
+  const NEW_EVENT = 'event_REBALANCING_EXECUTION_ORDER_NEW';
+  const event = (object: Record<string, unknown>) => {
+    const e = sample('webhook.REBALANCING_EXECUTION_ORDER.NEW.json') as unknown as { object: Record<string, unknown> };
+    return { ...e, object: { ...e.object, ...object } };
+  };
+  test.for([
+    // Before: the const of the reading, the "must match then" wrapper quoting the whole event, and the enum.
+    {
+      name: 'an undocumented status in a typed event: the documented enum only',
+      body: event({ status: 'LOST' }),
+      want: ['/object/status enum'],
+    },
+    {
+      name: 'a wrong but documented status: the reading only, without its if wrapper',
+      body: event({ status: 'FILLED' }),
+      want: ['/object/status const'],
+    },
+  ])('$name', ({ body, want }) => {
+    const violations = validateBody(NEW_EVENT, body).violations;
+    expect(violations.map((v) => `${v.instancePath} ${v.keyword}`)).toEqual(want);
+  });
+
+  test('cancellation_reason on a FILLED order: the else branch, not also its if', () => {
+    const violations = validateBody(ORDERS, ordersPage({ status: 'FILLED', cancellation_reason: 'UNKNOWN' })).violations;
+    expect(violations.map((v) => `${v.instancePath} ${v.keyword}`)).toEqual(['/data/0 not']);
+  });
+});
