@@ -26,7 +26,10 @@ export function addRunOptions(command: Command): Command {
     command.addOption(option);
   }
   command.addOption(
-    new Option('--config <file>', 'Config file (JSON or .ts); default upvest-conformance.config.json or .ts in the working directory.'),
+    new Option(
+      '--config <file>',
+      'Config file (.json, .ts, .mjs, .cjs, .js); default upvest-conformance.config.json, .ts, … in the working directory.',
+    ),
   );
   return command;
 }
