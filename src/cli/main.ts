@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { EXIT, processOutput, reportError, type Output } from './output.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
+import type { ProgressStream } from './progress.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -16,6 +17,8 @@ export interface CommandContext {
   setExitCode(code: number): void;
   /** Resolves when a long-running command (mock, listen) should stop; tests abort it. */
   signal?: AbortSignal;
+  /** Where `run` tells its progress (stderr when the output is the process's); none: no progress. */
+  progress?: ProgressStream;
 }
 
 type RegisterCommands = (program: Command, context: CommandContext) => void;
@@ -64,9 +67,14 @@ export async function buildProgram(context: CommandContext, argv?: readonly stri
   return program;
 }
 
-export async function main(argv: string[], output: Output = processOutput, signal?: AbortSignal): Promise<number> {
+export async function main(
+  argv: string[],
+  output: Output = processOutput,
+  signal?: AbortSignal,
+  progress: ProgressStream | undefined = output === processOutput ? process.stderr : undefined,
+): Promise<number> {
   let exitCode: number = EXIT.conformant;
-  const context: CommandContext = { output, setExitCode: (code) => (exitCode = code), signal };
+  const context: CommandContext = { output, setExitCode: (code) => (exitCode = code), signal, progress };
   try {
     const program = await buildProgram(context, argv);
     await program.parseAsync(argv, { from: 'user' });
