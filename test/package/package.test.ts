@@ -13,7 +13,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bundle, declarations, ROOT } from '../../scripts/build.js';
+import { bundleIfStale, declarations, ROOT } from '../../scripts/build.js';
 
 const WORK = mkdtempSync(join(tmpdir(), 'uc-package-'));
 const PROJECT = join(WORK, 'consumer');
@@ -71,8 +71,9 @@ function run(command: string, args: string[], cwd: string): string {
 }
 
 beforeAll(async () => {
-  // What prepack does, once: the bundles and the declarations.
-  await bundle();
+  // What prepack does: the bundles (fresh already: the global setup made them, and rewriting them
+  // here would pull dist/ from under other test files spawning the bin) and the declarations.
+  await bundleIfStale();
   declarations();
   const [packed] = JSON.parse(run(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', WORK], ROOT)) as {
     filename: string;
