@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The bin runs dist/: rebuilt here when a source is newer.
+    globalSetup: ['test/package/global-setup.ts'],
   },
 });

@@ -2,7 +2,7 @@
  * A full run against the bundled mock: wall time, requests, and the overhead ratio: the run's
  * wall time over the time undici alone takes to send the very same requests (captured as sent,
  * credentials and signatures included) in the same order, at the same concurrency, without
- * checks. The start-up cost of the command (tsx, vitest, the mock) is measured apart.
+ * checks. The start-up cost of the command is measured apart (`npm run bench -- startup`).
  *   npm run bench -- full-run [--repeat 7]
  */
 import { spawnSync } from 'node:child_process';
@@ -126,7 +126,7 @@ export async function fullRun(args: string[]): Promise<void> {
       fmt((m.runMs - m.signMs) / m.replayMs, 2),
     ]);
   }
-  // The command around the engine: tsx, vitest collecting the suites, the mock, the reports.
+  // The command around the engine: process start, module load, the embedded mock, the reports.
   const bin = fileURLToPath(new URL('../bin/upvest-conformance.mjs', import.meta.url));
   const cliStarted = performance.now();
   const cli = spawnSync(

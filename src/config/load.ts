@@ -46,7 +46,39 @@ export interface RunConfig {
   configFile?: string;
 }
 
-export const CONFIG_FILE_NAMES = ['upvest-conformance.config.json', 'upvest-conformance.config.ts'];
+/** Looked up in this order in the working directory when no --config is given; the first found is read. */
+export const CONFIG_FILE_NAMES = [
+  'upvest-conformance.config.json',
+  'upvest-conformance.config.ts',
+  'upvest-conformance.config.mts',
+  'upvest-conformance.config.cts',
+  'upvest-conformance.config.mjs',
+  'upvest-conformance.config.cjs',
+  'upvest-conformance.config.js',
+];
+
+const SCRIPT_CONFIG = /\.(ts|mts|cts|js|mjs|cjs)$/;
+const TYPESCRIPT_CONFIG = /\.(ts|mts|cts)$/;
+
+/**
+ * A config module's default export (or module.exports). JavaScript goes through Node's own
+ * import: .mjs/.cjs mean what they say in any project, .js follows the nearest package.json.
+ * TypeScript goes through jiti, which compiles it for this one import whatever the project's
+ * module kind (Node 20 cannot import .ts, and an `export default` in a CommonJS project is
+ * what tsx failed on), without writing a cache into the user's project.
+ */
+async function importConfigModule(path: string): Promise<unknown> {
+  if (!TYPESCRIPT_CONFIG.test(path)) {
+    const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    return module.default;
+  }
+  const { createJiti } = await import('jiti');
+  // No default interop: a module with named exports only is told to export its settings as default.
+  const jiti = createJiti(pathToFileURL(path).href, { fsCache: false, moduleCache: false, interopDefault: false });
+  const module = (await jiti.import(path)) as { default?: unknown };
+  // A .cts file may assign module.exports, as a .cjs one does.
+  return module.default === undefined && path.endsWith('.cts') ? module : module.default;
+}
 
 export interface LoadOptions {
   /** Values from the CLI, keyed by setting key; undefined means "not given". */
@@ -66,15 +98,14 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
     } catch (error) {
       throw new ConfigFileError(`Config file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
     }
-  } else if (/\.(ts|mts|js|mjs)$/.test(path)) {
+  } else if (SCRIPT_CONFIG.test(path)) {
     try {
-      const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
-      value = module.default;
+      value = await importConfigModule(path);
     } catch (error) {
       throw new ConfigFileError(`Config file ${path} cannot be loaded: ${(error as Error).message}`, { cause: error });
     }
   } else {
-    throw new ConfigFileError(`Config file ${path} must end in .json or .ts`);
+    throw new ConfigFileError(`Config file ${path} must end in .json or .ts (or .mts, .cts, .mjs, .cjs, .js)`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigFileError(

@@ -33,8 +33,10 @@ export type RunEvent =
       error?: { code: string; message: string };
       durationMs?: number;
     }
-  /** The transport waits before retrying (a 429 or 503 with Retry-After). */
-  | { type: 'retry-wait'; url: string; status: number; waitMs: number }
+  /** A request left for the target (each attempt counts: a retry is a request too). */
+  | { type: 'request-sent'; method: string; url: string }
+  /** The transport waits before retrying `url`: a 429 or 503 (its Retry-After, else backoff) or a reset connection. */
+  | { type: 'retry-wait'; url: string; waitMs: number }
   | { type: 'check-finished'; outcome: CheckOutcome }
   | { type: 'operation-finished'; operation: OperationResult }
   | { type: 'run-finished'; result: RunResult };

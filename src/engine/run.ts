@@ -221,6 +221,7 @@ export class ConformanceRun {
   /** Run the plan; handlers see every event; the result is also the payload of run-finished. */
   async run(handlers: RunEventHandler[] = []): Promise<RunResult> {
     const bus = new EventBus(handlers);
+    this.prepared.observe?.((event) => bus.emit(event));
     const plan = this.plan();
     const startedAt = new Date();
     bus.emit({
@@ -260,6 +261,7 @@ export class ConformanceRun {
       },
       { outcomes: webhookOutcomes },
     );
+    this.prepared.observe?.(undefined);
     bus.emit({ type: 'run-finished', result });
     return result;
   }

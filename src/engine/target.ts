@@ -2,6 +2,8 @@
  * The target of a run as the suites see it: a serializable description (passed to vitest
  * workers through `provide`) and the client built from it.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Deadline, Transport, type TransportOptions } from '../client/transport.js';
 import { UpvestClient } from '../client/upvest-client.js';
 import { secrets } from '../client/redact.js';
@@ -55,11 +57,16 @@ export function expectsSignatureVerification(target: Pick<TargetDescription, 'ba
   return host === 'upvest.co' || host.endsWith('.upvest.co');
 }
 
+/** What the transport does that a run's events tell (progress): each request as sent, each wait before a retry. */
+export type TransportEvent = { type: 'request-sent'; method: string; url: string } | { type: 'retry-wait'; url: string; waitMs: number };
+
 export interface PreparedTarget {
   client: UpvestClient;
   transport: Transport;
   deadline: Deadline;
   facts: TargetFacts;
+  /** Who hears the transport's events (the running engine's bus); undefined: nobody. */
+  observe?(listener: ((event: TransportEvent) => void) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -75,8 +82,23 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
     });
   }
   const deadline = new Deadline(target.deadlineMs);
+  let listener: ((event: TransportEvent) => void) | undefined;
+  // The transport's sleep does not know for which request it waits; the send it runs in does.
+  const retrying = new AsyncLocalStorage<string>();
+  // A wait keeps the process alive (the transport's own sleep does not): when every request of the
+  // run waits at once, nothing else may, and Node would exit mid-run with code 13 and no report.
+  const wait = transport.sleep ?? ((ms: number, signal: AbortSignal | undefined) => sleep(ms, undefined, { signal }));
   const http = new Transport({
     ...transport,
+    // Only the method and URL leave here: the request's headers carry credentials.
+    tap: (request) => {
+      transport.tap?.(request);
+      listener?.({ type: 'request-sent', method: request.method, url: request.url });
+    },
+    sleep: (ms, signal) => {
+      listener?.({ type: 'retry-wait', url: retrying.getStore() ?? '', waitMs: ms });
+      return wait(ms, signal);
+    },
     connectTimeoutMs: target.timeoutMs,
     headersTimeoutMs: target.timeoutMs,
     bodyTimeoutMs: target.timeoutMs,
@@ -84,6 +106,8 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
     deadline,
     connections: target.concurrency,
   });
+  const send = http.send.bind(http);
+  http.send = (request) => retrying.run(request.url, () => send(request));
   const client = new UpvestClient({
     baseUrl: target.baseUrl,
     clientId: target.clientId,
@@ -108,6 +132,9 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
       depth: target.depth ?? 'quick',
       maxPages: target.maxPages,
       minEnumCoverage: target.minEnumCoverage,
+    },
+    observe: (next) => {
+      listener = next;
     },
     close: async () => {
       deadline.dispose();

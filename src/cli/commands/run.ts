@@ -8,6 +8,7 @@ import { applyBaselineToResult, outcomesOfResult, type RunResult } from '../../e
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import type { CommandContext } from '../main.js';
 import { collect } from '../options.js';
+import { RunProgress } from '../progress.js';
 import { reportResult } from '../report-result.js';
 
 /** The run command's options, built from the settings table. */
@@ -25,8 +26,12 @@ export function addRunOptions(command: Command): Command {
     if (setting.kind === 'list') option.argParser(collect);
     command.addOption(option);
   }
+  command.addOption(new Option('--quiet', 'No progress on stderr (a live line on a terminal, a line every 5 s of a long run in a log).'));
   command.addOption(
-    new Option('--config <file>', 'Config file (JSON or .ts); default upvest-conformance.config.json or .ts in the working directory.'),
+    new Option(
+      '--config <file>',
+      'Config file (.json, .ts, .mjs, .cjs, .js); default upvest-conformance.config.json, .ts, … in the working directory.',
+    ),
   );
   return command;
 }
@@ -61,11 +66,14 @@ export function registerRunCommand(program: Command, context: CommandContext): v
       configFile: options.config as string | undefined,
       warn: (line) => context.output.err(line),
     });
+    const progress = context.progress && !options.quiet ? new RunProgress(context.progress) : undefined;
     try {
       const { config } = session;
-      const result = await session.execute();
+      const result = await session.execute(progress ? [progress.handler] : []);
+      progress?.stop();
       context.setExitCode(finish(result, config, session.baseline, context).exitCode);
     } finally {
+      progress?.stop();
       await session.close();
     }
   });
