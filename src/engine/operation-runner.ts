@@ -4,7 +4,7 @@
  * dropped, so memory holds findings and ids, never whole lists. Whatever a check throws, in
  * whatever phase, becomes an error outcome of that check; the other checks go on.
  */
-import { exchangeOf } from '../client/transport.js';
+import { exchangeOf } from '../client/transport-errors.js';
 import type { Exchange } from '../client/exchange.js';
 import type { UpvestClient } from '../client/upvest-client.js';
 import { HarnessError } from '../errors.js';

@@ -2,7 +2,8 @@
  * The target of a run as the suites see it: a serializable description (passed to vitest
  * workers through `provide`) and the client built from it.
  */
-import { Deadline, Transport, type TransportOptions } from '../client/transport.js';
+import { Deadline } from '../client/deadline.js';
+import { Transport, type TransportOptions } from '../client/transport.js';
 import { UpvestClient } from '../client/upvest-client.js';
 import { secrets } from '../client/redact.js';
 import { loadSigningKey, type SigningKey } from '../signing/index.js';
