@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
 import { BodyTimeoutError, DeadlineExceededError, type HarnessError, HeadersTimeoutError, RateLimitedError } from '../errors.js';
-import { Deadline } from './deadline.js';
+import type { Deadline } from './deadline.js';
 import { ExchangeRecorder, type Exchange } from './exchange.js';
 import { assertValidHeaders } from './http-fields.js';
 import { backoffMs, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, retriesAfterError, retriesStatus } from './retry-policy.js';
