@@ -13,7 +13,7 @@ import { requestFor } from '../checks/requests.js';
 import type { Check, CheckEnvironment, CheckRun, Probe, ProbeInput, ProbeKind, ProbeResult } from '../checks/types.js';
 import type { ManifestOperation } from '../spec/manifest-types.js';
 import type { SpecView } from '../spec/spec-view.js';
-import type { CircuitBreaker } from './breaker.js';
+import type { BreakerView } from './breaker.js';
 import { createCheckContext, outcomesOf, type CheckRecord } from './check-context.js';
 import type { RunEventHandler } from './events.js';
 import type { Limiter } from './limiter.js';
@@ -25,8 +25,8 @@ export interface OperationRunOptions {
   env: CheckEnvironment;
   spec: SpecView;
   limiter: Limiter;
-  /** Shared by the operations of a run: a target that stopped answering is not sent more. */
-  breaker?: CircuitBreaker;
+  /** This operation's view of the run's breaker: an operation (or a target) that stopped answering is not sent more. */
+  breaker?: BreakerView;
   /** Checks to run; each with `true` or the reason it is skipped. */
   checks: { check: Check; selected: true | string }[];
   emit?: RunEventHandler;

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { secrets } from '../../client/redact.js';
 import { generateSigningKey, loadSigningKey, type SignatureVersion, type SigningKey } from '../../signing/index.js';
 import { manifest } from '../../spec/manifest.js';
-import { REPORT_FORMATS } from '../../../reporters/index.js';
+import { assertReportDirWritable, REPORT_FORMATS } from '../../../reporters/index.js';
 import { replayConformance, type ReplayEvent } from '../../engine/webhook-consumer.js';
 import { buildCorpus } from '../../webhooks/corpus.js';
 import { listen, loadJwks, readCassette } from '../../webhooks/listen.js';
@@ -102,6 +102,7 @@ export function registerWebhookCommands(program: Command, context: CommandContex
         reporter?: string[];
       }) => {
         checkTypes(options.type ?? []);
+        assertReportDirWritable(options.reportDir);
         let key: SigningKey | undefined;
         const keyInput = options.signingKey ?? process.env.UPVEST_WEBHOOK_SIGNING_KEY;
         if (options.sign)
