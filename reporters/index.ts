@@ -77,8 +77,7 @@ export function writeReports(
  * first, so a run never ends "conformant" with its results lost for want of a folder.
  */
 export function assertReportDirWritable(dir: string): void {
-  const fail = (why: string, cause?: unknown) =>
-    new ReportDirError(`--report-dir ${dir}: ${why}`, { cause, details: { reportDir: dir } });
+  const fail = (why: string, cause?: unknown) => new ReportDirError(`--report-dir ${dir}: ${why}`, { cause, details: { reportDir: dir } });
   let stat: ReturnType<typeof statSync> | undefined;
   try {
     stat = statSync(dir);

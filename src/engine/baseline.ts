@@ -35,10 +35,22 @@ export function readBaseline(file: string): Baseline {
     throw new BaselineError(`Baseline file ${file} is not valid JSON: ${(error as Error).message}`);
   }
   const problem = shapeProblem(validateBaselineShape, parsed);
-  if (problem)
-    throw new BaselineError(
-      `Baseline file ${file} is not a baseline (an object with an "entries" array of {check, operation, reason}): ${problem}`,
+  if (problem) {
+    // Said in the file's terms: which entry lacks which field (the schema's first complaint, re-worded).
+    const entries = (parsed as { entries?: unknown } | null)?.entries;
+    const index = /^at \/entries\/(\d+)/.exec(problem)?.[1];
+    if (!Array.isArray(entries) || index === undefined)
+      throw new BaselineError(`Baseline file ${file} must be an object with an "entries" array (${problem})`);
+    const entry = entries[Number(index)] as Record<string, unknown> | null;
+    const field = ['check', 'operation', 'reason'].find(
+      (f) => typeof entry !== 'object' || entry === null || typeof entry[f] !== 'string' || entry[f] === '',
     );
+    throw new BaselineError(
+      field
+        ? `Baseline file ${file}: entry ${index} has no ${field} (${problem})`
+        : `Baseline file ${file}: entry ${index} is invalid (${problem})`,
+    );
+  }
   return { file, entries: (parsed as { entries: BaselineEntry[] }).entries };
 }
 

@@ -96,7 +96,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       }
     } catch (error) {
       // The client went away mid-body: nothing to answer, nothing to record.
-      options.onProblem?.(`a delivery was aborted by its sender after ${size} bytes (${(error as NodeJS.ErrnoException).code ?? 'aborted'})`);
+      options.onProblem?.(
+        `a delivery was aborted by its sender after ${size} bytes (${(error as NodeJS.ErrnoException).code ?? 'aborted'})`,
+      );
       res.destroy();
       return;
     }

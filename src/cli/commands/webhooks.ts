@@ -7,7 +7,7 @@ import { manifest } from '../../spec/manifest.js';
 import { assertReportDirWritable, REPORT_FORMATS } from '../../../reporters/index.js';
 import { replayConformance, type ReplayEvent } from '../../engine/webhook-consumer.js';
 import { buildCorpus } from '../../webhooks/corpus.js';
-import { listen, loadJwks, readCassette } from '../../webhooks/listen.js';
+import { assertListenOptions, listen, loadJwks, readCassette } from '../../webhooks/listen.js';
 import { serveJwks } from '../../webhooks/jwks-server.js';
 import type { CommandContext } from '../main.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
@@ -19,9 +19,11 @@ function urlOption(flag: string) {
     try {
       const url = new URL(value);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+      if (url.username || url.password) throw new UsageError(`${flag}: the URL must not carry credentials (user:password@)`);
       return url.toString();
-    } catch {
-      throw new UsageError(`${flag} ${value} is not an http(s) URL`);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`${flag} ${secrets.scrub(value)} is not an http(s) URL`);
     }
   };
 }
@@ -210,6 +212,11 @@ export function registerWebhookCommands(program: Command, context: CommandContex
         checkTypes(options.expect ?? []);
         if (options.expect && !options.timeout) throw new UsageError('--expect needs --timeout, so that a CI job cannot wait forever');
         if (options.jwksUrl && options.jwksFile) throw new UsageError('give --jwks-url or --jwks-file, not both');
+        assertListenOptions({
+          cassette: options.cassette,
+          rejectUnverified: options.rejectUnverified,
+          keys: Boolean(options.jwksUrl || options.jwksFile),
+        });
         const keys = options.jwksUrl || options.jwksFile ? await loadJwks({ url: options.jwksUrl, file: options.jwksFile }) : undefined;
         const stop = new AbortController();
         if (!options.expect) void waitForStop(context.signal).then(() => stop.abort());
