@@ -37,8 +37,8 @@ export class CircuitBreaker implements BreakerView {
 
   /** The breaker as one operation sees it: open when that operation, or the whole target, failed too often in a row. */
   for(operation: string): BreakerView {
-    let count = this.operations.get(operation);
-    if (!count) this.operations.set(operation, (count = { consecutive: 0 }));
+    const count = this.operations.get(operation) ?? { consecutive: 0 };
+    this.operations.set(operation, count);
     return new OperationBreaker(this, count, operation);
   }
 
