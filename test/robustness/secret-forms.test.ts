@@ -3,6 +3,11 @@
  * (as is, JSON-escaped, percent- and form-encoded), at every offset around the excerpt
  * boundary, next to non-ASCII text; cuts never split a character; URL credentials are redacted.
  */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BODY_EXCERPT_BYTES, ExchangeRecorder } from '../../src/client/exchange.js';
 import { cutAtCharacter, previewOf, SecretRegistry, secrets } from '../../src/client/redact.js';
@@ -49,7 +54,7 @@ describe('scrub first, then cut', () => {
             });
             recorder.complete(exchange, { status: 200, headers: { 'content-type': contentType }, body }, 1);
             const text = JSON.stringify(exchange);
-            expect(fragmentsIn(text, [secret]), `${spelled} at ${offset} (${contentType})`).toEqual([]);
+            expect(fragmentsIn(text, [secret, spelled]), `${spelled} at ${offset} (${contentType})`).toEqual([]);
             expect(text).not.toContain('\ufffd');
           }
         }
@@ -77,6 +82,36 @@ describe('scrub first, then cut', () => {
 
   test('credentials in a URL are redacted wherever the URL is printed', () => {
     expect(secrets.scrub('GET http://user:PLANTEDpassword1@host:8080/x failed')).toBe('GET http://[REDACTED]@host:8080/x failed');
+  });
+
+  test('a token endpoint that echoes the form-encoded request body: exit 2, reports valid, no fragment of the secret anywhere', async () => {
+    const secret = 'PLANTED+sec/ret=&ü€-0123456789';
+    const reportDir = mkdtempSync(join(tmpdir(), 'uc-13-echo-'));
+    const target = createServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      // Echo in every place a report might show: the problem detail, a header, the raw body.
+      res
+        .writeHead(401, { 'content-type': 'application/json', 'x-echo': encodeURIComponent(body) })
+        .end(JSON.stringify({ error: 'invalid_client', error_description: `you sent ${body}`, raw: body }));
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+      const { code, stdout, stderr } = await within('token echo', 30_000, () =>
+        runMain(['run', '--base-url', url, '--client-id', '6f1c2e3d-4b5a-4c6d-8e7f-901a2b3c4d5e', '--no-sign', '--report-dir', reportDir], {
+          env: { UPVEST_CLIENT_SECRET: secret },
+        }),
+      );
+      expect(code).toBe(2);
+      expect(stderr).toContain('CT_ERR_AUTH_TOKEN');
+      const files = readdirSync(reportDir).map((f) => readFileSync(join(reportDir, f), 'utf8'));
+      expect(() => JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8'))).not.toThrow();
+      const everything = [...files, stdout, stderr].join('\n');
+      expect(fragmentsIn(everything, spellings(secret))).toEqual([]);
+    } finally {
+      await new Promise<void>((r) => target.close(() => r()));
+    }
   });
 
   test('replay and listen refuse URLs with credentials, without printing them', async () => {
