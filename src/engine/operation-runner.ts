@@ -4,7 +4,7 @@
  * dropped, so memory holds findings and ids, never whole lists. Whatever a check throws, in
  * whatever phase, becomes an error outcome of that check; the other checks go on.
  */
-import { exchangeOf } from '../client/transport-errors.js';
+import { exchangeOf, firstBytes } from '../client/transport-errors.js';
 import type { Exchange } from '../client/exchange.js';
 import type { UpvestClient } from '../client/upvest-client.js';
 import { HarnessError } from '../errors.js';
@@ -81,7 +81,8 @@ function parseBody(body: Buffer): { json?: unknown; jsonError?: string } {
   try {
     return { json: JSON.parse(body.toString('utf8')) };
   } catch (error) {
-    const first = JSON.stringify(body.subarray(0, 60).toString('utf8'));
+    // Scrubbed before cut, on a character: a reflected credential leaves no fragment.
+    const first = JSON.stringify(firstBytes(body, 60));
     return { jsonError: `not JSON (${(error as Error).message}); first bytes ${first}` };
   }
 }

@@ -147,6 +147,13 @@ describe('values from config or target', () => {
         expect(stderr, name).toContain(setting);
         expect(fragmentsIn(stdout + stderr, ['PLANTED-token-abcdef', 'PLANTED-tok\u0000en-123456', 'PLANTED-secret-123456'])).toEqual([]);
       }
+      const replay = await within('replay key id', 15_000, () =>
+        runMain(['replay', '--to', `${base}/hooks`, '--signing-key-id', 'kid\r\nx', '--report-dir', '/tmp/uc-13-r4']),
+      );
+      expect(replay.code).toBe(2);
+      expect(replay.stderr).toContain('CT_ERR_USAGE');
+      expect(replay.stderr).toContain('--signing-key-id');
+      expect(replay.stderr).not.toContain('internal error');
       expect(requests).toBe(0);
     } finally {
       await new Promise<void>((r) => target.close(() => r()));

@@ -1,6 +1,7 @@
 /** `upvest-conformance replay` and `upvest-conformance listen`: the webhook side of an integration. */
 import { type Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
+import { fieldValueProblem } from '../../client/http-fields.js';
 import { secrets } from '../../client/redact.js';
 import { generateSigningKey, loadSigningKey, type SignatureVersion, type SigningKey } from '../../signing/index.js';
 import { manifest } from '../../spec/manifest.js';
@@ -105,6 +106,8 @@ export function registerWebhookCommands(program: Command, context: CommandContex
       }) => {
         checkTypes(options.type ?? []);
         assertReportDirWritable(options.reportDir);
+        const keyIdProblem = options.signingKeyId === undefined ? undefined : fieldValueProblem(options.signingKeyId);
+        if (keyIdProblem) throw new UsageError(`--signing-key-id cannot be sent in a signature header: ${keyIdProblem}`);
         let key: SigningKey | undefined;
         const keyInput = options.signingKey ?? process.env.UPVEST_WEBHOOK_SIGNING_KEY;
         if (options.sign)
