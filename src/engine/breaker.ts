@@ -15,24 +15,29 @@ export interface BreakerView {
 interface Count {
   consecutive: number;
   lastCause?: { code: string; message: string };
+  /** The operations of the current streak (the target's count only). */
+  operations?: Set<string>;
 }
 
 /** Refusals of our own making (a token we may not have, a value we cannot send) say nothing about the target. */
 const OWN_CAUSES = new Set(['CT_ERR_AUTH_TOKEN', 'CT_ERR_USAGE', 'CT_ERR_INVALID_HEADER']);
 
 export class CircuitBreaker implements BreakerView {
-  private readonly target: Count = { consecutive: 0 };
+  private readonly target: Count = { consecutive: 0, operations: new Set() };
   private readonly operations = new Map<string, Count>();
 
   constructor(private readonly threshold = 6) {}
 
-  /** The whole target answers nothing. */
+  /**
+   * The whole target answers nothing: failures in a row, of more than one operation (one
+   * operation's faulty responses, however many, are that operation's problem).
+   */
   get open(): boolean {
-    return this.target.consecutive >= this.threshold;
+    return this.target.consecutive >= this.threshold && (this.target.operations?.size ?? 0) !== 1;
   }
 
   get shortCircuit(): { code: string; message: string } | undefined {
-    return this.circuitOf(this.target, 'the target');
+    return this.open ? this.circuitOf(this.target, 'the target') : undefined;
   }
 
   /** The breaker as one operation sees it: open when that operation, or the whole target, failed too often in a row. */
@@ -44,12 +49,15 @@ export class CircuitBreaker implements BreakerView {
 
   recordAnswer(): void {
     this.target.consecutive = 0;
+    this.target.operations?.clear();
   }
 
-  recordFailure(cause: { code: string; message: string }): void {
+  /** A failure; `operation` is given by an operation's view (without it, the failure counts for the target alone). */
+  recordFailure(cause: { code: string; message: string }, operation?: string): void {
     if (OWN_CAUSES.has(cause.code)) return;
     this.target.consecutive++;
     this.target.lastCause = cause;
+    if (operation) this.target.operations?.add(operation);
   }
 
   circuitOf(count: Count, what: string): { code: string; message: string } | undefined {
@@ -81,6 +89,6 @@ class OperationBreaker implements BreakerView {
     if (OWN_CAUSES.has(cause.code)) return;
     this.count.consecutive++;
     this.count.lastCause = cause;
-    this.whole.recordFailure(cause);
+    this.whole.recordFailure(cause, this.operation);
   }
 }

@@ -112,7 +112,12 @@ describe('the breaker is per operation', () => {
     }
     expect(broken.shortCircuit?.code).toBe('CT_ERR_HTTP_PROTOCOL');
     expect(healthy.shortCircuit).toBeUndefined();
+    // Failures in a row of one operation alone are still that operation's.
+    healthy.recordAnswer();
     for (let i = 0; i < 3; i++) healthy.recordFailure({ code: 'CT_ERR_HEADERS_TIMEOUT', message: 'hangs' });
+    expect(breaker.open).toBe(false);
+    // Of several operations, with no answer between them: the target answers nothing.
+    breaker.for('GET /c').recordFailure({ code: 'CT_ERR_HEADERS_TIMEOUT', message: 'hangs' });
     expect(breaker.open).toBe(true);
     expect(breaker.for('GET /c').shortCircuit?.code).toBe('CT_ERR_HEADERS_TIMEOUT');
   });
