@@ -3,7 +3,8 @@
  * run's result to one file. Writing is one step after the run; a format that cannot be
  * rendered or written is reported, and the others are still written.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { ReportDirError } from '../src/errors.js';
 import { dirname, join, relative } from 'node:path';
 import { secrets } from '../src/client/redact.js';
 import { REPORTER_ERROR, type RunResult } from '../src/engine/result.js';
@@ -69,4 +70,29 @@ export function writeReports(
     }
   }
   return { written, errors };
+}
+
+/**
+ * Before a run: the report folder exists or can be created, and can be written to. Checked
+ * first, so a run never ends "conformant" with its results lost for want of a folder.
+ */
+export function assertReportDirWritable(dir: string): void {
+  const fail = (why: string, cause?: unknown) => new ReportDirError(`--report-dir ${dir}: ${why}`, { cause, details: { reportDir: dir } });
+  let stat: ReturnType<typeof statSync> | undefined;
+  try {
+    stat = statSync(dir);
+  } catch {
+    stat = undefined;
+  }
+  if (stat && !stat.isDirectory()) throw fail('is a file, not a folder');
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw fail(`cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, error);
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw fail(`cannot be written to (${(error as NodeJS.ErrnoException).code ?? 'no permission'})`, error);
+  }
 }

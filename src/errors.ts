@@ -98,6 +98,16 @@ export class InvalidJsonError extends defineError(
   'The response body is not valid JSON',
   'The target answered with a body that does not parse; see the content type and first bytes in the message.',
 ) {}
+export class HttpProtocolError extends defineError(
+  'CT_ERR_HTTP_PROTOCOL',
+  'The target sent a response that is not usable HTTP',
+  'The target broke the HTTP/1.1 framing (headers too large, an unsolicited 1xx, not HTTP at all); check its logs or any proxy.',
+) {}
+export class InvalidHeaderValueError extends defineError(
+  'CT_ERR_INVALID_HEADER',
+  'A request header would carry characters HTTP does not allow',
+  'Remove CR, LF and other control characters from the setting or answer the message names.',
+) {}
 export class CrossOriginRedirectError extends defineError(
   'CT_ERR_CROSS_ORIGIN',
   'The target redirected to another origin',
@@ -138,6 +148,16 @@ export class BaselineError extends defineError(
   'The baseline file is invalid',
   'Each entry needs check, operation and reason; regenerate it with --update-baseline.',
 ) {}
+export class ReportDirError extends defineError(
+  'CT_ERR_REPORT_DIR',
+  'The report folder cannot be written',
+  'Give --report-dir a folder that exists or can be created, and that this user may write to.',
+) {}
+export class JwksError extends defineError(
+  'CT_ERR_JWKS',
+  'The public keys (JWKS) cannot be used',
+  'Give --jwks-file a JSON file {"keys": [JWK, …]} or --jwks-url a URL that serves one (as /auth/verify_keys does).',
+) {}
 export class WebhookCassetteError extends defineError(
   'CT_ERR_CASSETTE',
   'The cassette cannot be read',
@@ -163,6 +183,8 @@ export const HARNESS_ERRORS = [
   ResponseTooLargeError,
   ResponseAbortedError,
   InvalidJsonError,
+  HttpProtocolError,
+  InvalidHeaderValueError,
   CrossOriginRedirectError,
   DeadlineExceededError,
   RateLimitedError,
@@ -171,6 +193,8 @@ export const HARNESS_ERRORS = [
   MockStartError,
   ReportInputError,
   BaselineError,
+  ReportDirError,
+  JwksError,
   WebhookCassetteError,
   ListenTimeoutError,
 ] as const;

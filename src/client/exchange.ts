@@ -3,10 +3,12 @@
  * excerpts and timing. Secrets are redacted here, when the exchange is recorded, so nothing
  * downstream (reports, logs, cassettes) ever holds them.
  */
-import { redactBody, redactHeaders, secrets } from './redact.js';
+import { previewOf, redactBody, redactHeaders, scrubThenCut, secrets } from './redact.js';
 import type { HarnessError } from '../errors.js';
 
 export const BODY_EXCERPT_BYTES = 4096;
+/** The longest error message kept with an exchange. */
+const MESSAGE_CHARS = 2000;
 
 export interface RecordedRequest {
   method: string;
@@ -37,10 +39,9 @@ export interface Exchange {
 
 function excerpt(body: string | Buffer, contentType: string | undefined): { text: string; bytes: number; truncated: boolean } {
   const buffer = typeof body === 'string' ? Buffer.from(body) : body;
-  const truncated = buffer.length > BODY_EXCERPT_BYTES;
-  // Redact a window wider than the excerpt, then cut: a secret across the cut is removed whole.
-  const window = buffer.subarray(0, BODY_EXCERPT_BYTES + secrets.longest + 64).toString('utf8');
-  return { text: redactBody(window, contentType).slice(0, BODY_EXCERPT_BYTES), bytes: buffer.length, truncated };
+  // Scrubbed before cut: a secret across the cut is removed whole, not left as a fragment.
+  const { text, truncated } = previewOf(buffer, BODY_EXCERPT_BYTES, (window) => redactBody(window, contentType));
+  return { text, bytes: buffer.length, truncated };
 }
 
 export class ExchangeRecorder {
@@ -92,7 +93,7 @@ export class ExchangeRecorder {
 
   fail(exchange: Exchange, error: HarnessError, durationMs: number, partial?: { status: number; headers: Record<string, string> }): void {
     exchange.durationMs = Math.round(durationMs * 10) / 10;
-    exchange.error = { code: error.code, message: secrets.scrub(error.message) };
+    exchange.error = { code: error.code, message: scrubThenCut(error.message, MESSAGE_CHARS) };
     if (partial)
       exchange.response = {
         status: partial.status,

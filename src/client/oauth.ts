@@ -4,6 +4,7 @@
  * before they expire; concurrent callers share one token request.
  */
 import { CrossOriginRedirectError, TokenRequestError } from '../errors.js';
+import { fieldValueProblem } from './http-fields.js';
 import { secrets } from './redact.js';
 import type { HttpResponse } from './transport.js';
 
@@ -132,6 +133,13 @@ export class TokenProvider {
       throw new TokenRequestError(`${at} → 200 without an access_token`);
     }
     secrets.add(token.access_token);
+    // It becomes a header value: one HTTP cannot carry would fail every request of the run.
+    const problem = fieldValueProblem(`Bearer ${token.access_token}`);
+    if (problem)
+      throw new TokenRequestError(`${at} → 200 issued an access_token that cannot be sent as a bearer token: ${problem}`, {
+        details: { status: 200, scopes: scopeKey },
+        hint: 'The token endpoint answers a malformed token; check the target (or the proxy in front of it).',
+      });
     const lifetimeMs = (typeof token.expires_in === 'number' && token.expires_in > 0 ? token.expires_in : 300) * 1000;
     const margin = Math.min(this.options.refreshMarginMs ?? 60_000, lifetimeMs / 10);
     const now = this.now();

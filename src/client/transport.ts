@@ -6,29 +6,17 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
-import {
-  BodyTimeoutError,
-  ConnectTimeoutError,
-  DeadlineExceededError,
-  HarnessError,
-  HeadersTimeoutError,
-  InvalidJsonError,
-  RateLimitedError,
-  ResponseAbortedError,
-  ResponseTooLargeError,
-  TargetUnreachableError,
-} from '../errors.js';
+import { BodyTimeoutError, DeadlineExceededError, type HarnessError, HeadersTimeoutError, RateLimitedError } from '../errors.js';
+import type { Deadline } from './deadline.js';
 import { ExchangeRecorder, type Exchange } from './exchange.js';
-import { secrets } from './redact.js';
+import { assertValidHeaders } from './http-fields.js';
+import { backoffMs, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, retriesAfterError, retriesStatus } from './retry-policy.js';
+import { mapTransportError, parseJsonBody, rememberExchange, tooLarge } from './transport-errors.js';
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A Retry-After longer than this is not waited for. */
-  maxRetryAfterMs: number;
-}
+// The pieces live in modules of their own; importers of the transport keep finding them here.
+export { Deadline } from './deadline.js';
+export { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+export { exchangeOf, firstBytes, parseJsonBody } from './transport-errors.js';
 
 export interface TransportOptions {
   connectTimeoutMs?: number;
@@ -85,49 +73,6 @@ export interface HttpResponse {
   json<T = unknown>(): T;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 30_000 };
-
-/** A point in time after which no new request starts and running ones are aborted. */
-export class Deadline {
-  readonly expiresAt: number;
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(readonly budgetMs: number) {
-    this.expiresAt = Date.now() + budgetMs;
-    this.timer = setTimeout(
-      () => this.controller.abort(new DeadlineExceededError(`The run deadline of ${Math.round(budgetMs / 1000)} s passed`)),
-      budgetMs,
-    );
-    this.timer.unref();
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  remainingMs(): number {
-    return Math.max(0, this.expiresAt - Date.now());
-  }
-
-  get expired(): boolean {
-    return this.remainingMs() === 0;
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-  }
-}
-
-/** Seconds or an HTTP date, in ms from now; undefined when absent or unparsable. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 function joinHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
@@ -136,28 +81,10 @@ function joinHeaders(raw: Record<string, string | string[] | undefined>): Record
   return out;
 }
 
-/** Printable first bytes of a body, for error messages. */
-export function firstBytes(body: Buffer, limit = 120): string {
-  const text = body
-    .subarray(0, limit)
-    .toString('utf8')
-    .replace(/[\u0000-\u001f\u007f]/g, ' ');
-  return body.length > limit ? `${text}…` : text;
-}
-
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
-
-/** The recorded exchange a transport error happened in, so a report can still show the request. */
-const exchangesOfErrors = new WeakMap<object, Exchange>();
-
-export function exchangeOf(error: unknown): Exchange | undefined {
-  return error && typeof error === 'object' ? exchangesOfErrors.get(error) : undefined;
-}
-const RESET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
-
 export class Transport {
   readonly recorder: ExchangeRecorder;
-  private readonly agent: Agent;
+  private agent: Agent;
+  private readonly agentOptions: Agent.Options;
   private readonly retry: RetryPolicy;
   private readonly headersTimeoutMs: number;
   private readonly bodyTimeoutMs: number;
@@ -182,13 +109,14 @@ export class Transport {
     this.sleep = options.sleep ?? ((ms, signal) => sleep(ms, undefined, { signal, ref: false }));
     this.throwOnRateLimit = options.throwOnRateLimit ?? true;
     this.tap = options.tap;
-    this.agent = new Agent({
+    this.agentOptions = {
       connect: { timeout: connectTimeoutMs },
       connections: options.connections ?? 16,
       keepAliveTimeout: 10_000,
       headersTimeout: this.headersTimeoutMs,
       bodyTimeout: this.bodyTimeoutMs,
-    });
+    };
+    this.agent = new Agent(this.agentOptions);
   }
 
   async close(): Promise<void> {
@@ -197,8 +125,18 @@ export class Transport {
 
   /** Exponential backoff with full jitter, bounded by maxDelayMs. */
   backoffMs(attempt: number): number {
-    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+    return backoffMs(this.retry, attempt, this.random);
+  }
+
+  /**
+   * A fresh pool in place of one undici refused a request in: such a refusal can keep a
+   * connection slot taken for good, and a pool with none left serves nothing (it hangs).
+   */
+  private renewAgent(): void {
+    const old = this.agent;
+    this.agent = new Agent(this.agentOptions);
+    // Requests still running on the old pool finish there; it closes once they have.
+    void old.close().catch(() => old.destroy().catch(() => undefined));
   }
 
   async send(request: HttpRequest): Promise<HttpResponse> {
@@ -212,13 +150,13 @@ export class Transport {
       } catch (error) {
         // The underlying network code survives in details when the error was mapped.
         const code = (error as HarnessError).details?.code as string | undefined;
-        if (IDEMPOTENT.has(method) && code && RESET_CODES.has(code) && attempt < this.retry.maxAttempts) {
+        if (retriesAfterError(this.retry, method, code, attempt)) {
           await this.wait(this.backoffMs(attempt), request);
           continue;
         }
         throw error;
       }
-      if ((response.status === 429 || response.status === 503) && attempt < this.retry.maxAttempts) {
+      if (retriesStatus(this.retry, response.status, attempt)) {
         const retryAfter = parseRetryAfter(response.headers['retry-after']);
         const delay = retryAfter ?? this.backoffMs(attempt);
         const remaining = this.deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
@@ -281,6 +219,12 @@ export class Transport {
       attempt,
       startedAt: started,
     });
+    try {
+      assertValidHeaders(headers, `${method} ${request.url}`);
+    } catch (error) {
+      this.recorder.fail(exchange, error as HarnessError, 0);
+      throw rememberExchange(error as HarnessError, exchange);
+    }
     // undici's timers are coarse and reset on every chunk; this one bounds the whole exchange.
     // One controller and one timer (AbortSignal.timeout and .any cost several times more per request).
     const controller = new AbortController();
@@ -307,8 +251,7 @@ export class Transport {
         : undefined;
     const fail = (error: HarnessError, partial?: { status: number; headers: Record<string, string> }): HarnessError => {
       this.recorder.fail(exchange, error, performance.now() - startedHr, partial);
-      exchangesOfErrors.set(error, exchange);
-      return error;
+      return rememberExchange(error, exchange);
     };
     let res: Dispatcher.ResponseData;
     let responseHeaders: Record<string, string>;
@@ -327,6 +270,7 @@ export class Transport {
           signal: controller.signal,
         });
       } catch (error) {
+        if ((error as { code?: string }).code === 'UND_ERR_INVALID_ARG') this.renewAgent();
         throw fail(timedOut('request', error) ?? this.mapError(error, method, request.url, 'request'));
       }
       responseHeaders = joinHeaders(res.headers as Record<string, string | string[] | undefined>);
@@ -363,7 +307,7 @@ export class Transport {
     const declared = Number(headers['content-length']);
     if (Number.isFinite(declared) && declared > this.maxResponseBytes) {
       res.body.destroy();
-      throw this.tooLarge(method, url, `declares content-length ${declared}`);
+      throw tooLarge(method, url, `declares content-length ${declared}`, this.maxResponseBytes);
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -371,82 +315,21 @@ export class Transport {
       size += (chunk as Buffer).length;
       if (size > this.maxResponseBytes) {
         res.body.destroy();
-        throw this.tooLarge(method, url, `sent more than ${this.maxResponseBytes} bytes`);
+        throw tooLarge(method, url, `sent more than ${this.maxResponseBytes} bytes`, this.maxResponseBytes);
       }
       chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks, size);
   }
 
-  private tooLarge(method: string, url: string, what: string): ResponseTooLargeError {
-    return new ResponseTooLargeError(`${method} ${url}: the response ${what}; the limit is ${this.maxResponseBytes} bytes`, {
-      details: { url, limit: this.maxResponseBytes },
-    });
-  }
-
-  /** undici and system errors become harness errors that say what happened, where. */
   private mapError(error: unknown, method: string, url: string, phase: 'request' | 'body'): HarnessError {
-    if (error instanceof HarnessError) return error;
-    if (this.deadline?.signal.aborted) {
-      const reason = this.deadline.signal.reason;
-      if (reason instanceof HarnessError)
-        return new DeadlineExceededError(`${reason.message}; ${method} ${url} was aborted`, { cause: error });
-    }
-    const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-    const code = err.code ?? err.cause?.code ?? '';
-    const at = `${method} ${url}`;
-    const details = { url, code };
-    switch (code) {
-      case 'UND_ERR_CONNECT_TIMEOUT':
-        return new ConnectTimeoutError(`${at}: no connection within the connect timeout`, { cause: error, details });
-      case 'UND_ERR_HEADERS_TIMEOUT':
-        return new HeadersTimeoutError(`${at}: no response headers within ${Math.round(this.headersTimeoutMs / 1000)} s`, {
-          cause: error,
-          details,
-        });
-      case 'UND_ERR_BODY_TIMEOUT':
-        return new BodyTimeoutError(`${at}: the body stalled for more than ${Math.round(this.bodyTimeoutMs / 1000)} s`, {
-          cause: error,
-          details,
-        });
-      case 'ECONNREFUSED':
-        return new TargetUnreachableError(`${at}: connection refused (nothing listens at ${new URL(url).host})`, { cause: error, details });
-      case 'ENOTFOUND':
-      case 'EAI_AGAIN':
-        return new TargetUnreachableError(`${at}: the host name ${new URL(url).hostname} does not resolve`, { cause: error, details });
-      case 'EHOSTUNREACH':
-      case 'ENETUNREACH':
-        return new TargetUnreachableError(`${at}: no route to ${new URL(url).host}`, { cause: error, details });
-      case 'UND_ERR_SOCKET':
-      case 'ECONNRESET':
-      case 'EPIPE':
-      case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-      case 'UND_ERR_ABORTED':
-        return new ResponseAbortedError(
-          phase === 'body'
-            ? `${at}: the connection closed before the body was complete (${code})`
-            : `${at}: the connection closed before a response arrived (${code})`,
-          { cause: error, details },
-        );
-      default:
-        return new TargetUnreachableError(`${at}: ${err.message ?? String(error)}${code ? ` (${code})` : ''}`, { cause: error, details });
-    }
-  }
-}
-
-export function parseJsonBody<T>(body: Buffer, contentType: string | undefined, method: string, url: string, status: number): T {
-  if (body.length === 0) {
-    throw new InvalidJsonError(`${method} ${url} → ${status}: the body is empty (content-type ${contentType ?? 'absent'})`, {
-      details: { url, status },
+    return mapTransportError(error, {
+      method,
+      url,
+      phase,
+      headersTimeoutMs: this.headersTimeoutMs,
+      bodyTimeoutMs: this.bodyTimeoutMs,
+      deadline: this.deadline,
     });
-  }
-  try {
-    return JSON.parse(body.toString('utf8')) as T;
-  } catch (error) {
-    throw new InvalidJsonError(
-      `${method} ${url} → ${status}: the body is not JSON (content-type ${contentType ?? 'absent'}; ` +
-        `first bytes: ${JSON.stringify(secrets.scrub(firstBytes(body)))})`,
-      { cause: error, details: { url, status, contentType } },
-    );
   }
 }

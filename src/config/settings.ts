@@ -22,6 +22,8 @@ export interface Setting<K extends string = string> {
   max?: number;
   /** Allowed values for strings and list items. */
   choices?: readonly string[];
+  /** The value is sent in a header: control characters (CR, LF, NUL, …) are refused at once. */
+  header?: boolean;
 }
 
 export const RUN_SETTINGS = [
@@ -55,6 +57,7 @@ export const RUN_SETTINGS = [
     valueName: 'TOKEN',
     env: 'UPVEST_ACCESS_TOKEN',
     kind: 'secret',
+    header: true,
     description:
       'Use this bearer token for every request instead of the token endpoint (for targets without /auth/token, such as Prism); ' +
       'cases that need a token lacking a scope are then not exercised.',
@@ -75,6 +78,7 @@ export const RUN_SETTINGS = [
     valueName: 'ID',
     env: 'UPVEST_SIGNING_KEY_ID',
     kind: 'string',
+    header: true,
     description: 'Key id Upvest registered for the signing key (the keyid signature parameter).',
   },
   {
@@ -314,6 +318,15 @@ export type RunSettingKey = (typeof RUN_SETTINGS)[number]['key'];
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A character by its name or code point, for messages (never the value around it). */
+function printableCode(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  if (code === 13) return 'CR';
+  if (code === 10) return 'LF';
+  if (code === 0) return 'NUL';
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 /** Where a value came from, for error messages: "--timeout", "UPVEST_TIMEOUT" or "timeout in file". */
 export type Source = { kind: 'flag' | 'env' | 'file' | 'default'; name: string };
 
@@ -335,19 +348,29 @@ export function parseSetting(setting: Setting, raw: unknown, source: Source): un
     case 'secret': {
       if (typeof raw !== 'string' || raw.trim() === '') throw fail(`expected a non-empty string, got ${shown}`);
       if (setting.choices && !setting.choices.includes(raw)) throw fail(`expected one of ${setting.choices.join(', ')}, got ${shown}`);
+      if (setting.header) {
+        // Named here, at once: sent later, such a value fails every request of the run.
+        const problem = /[^\t\x20-\x7e\x80-\xff]/.exec(raw);
+        if (problem)
+          throw fail(
+            `the value cannot be sent in an HTTP header: it holds ${printableCode(problem[0])} (control characters are not allowed)`,
+          );
+      }
       return raw;
     }
     case 'url': {
       if (typeof raw !== 'string') throw fail(`expected a URL, got ${shown}`);
+      // Never echo credentials a URL carries, even in the message refusing them.
+      const safe = JSON.stringify(raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1[REDACTED]@'));
       let url: URL;
       try {
         url = new URL(raw);
       } catch {
-        throw fail(`${shown} is not a URL (expected e.g. https://sandbox.upvest.co)`);
+        throw fail(`${safe} is not a URL (expected e.g. https://sandbox.upvest.co)`);
       }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`${shown} must be an http or https URL`);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`${safe} must be an http or https URL`);
       if (url.username || url.password) throw fail('the URL must not carry credentials; use --client-id and UPVEST_CLIENT_SECRET');
-      if (url.search || url.hash) throw fail(`${shown} must be a base URL without query or fragment`);
+      if (url.search || url.hash) throw fail(`${safe} must be a base URL without query or fragment`);
       return url.toString().replace(/\/$/, '');
     }
     case 'uuid': {

@@ -2,7 +2,9 @@
  * Known deviations: a checked-in list of failures that do not fail the gate, each with a
  * reason. An entry that matches nothing in a run is reported, so the list shrinks.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { shapeProblem, validateBaselineShape } from '../input-shapes.js';
 import { BaselineError } from '../errors.js';
 import type { CheckOutcome, Failure } from '../checks/types.js';
 import { statusOf } from './outcome.js';
@@ -22,6 +24,8 @@ export interface Baseline {
 }
 
 export function readBaseline(file: string): Baseline {
+  if (existsSync(file) && statSync(file).isDirectory())
+    throw new BaselineError(`Baseline file ${file} is a folder`, { hint: 'Give the path of a JSON file, e.g. baseline.json.' });
   if (!existsSync(file))
     throw new BaselineError(`Baseline file ${file} does not exist`, { hint: 'Create it with --update-baseline, or fix the path.' });
   let parsed: unknown;
@@ -30,15 +34,24 @@ export function readBaseline(file: string): Baseline {
   } catch (error) {
     throw new BaselineError(`Baseline file ${file} is not valid JSON: ${(error as Error).message}`);
   }
-  const entries = (parsed as { entries?: unknown })?.entries;
-  if (!Array.isArray(entries)) throw new BaselineError(`Baseline file ${file} must be an object with an "entries" array`);
-  entries.forEach((entry, i) => {
-    const e = entry as Partial<BaselineEntry>;
-    for (const field of ['check', 'operation', 'reason'] as const) {
-      if (typeof e[field] !== 'string' || e[field] === '') throw new BaselineError(`Baseline file ${file}: entry ${i} has no ${field}`);
-    }
-  });
-  return { file, entries: entries as BaselineEntry[] };
+  const problem = shapeProblem(validateBaselineShape, parsed);
+  if (problem) {
+    // Said in the file's terms: which entry lacks which field (the schema's first complaint, re-worded).
+    const entries = (parsed as { entries?: unknown } | null)?.entries;
+    const index = /^at \/entries\/(\d+)/.exec(problem)?.[1];
+    if (!Array.isArray(entries) || index === undefined)
+      throw new BaselineError(`Baseline file ${file} must be an object with an "entries" array (${problem})`);
+    const entry = entries[Number(index)] as Record<string, unknown> | null;
+    const field = ['check', 'operation', 'reason'].find(
+      (f) => typeof entry !== 'object' || entry === null || typeof entry[f] !== 'string' || entry[f] === '',
+    );
+    throw new BaselineError(
+      field
+        ? `Baseline file ${file}: entry ${index} has no ${field} (${problem})`
+        : `Baseline file ${file}: entry ${index} is invalid (${problem})`,
+    );
+  }
+  return { file, entries: (parsed as { entries: BaselineEntry[] }).entries };
 }
 
 export function matches(entry: BaselineEntry, failure: Failure): boolean {
@@ -90,6 +103,21 @@ export function updatedBaseline(previous: Baseline | undefined, outcomes: CheckO
       entries.push(entry);
   }
   return { file: previous?.file, entries };
+}
+
+/** Before a run with --update-baseline: the file can be written when the run ends (its folder exists and is writable). */
+export function assertBaselineWritable(file: string): void {
+  const folder = dirname(file);
+  const fail = (why: string) =>
+    new BaselineError(`--update-baseline cannot write ${file}: ${why}`, { hint: 'Create the folder, or give --baseline a writable path.' });
+  if (existsSync(file) && statSync(file).isDirectory()) throw fail('it is a folder');
+  if (!existsSync(folder)) throw fail(`the folder ${folder} does not exist`);
+  if (!statSync(folder).isDirectory()) throw fail(`${folder} is not a folder`);
+  try {
+    accessSync(existsSync(file) ? file : folder, constants.W_OK);
+  } catch {
+    throw fail('no permission to write there');
+  }
 }
 
 const BASELINE_COMMENT = 'Known deviations of the target: listed failures do not fail the gate. Every entry needs a reason.';

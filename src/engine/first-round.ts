@@ -6,6 +6,7 @@
  * not answer at all, likewise. Either way nothing is reported as the target's violation.
  */
 import type { ProbeInput } from '../checks/types.js';
+import { scrubThenCut } from '../client/redact.js';
 import type { UpvestClient } from '../client/upvest-client.js';
 import { CrossOriginRedirectError, HarnessError, TargetRefusesError, TokenRequestError } from '../errors.js';
 import type { SpecView } from '../spec/spec-view.js';
@@ -27,7 +28,7 @@ function detailOf(body: Buffer): string | undefined {
   try {
     const problem = JSON.parse(body.toString('utf8')) as { detail?: unknown; title?: unknown };
     const text = typeof problem.detail === 'string' ? problem.detail : typeof problem.title === 'string' ? problem.title : undefined;
-    return text?.slice(0, 160);
+    return text === undefined ? undefined : scrubThenCut(text, 160);
   } catch {
     return undefined;
   }

@@ -4,7 +4,7 @@
  * dropped, so memory holds findings and ids, never whole lists. Whatever a check throws, in
  * whatever phase, becomes an error outcome of that check; the other checks go on.
  */
-import { exchangeOf } from '../client/transport.js';
+import { exchangeOf, firstBytes } from '../client/transport-errors.js';
 import type { Exchange } from '../client/exchange.js';
 import type { UpvestClient } from '../client/upvest-client.js';
 import { HarnessError } from '../errors.js';
@@ -13,7 +13,7 @@ import { requestFor } from '../checks/requests.js';
 import type { Check, CheckEnvironment, CheckRun, Probe, ProbeInput, ProbeKind, ProbeResult } from '../checks/types.js';
 import type { ManifestOperation } from '../spec/manifest-types.js';
 import type { SpecView } from '../spec/spec-view.js';
-import type { CircuitBreaker } from './breaker.js';
+import type { BreakerView } from './breaker.js';
 import { createCheckContext, outcomesOf, type CheckRecord } from './check-context.js';
 import type { RunEventHandler } from './events.js';
 import type { Limiter } from './limiter.js';
@@ -25,8 +25,8 @@ export interface OperationRunOptions {
   env: CheckEnvironment;
   spec: SpecView;
   limiter: Limiter;
-  /** Shared by the operations of a run: a target that stopped answering is not sent more. */
-  breaker?: CircuitBreaker;
+  /** This operation's view of the run's breaker: an operation (or a target) that stopped answering is not sent more. */
+  breaker?: BreakerView;
   /** Checks to run; each with `true` or the reason it is skipped. */
   checks: { check: Check; selected: true | string }[];
   emit?: RunEventHandler;
@@ -81,7 +81,8 @@ function parseBody(body: Buffer): { json?: unknown; jsonError?: string } {
   try {
     return { json: JSON.parse(body.toString('utf8')) };
   } catch (error) {
-    const first = JSON.stringify(body.subarray(0, 60).toString('utf8'));
+    // Scrubbed before cut, on a character: a reflected credential leaves no fragment.
+    const first = JSON.stringify(firstBytes(body, 60));
     return { jsonError: `not JSON (${(error as Error).message}); first bytes ${first}` };
   }
 }

@@ -161,7 +161,7 @@ export class ConformanceRun {
         env,
         spec: this.spec,
         limiter: this.limiter,
-        breaker: this.breaker,
+        breaker: this.breaker.for(op.key),
         checks,
         emit: (event) => bus.emit(event),
       });

@@ -4,7 +4,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Deadline, Transport, type TransportOptions } from '../client/transport.js';
+import { Deadline } from '../client/deadline.js';
+import { Transport, type TransportOptions } from '../client/transport.js';
 import { UpvestClient } from '../client/upvest-client.js';
 import { secrets } from '../client/redact.js';
 import { loadSigningKey, type SigningKey } from '../signing/index.js';

@@ -55,14 +55,21 @@ export function writeResponse(res: ServerResponse, response: MockResponse): void
 
 export class BodyTooLargeError extends Error {}
 
+/** Past the limit a body is still read (and dropped) up to this much, so a keep-alive connection stays usable for the next request. */
+const DRAIN_BYTES = 64 * 1024 * 1024;
+
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLargeError(`request body larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+    if (size <= limit) chunks.push(chunk as Buffer);
+    else if (size > limit + DRAIN_BYTES) {
+      // Too much to drain: the connection is closed after the answer.
+      throw new BodyTooLargeError(`request body larger than ${limit} bytes`);
+    }
   }
+  if (size > limit) throw new BodyTooLargeError(`request body larger than ${limit} bytes`);
   return Buffer.concat(chunks, size);
 }
 

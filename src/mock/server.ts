@@ -180,6 +180,9 @@ async function handleToken(p: Pipeline, req: IncomingMessage, body: Buffer, rid:
   );
 }
 
+/** The largest clock step the control endpoint takes at once. */
+const MAX_ADVANCE_MS = 366 * 86_400_000;
+
 async function handle(p: Pipeline, req: IncomingMessage): Promise<MockResponse> {
   const rid = newRequestId();
   let body: Buffer;
@@ -436,8 +439,11 @@ export async function startMock(options: MockOptions = {}): Promise<MockHandle> 
     onControl: (path, query) => {
       const rid = newRequestId();
       if (path === '/__mock/clock') {
-        const ms = Number(query.get('advance') ?? '0');
-        if (!(ms >= 0)) return problemResponse(400, 'advance must be a number of milliseconds', rid);
+        const raw = query.get('advance') ?? '0';
+        const ms = /^\d{1,12}$/.test(raw) ? Number(raw) : Number.NaN;
+        // A bounded whole number: a huge step (1e308) would move every order through years of states at once.
+        if (!(ms >= 0 && ms <= MAX_ADVANCE_MS))
+          return problemResponse(400, `advance must be a whole number of milliseconds from 0 to ${MAX_ADVANCE_MS} (a year)`, rid);
         if (ms > 0) {
           if (!(clock instanceof SteppableClock))
             return problemResponse(400, 'the mock runs on real time; start it with --clock manual to advance it', rid);

@@ -6,6 +6,7 @@
  */
 import { request, type Dispatcher } from 'undici';
 import { signRequest, type SignatureVersion, type SigningKey } from '../signing/index.js';
+import { previewOf, scrubThenCut } from '../client/redact.js';
 
 export type DeliveryMode = 'bundled' | 'single';
 
@@ -62,6 +63,9 @@ export interface DeliveryResult {
   responseExcerpt?: string;
 }
 
+/** The most of a consumer's answer that is read. */
+const ANSWER_READ_BYTES = 64 * 1024;
+
 export async function sendDelivery(url: string, body: string, options: DeliveryOptions = {}): Promise<DeliveryResult> {
   let headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -92,10 +96,21 @@ export async function sendDelivery(url: string, body: string, options: DeliveryO
       bodyTimeout: timeout,
       signal: AbortSignal.timeout(timeout + 1000),
     });
-    const text = await res.body.text();
-    return { status: res.statusCode, durationMs: performance.now() - started, responseExcerpt: text.slice(0, 500) };
+    // A consumer's answer is only shown, never judged whole: read a bounded head, drop the rest.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= ANSWER_READ_BYTES) {
+        res.body.destroy();
+        break;
+      }
+    }
+    const { text } = previewOf(Buffer.concat(chunks), 500);
+    return { status: res.statusCode, durationMs: performance.now() - started, responseExcerpt: text };
   } catch (error) {
     const code = (error as { code?: string }).code;
-    return { error: `${code ? `${code}: ` : ''}${(error as Error).message}`, durationMs: performance.now() - started };
+    return { error: scrubThenCut(`${code ? `${code}: ` : ''}${(error as Error).message}`, 500), durationMs: performance.now() - started };
   }
 }

@@ -3,9 +3,11 @@
  * their signatures, validate every event, de-duplicate by id, print a line per event, record a
  * cassette, and, for CI, end once every expected event type has arrived valid.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { request } from 'undici';
-import { ListenTimeoutError, UsageError, WebhookCassetteError } from '../errors.js';
+import { JwksError, ListenTimeoutError, UsageError, WebhookCassetteError } from '../errors.js';
+import { shapeProblem, validateCassetteEntryShape, validateJwksShape } from '../input-shapes.js';
 import { redactHeaders, secrets } from '../client/redact.js';
 import { keyResolverFromJwks, type KeyResolver } from '../signing/index.js';
 import { startReceiver, type Delivery, type ReceivedEvent } from './receiver.js';
@@ -46,31 +48,93 @@ export interface CassetteEntry {
   events: unknown[];
 }
 
+/** Most bytes and time a JWKS fetch may take: a key set is a few KiB. */
+const JWKS_MAX_BYTES = 1024 * 1024;
+const JWKS_TIMEOUT_MS = 10_000;
+
+function keysOf(parsed: unknown, where: string): KeyResolver {
+  const problem = shapeProblem(validateJwksShape, parsed);
+  if (problem) throw new JwksError(`${where} is not a JWKS ({"keys": [JWK, …]}): ${problem}`);
+  try {
+    return keyResolverFromJwks(parsed as never);
+  } catch (error) {
+    throw new JwksError(`${where}: a key cannot be used: ${(error as Error).message}`);
+  }
+}
+
 export async function loadJwks(source: { url?: string; file?: string }): Promise<KeyResolver> {
   if (source.file) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(readFileSync(source.file, 'utf8'));
     } catch (error) {
-      throw new UsageError(`--jwks-file ${source.file} cannot be read as JSON: ${(error as Error).message}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new JwksError(`--jwks-file ${source.file} cannot be read as JSON: ${code ?? (error as Error).message}`);
     }
-    if (!Array.isArray((parsed as { keys?: unknown }).keys))
-      throw new UsageError(`--jwks-file ${source.file} is not a JWKS (an object with a "keys" array)`);
-    return keyResolverFromJwks(parsed as never);
+    return keysOf(parsed, `--jwks-file ${source.file}`);
   }
-  const res = await request(source.url as string).catch((error: Error) => {
-    throw new UsageError(`--jwks-url ${source.url} cannot be fetched: ${error.message}`);
-  });
-  if (res.statusCode !== 200) {
-    await res.body.dump();
-    throw new UsageError(`--jwks-url ${source.url} answered ${res.statusCode}`, {
-      hint:
-        res.statusCode === 401
-          ? 'Upvest serves its keys to authenticated clients: download them once into a file and use --jwks-file.'
-          : undefined,
-    });
+  const where = `--jwks-url ${secrets.scrub(source.url as string)}`;
+  // Bounded like every read from the network: a server that never answers or sends forever ends with an error.
+  const signal = AbortSignal.timeout(JWKS_TIMEOUT_MS);
+  let text: string;
+  try {
+    const res = await request(source.url as string, { signal, headersTimeout: JWKS_TIMEOUT_MS, bodyTimeout: JWKS_TIMEOUT_MS });
+    if (res.statusCode !== 200) {
+      res.body.destroy();
+      throw new JwksError(`${where} answered ${res.statusCode}`, {
+        hint:
+          res.statusCode === 401
+            ? 'Upvest serves its keys to authenticated clients: download them once into a file and use --jwks-file.'
+            : undefined,
+      });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > JWKS_MAX_BYTES) {
+        res.body.destroy();
+        throw new JwksError(`${where} sent more than ${JWKS_MAX_BYTES} bytes; a key set is a few KiB`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    text = Buffer.concat(chunks).toString('utf8');
+  } catch (error) {
+    if (error instanceof JwksError) throw error;
+    const timedOut = signal.aborted || /timeout/i.test((error as NodeJS.ErrnoException).code ?? '');
+    throw new JwksError(
+      timedOut
+        ? `${where} did not answer within ${JWKS_TIMEOUT_MS / 1000} s`
+        : `${where} cannot be fetched: ${secrets.scrub((error as Error).message)}`,
+    );
   }
-  return keyResolverFromJwks((await res.body.json()) as never);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new JwksError(`${where} answered a body that is not JSON`);
+  }
+  return keysOf(parsed, where);
+}
+
+/**
+ * Listen's options that can be judged before the port opens: a cassette that cannot be written,
+ * --reject-unverified with nothing to verify against.
+ */
+export function assertListenOptions(options: { cassette?: string; rejectUnverified?: boolean; keys: boolean }): void {
+  if (options.rejectUnverified && !options.keys)
+    throw new UsageError('--reject-unverified needs keys to verify with: give --jwks-url or --jwks-file');
+  if (!options.cassette) return;
+  const folder = dirname(options.cassette);
+  if (existsSync(options.cassette) && statSync(options.cassette).isDirectory())
+    throw new UsageError(`--cassette ${options.cassette} is a folder; give the path of a file to append to`);
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    throw new UsageError(`--cassette ${options.cassette}: the folder ${folder} does not exist`, { hint: 'Create it first.' });
+  try {
+    accessSync(existsSync(options.cassette) ? options.cassette : folder, constants.W_OK);
+  } catch {
+    throw new UsageError(`--cassette ${options.cassette} cannot be written (no permission)`);
+  }
 }
 
 function problemOf(received: ReceivedEvent): string | undefined {
@@ -116,7 +180,15 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
         ...(delivery.malformed ? { malformed: delivery.malformed } : {}),
         events: delivery.events.map((e) => e.event),
       };
-      appendFileSync(options.cassette, `${secrets.scrub(JSON.stringify(entry))}\n`);
+      try {
+        appendFileSync(options.cassette, `${secrets.scrub(JSON.stringify(entry))}\n`);
+      } catch (error) {
+        // The delivery was answered; listening goes on, and the line says what the cassette lacks.
+        options.print(
+          `${time}  ! delivery ${delivery.index + 1} not written to the cassette ${options.cassette}: ` +
+            `${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        );
+      }
     }
     if (delivery.malformed || (delivery.signature && !delivery.signature.ok)) {
       invalid++;
@@ -153,6 +225,7 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
     rejectUnverified: options.rejectUnverified,
     signatureToleranceSeconds: options.signatureToleranceSeconds,
     onDelivery,
+    onProblem: (message) => options.print(`${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}  ! ${message}`),
     maxDeliveries: 1000,
   });
   options.onListening?.(receiver.url);
@@ -193,22 +266,31 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
 
 /** Events recorded in a cassette, oldest delivery first. */
 export function readCassette(file: string): unknown[] {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    if (statSync(file).isDirectory()) throw new WebhookCassetteError(`Cassette ${file} is a folder, not an NDJSON file`);
+    bytes = readFileSync(file);
   } catch (error) {
+    if (error instanceof WebhookCassetteError) throw error;
     throw new WebhookCassetteError(`Cassette ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  return text
+  if (bytes.includes(0)) throw new WebhookCassetteError(`Cassette ${file} is binary (it holds NUL bytes), not NDJSON text`);
+  const lines = bytes
+    .toString('utf8')
     .split('\n')
-    .filter((line) => line.trim() !== '')
-    .flatMap((line, i) => {
-      try {
-        const entry = JSON.parse(line) as CassetteEntry;
-        if (!Array.isArray(entry.events)) throw new Error('no events array');
-        return entry.events;
-      } catch (error) {
-        throw new WebhookCassetteError(`Cassette ${file}, line ${i + 1}: ${(error as Error).message}`);
-      }
-    });
+    .map((line, i) => ({ line, number: i + 1 }))
+    .filter(({ line }) => line.trim() !== '');
+  const events = lines.flatMap(({ line, number }) => {
+    let entry: unknown;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      throw new WebhookCassetteError(`Cassette ${file}, line ${number}: not JSON (a truncated or foreign line)`);
+    }
+    const problem = shapeProblem(validateCassetteEntryShape, entry);
+    if (problem) throw new WebhookCassetteError(`Cassette ${file}, line ${number}: not a cassette entry: ${problem}`);
+    return (entry as CassetteEntry).events;
+  });
+  if (events.length === 0) throw new WebhookCassetteError(`Cassette ${file} holds no events: nothing to replay`);
+  return events;
 }

@@ -4,7 +4,7 @@
  * the spec, de-duplicates by event id and reports each delivery and event as it arrives.
  * Used by `listen` and by the check of the events a provider sends.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyResolver, VerifyResult } from '../signing/index.js';
 import { headersFromRaw, verifyRequest } from '../signing/index.js';
@@ -49,6 +49,8 @@ export interface ReceiverOptions {
   signatureToleranceSeconds?: number;
   keepBodies?: boolean;
   onDelivery?: (delivery: Delivery) => void;
+  /** A request that was dropped or only partly handled, and why (logged by listen). */
+  onProblem?: (message: string) => void;
   maxBodyBytes?: number;
   /** Deliveries kept for inspection (the oldest go first). */
   maxDeliveries?: number;
@@ -70,12 +72,35 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const deliveries: Delivery[] = [];
   const seenIds = new Set<string>();
   let index = 0;
-  const server: Server = createServer(async (req, res) => {
+  // Whatever a client sends (an abort mid-body, a body nested beyond any stack), the receiver
+  // answers or drops that one request, says so, and keeps serving.
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: Error) => {
+      options.onProblem?.(`a delivery could not be handled: ${error.message}`);
+      if (!res.headersSent && !res.destroyed) res.writeHead(400, { 'content-type': 'text/plain' }).end('unprocessable delivery');
+      else res.destroy();
+    });
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    options.onProblem?.(`a client sent an unreadable request (${error.code ?? error.message})`);
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size <= (options.maxBodyBytes ?? 10 * 1024 * 1024)) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size <= (options.maxBodyBytes ?? 10 * 1024 * 1024)) chunks.push(chunk as Buffer);
+      }
+    } catch (error) {
+      // The client went away mid-body: nothing to answer, nothing to record.
+      options.onProblem?.(
+        `a delivery was aborted by its sender after ${size} bytes (${(error as NodeJS.ErrnoException).code ?? 'aborted'})`,
+      );
+      res.destroy();
+      return;
     }
     const body = Buffer.concat(chunks);
     const headers = headersOf(req);
@@ -108,13 +133,20 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       } catch {
         delivery.malformed = 'the body is not JSON';
       }
-      const events = parsed === undefined ? undefined : eventsOfBody(parsed);
-      if (parsed !== undefined && !events) delivery.malformed = 'the body is neither an event nor a {"payload": [events]} bundle';
-      for (const event of events ?? []) {
-        const verdict = validateEvent(event);
-        const duplicate = verdict.id !== undefined && seenIds.has(verdict.id);
-        if (verdict.id !== undefined && seenIds.size < 1_000_000) seenIds.add(verdict.id);
-        delivery.events.push({ event, verdict, duplicate, deliveryIndex: delivery.index });
+      try {
+        const events = parsed === undefined ? undefined : eventsOfBody(parsed);
+        if (parsed !== undefined && !events) delivery.malformed = 'the body is neither an event nor a {"payload": [events]} bundle';
+        for (const event of events ?? []) {
+          const verdict = validateEvent(event);
+          const duplicate = verdict.id !== undefined && seenIds.has(verdict.id);
+          if (verdict.id !== undefined && seenIds.size < 1_000_000) seenIds.add(verdict.id);
+          delivery.events.push({ event, verdict, duplicate, deliveryIndex: delivery.index });
+        }
+      } catch (error) {
+        // A structure too deep to walk (RangeError) is the body's problem, not the receiver's.
+        delivery.events = [];
+        delivery.malformed = `the body cannot be read as events (${(error as Error).message})`;
+        delivery.status = 400;
       }
       // As instants: "…:00Z" and "…:00.5Z" compare wrongly as strings ("Z" sorts after ".").
       const times = delivery.events.map((e) => Date.parse(String((e.event as { created_at?: unknown }).created_at)));
@@ -126,8 +158,12 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     // The documented acknowledgement is a 200 with no body ("Response 200 fields": none); a refusal says why.
     if (delivery.status === 200) res.writeHead(200, { 'content-length': '0' }).end();
     else res.writeHead(delivery.status, { 'content-type': 'text/plain' }).end('rejected');
-    options.onDelivery?.(delivery);
-  });
+    try {
+      options.onDelivery?.(delivery);
+    } catch (error) {
+      options.onProblem?.(`delivery ${delivery.index + 1} was answered but not recorded: ${(error as Error).message}`);
+    }
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

@@ -3,7 +3,7 @@ import { TokenProvider, type TokenRequestSender } from '../../src/client/oauth.j
 import { secrets } from '../../src/client/redact.js';
 import { TokenRequestError, CrossOriginRedirectError } from '../../src/errors.js';
 import type { HttpResponse } from '../../src/client/transport.js';
-import { parseJsonBody } from '../../src/client/transport.js';
+import { parseJsonBody } from '../../src/client/transport-errors.js';
 
 function response(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
   const buffer = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));

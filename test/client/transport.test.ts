@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Deadline, parseRetryAfter, Transport } from '../../src/client/transport.js';
+import { Deadline } from '../../src/client/deadline.js';
+import { parseRetryAfter } from '../../src/client/retry-policy.js';
+import { Transport } from '../../src/client/transport.js';
 import {
   BodyTimeoutError,
   DeadlineExceededError,

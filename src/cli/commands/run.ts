@@ -3,7 +3,8 @@ import { type Command, Option } from 'commander';
 import type { RunConfig } from '../../config/load.js';
 import { RUN_SETTINGS, type RunSettingKey } from '../../config/settings.js';
 import { openConformance } from '../../conformance.js';
-import { type Baseline, updatedBaseline, writeBaseline } from '../../engine/baseline.js';
+import { assertBaselineWritable, type Baseline, updatedBaseline, writeBaseline } from '../../engine/baseline.js';
+import { assertReportDirWritable } from '../../../reporters/index.js';
 import { applyBaselineToResult, outcomesOfResult, type RunResult } from '../../engine/result.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
 import type { CommandContext } from '../main.js';
@@ -69,6 +70,8 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     const progress = context.progress && !options.quiet ? new RunProgress(context.progress) : undefined;
     try {
       const { config } = session;
+      assertReportDirWritable(config.reportDir);
+      if (config.updateBaseline && config.baseline) assertBaselineWritable(config.baseline);
       const result = await session.execute(progress ? [progress.handler] : []);
       progress?.stop();
       context.setExitCode(finish(result, config, session.baseline, context).exitCode);

@@ -1,13 +1,14 @@
 /** `upvest-conformance replay` and `upvest-conformance listen`: the webhook side of an integration. */
 import { type Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
+import { fieldValueProblem } from '../../client/http-fields.js';
 import { secrets } from '../../client/redact.js';
 import { generateSigningKey, loadSigningKey, type SignatureVersion, type SigningKey } from '../../signing/index.js';
 import { manifest } from '../../spec/manifest.js';
-import { REPORT_FORMATS } from '../../../reporters/index.js';
+import { assertReportDirWritable, REPORT_FORMATS } from '../../../reporters/index.js';
 import { replayConformance, type ReplayEvent } from '../../engine/webhook-consumer.js';
 import { buildCorpus } from '../../webhooks/corpus.js';
-import { listen, loadJwks, readCassette } from '../../webhooks/listen.js';
+import { assertListenOptions, listen, loadJwks, readCassette } from '../../webhooks/listen.js';
 import { serveJwks } from '../../webhooks/jwks-server.js';
 import type { CommandContext } from '../main.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
@@ -19,9 +20,11 @@ function urlOption(flag: string) {
     try {
       const url = new URL(value);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+      if (url.username || url.password) throw new UsageError(`${flag}: the URL must not carry credentials (user:password@)`);
       return url.toString();
-    } catch {
-      throw new UsageError(`${flag} ${value} is not an http(s) URL`);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`${flag} ${secrets.scrub(value)} is not an http(s) URL`);
     }
   };
 }
@@ -102,6 +105,9 @@ export function registerWebhookCommands(program: Command, context: CommandContex
         reporter?: string[];
       }) => {
         checkTypes(options.type ?? []);
+        assertReportDirWritable(options.reportDir);
+        const keyIdProblem = options.signingKeyId === undefined ? undefined : fieldValueProblem(options.signingKeyId);
+        if (keyIdProblem) throw new UsageError(`--signing-key-id cannot be sent in a signature header: ${keyIdProblem}`);
         let key: SigningKey | undefined;
         const keyInput = options.signingKey ?? process.env.UPVEST_WEBHOOK_SIGNING_KEY;
         if (options.sign)
@@ -209,6 +215,11 @@ export function registerWebhookCommands(program: Command, context: CommandContex
         checkTypes(options.expect ?? []);
         if (options.expect && !options.timeout) throw new UsageError('--expect needs --timeout, so that a CI job cannot wait forever');
         if (options.jwksUrl && options.jwksFile) throw new UsageError('give --jwks-url or --jwks-file, not both');
+        assertListenOptions({
+          cassette: options.cassette,
+          rejectUnverified: options.rejectUnverified,
+          keys: Boolean(options.jwksUrl || options.jwksFile),
+        });
         const keys = options.jwksUrl || options.jwksFile ? await loadJwks({ url: options.jwksUrl, file: options.jwksFile }) : undefined;
         const stop = new AbortController();
         if (!options.expect) void waitForStop(context.signal).then(() => stop.abort());
