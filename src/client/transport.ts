@@ -106,7 +106,9 @@ export class Transport {
     this.deadline = options.deadline;
     this.recorder = options.recorder ?? new ExchangeRecorder();
     this.random = options.random ?? Math.random;
-    this.sleep = options.sleep ?? ((ms, signal) => sleep(ms, undefined, { signal, ref: false }));
+    // A retry wait keeps the process alive: when every request in flight waits on Retry-After,
+    // nothing else holds the event loop open, and an unref'd timer let Node exit mid-run (code 13).
+    this.sleep = options.sleep ?? ((ms, signal) => sleep(ms, undefined, { signal }));
     this.throwOnRateLimit = options.throwOnRateLimit ?? true;
     this.tap = options.tap;
     this.agentOptions = {

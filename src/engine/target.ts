@@ -86,8 +86,8 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
   let listener: ((event: TransportEvent) => void) | undefined;
   // The transport's sleep does not know for which request it waits; the send it runs in does.
   const retrying = new AsyncLocalStorage<string>();
-  // A wait keeps the process alive (the transport's own sleep does not): when every request of the
-  // run waits at once, nothing else may, and Node would exit mid-run with code 13 and no report.
+  // A wait keeps the process alive: when every request of the run waits at once, nothing else
+  // may, and Node would exit mid-run with code 13 and no report.
   const wait = transport.sleep ?? ((ms: number, signal: AbortSignal | undefined) => sleep(ms, undefined, { signal }));
   const http = new Transport({
     ...transport,
