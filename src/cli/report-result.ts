@@ -9,14 +9,19 @@ import { finalize, type RunResult } from '../engine/result.js';
 import type { Output } from './output.js';
 
 export function reportResult(result: RunResult, options: { reportDir: string; formats: readonly string[] }, output: Output): RunResult {
-  output.out(renderSummary(result));
+  // The reports are written first and their lines held back: the summary must state the verdict
+  // the exit code gives, and a report that could not be written changes it (never "CONFORMANT"
+  // printed before an exit 2).
+  const wrote: string[] = [];
+  const { errors } = writeReports(result, { reportDir: options.reportDir, formats: options.formats, log: (line) => wrote.push(line) });
+  const final = errors.length === 0 ? result : finalize({ ...result, harnessErrors: [...result.harnessErrors, ...errors] });
+  output.out(renderSummary(final));
   // The one line a run that did not happen owes its user: the cause and the fix.
-  if (result.stopped) {
-    output.err(`error ${result.stopped.code}: ${result.stopped.message}`);
-    if (result.stopped.hint) output.err(`  ${result.stopped.hint}`);
+  if (final.stopped) {
+    output.err(`error ${final.stopped.code}: ${final.stopped.message}`);
+    if (final.stopped.hint) output.err(`  ${final.stopped.hint}`);
   }
-  const { errors } = writeReports(result, { reportDir: options.reportDir, formats: options.formats, log: (line) => output.out(line) });
-  if (errors.length === 0) return result;
+  for (const line of wrote) output.out(line);
   for (const e of errors) output.err(`error ${e.code}: ${e.message}`);
-  return finalize({ ...result, harnessErrors: [...result.harnessErrors, ...errors] });
+  return final;
 }
