@@ -4,7 +4,7 @@
  */
 import { renderFailure } from '../src/checks/failure.js';
 import type { CheckOutcome, Failure } from '../src/checks/types.js';
-import { secrets } from '../src/client/redact.js';
+import { cutAtCharacter, secrets } from '../src/client/redact.js';
 import type { RunResult } from '../src/engine/result.js';
 import { checkGroups, showControlCharacters } from './groups.js';
 
@@ -33,7 +33,9 @@ function rendered(failures: Failure[]): string {
   if (failures.length > MAX_RENDERED_PER_CASE) text.push(`… and ${failures.length - MAX_RENDERED_PER_CASE} more in report.json`);
   // Scrubbed before cutting: a cut secret would no longer match the registry.
   const all = secrets.scrub(text.join('\n\n'));
-  return all.length > MAX_CHARS_PER_CASE ? `${all.slice(0, MAX_CHARS_PER_CASE)}\n… (cut; report.json has every failure in full)` : all;
+  return all.length > MAX_CHARS_PER_CASE
+    ? `${cutAtCharacter(all, MAX_CHARS_PER_CASE)}\n… (cut; report.json has every failure in full)`
+    : all;
 }
 
 function testcase(outcome: CheckOutcome, classname: string): string {

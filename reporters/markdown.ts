@@ -6,7 +6,7 @@
 import { describeBasis } from '../src/checks/basis.js';
 import { renderFailure } from '../src/checks/failure.js';
 import type { CheckStatus } from '../src/checks/types.js';
-import { secrets } from '../src/client/redact.js';
+import { cutAtCharacter, secrets } from '../src/client/redact.js';
 import { checkGroups, requestCoverage, showControlCharacters, VERDICT_TEXT } from './groups.js';
 import type { RunResult } from '../src/engine/result.js';
 
@@ -55,7 +55,7 @@ function cell(text: string | number): string {
 function fenced(text: string): string {
   let body = showControlCharacters(secrets.scrub(text));
   if (body.length > MARKDOWN_LIMITS.failureChars)
-    body = `${body.slice(0, MARKDOWN_LIMITS.failureChars)}\n… (cut; the whole text is in report.html)`;
+    body = `${cutAtCharacter(body, MARKDOWN_LIMITS.failureChars)}\n… (cut; the whole text is in report.html)`;
   const fence = '`'.repeat(Math.max(2, ...(body.match(/`+/g) ?? []).map((run) => run.length)) + 1);
   return `${fence}text\n${body}\n${fence}`;
 }

@@ -1,4 +1,5 @@
 /** Shared judgement of probes that carry an expectation: negative requests and their kin. */
+import { scrubThenCut } from '../client/redact.js';
 import type { ManifestOperation } from '../spec/manifest-types.js';
 import type { CheckContext, Expectation, ProbeResult } from './types.js';
 
@@ -39,5 +40,5 @@ export function judge(ctx: Pick<CheckContext, 'fail'>, result: ProbeResult): boo
 
 function detailOf(result: ProbeResult): string {
   const detail = (result.json as { detail?: unknown } | undefined)?.detail;
-  return typeof detail === 'string' ? ` "${detail.slice(0, 120)}"` : '';
+  return typeof detail === 'string' ? ` "${scrubThenCut(detail, 120)}"` : '';
 }

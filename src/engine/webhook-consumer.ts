@@ -7,7 +7,7 @@
 import type { CheckInfo, CheckOutcome } from '../checks/types.js';
 import { convention, documentedAt } from '../checks/basis.js';
 import { CONSUMER_CHECKS } from '../checks/webhook-consumer.js';
-import { redactHeaders } from '../client/redact.js';
+import { redactHeaders, scrubThenCut } from '../client/redact.js';
 import type { SignatureVersion, SigningKey } from '../signing/index.js';
 import { SPEC, type SpecView } from '../spec/spec-view.js';
 import { respelledDeliveries, type RespelledDelivery } from '../webhooks/respell.js';
@@ -78,12 +78,12 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
       method: 'POST',
       url: options.to,
       headers: redactHeaders({ 'content-type': 'application/json' }),
-      bodyExcerpt: s.body.slice(0, 4096),
+      bodyExcerpt: scrubThenCut(s.body, 4096),
     },
   });
   const received = (s: Sent) =>
     s.result.status !== undefined
-      ? `${s.result.status}${s.result.responseExcerpt ? ` ${JSON.stringify(s.result.responseExcerpt.slice(0, 120))}` : ''}`
+      ? `${s.result.status}${s.result.responseExcerpt ? ` ${JSON.stringify(scrubThenCut(s.result.responseExcerpt, 120))}` : ''}`
       : `no answer (${s.result.error})`;
   /** Each delivery the check depended on: counted, and its transport error recorded. */
   const sentBy = (r: FindingRecorder, list: Sent[]) => {
