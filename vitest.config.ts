@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker per core but one, so a single worker on CI's 2 cores; most
+    // of the slow files wait on child processes and sockets, not on the CPU.
+    maxWorkers: 3,
     // The bin runs dist/: rebuilt here when a source is newer.
     globalSetup: ['test/package/global-setup.ts'],
   },
