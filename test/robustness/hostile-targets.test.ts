@@ -247,4 +247,36 @@ describe('nothing is lost from checks that completed', () => {
     }
     expect(byOperation.listAccountValuations).toContain('error');
   }, 90_000);
+
+  test('a valuations page of a million items is refused past the byte cap, with memory bounded', async () => {
+    // Streamed, never held whole by the target either: about 90 MB of items after the meta.
+    const item = Buffer.from(
+      JSON.stringify({ account_id: mock.fixtures.accounts[0].id, valuation_time: '2024-01-01T00:00:00Z', total_value: '1.00' }),
+    );
+    const before = process.memoryUsage().rss;
+    const o = await behind(
+      async (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'upvest-request-id': crypto.randomUUID() });
+        res.write('{"meta":{"count":1000000,"limit":1000000,"offset":0,"total_count":1000000},"data":[');
+        for (let i = 0; i < 1_000_000 && !res.destroyed; i++)
+          if (!res.write(i === 0 ? item : Buffer.concat([Buffer.from(','), item]))) await drained(res);
+        res.end(']}');
+      },
+      (path) => /^\/accounts\/[^/]+\/valuations$/.test(path),
+    );
+    const grewBy = process.memoryUsage().rss - before;
+    console.log(`[figures] a million-item page: RSS grew by ${(grewBy / 2 ** 20).toFixed(0)} MiB`);
+    expect(o.code, o.stdout).toBe(2);
+    const history = o.report.operations.find((op) => op.operationId === 'listAccountValuations')!;
+    const errors = history.checks.flatMap((c) => c.errors);
+    expect(
+      errors.some((e) => e.code === 'CT_ERR_RESPONSE_TOO_LARGE'),
+      JSON.stringify(errors.slice(0, 2)),
+    ).toBe(true);
+    // The other operations keep their results.
+    const current = o.report.operations.find((op) => op.operationId === 'getCurrentAccountValuation')!;
+    expect(current.checks.every((c) => c.status === 'passed')).toBe(true);
+    // Bounded by the 16 MiB cap, not by the page: far below what a million parsed items take.
+    expect(grewBy).toBeLessThan(512 * 2 ** 20);
+  }, 90_000);
 });
