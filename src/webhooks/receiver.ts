@@ -92,6 +92,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     try {
       for await (const chunk of req) {
         size += (chunk as Buffer).length;
+        // Read to the end (so the connection stays usable) but keep no more than the limit.
         if (size <= (options.maxBodyBytes ?? 10 * 1024 * 1024)) chunks.push(chunk as Buffer);
       }
     } catch (error) {
@@ -116,7 +117,13 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       status: 200,
       ...(options.keepBodies ? { body: body.toString('utf8') } : {}),
     };
-    if (options.path && new URL(req.url ?? '/', 'http://x').pathname !== options.path) {
+    const limit = options.maxBodyBytes ?? 10 * 1024 * 1024;
+    if (size > limit) {
+      // Never parsed cut: a truncated body would be judged as what it is not.
+      delivery.status = 413;
+      delivery.malformed = `the body of ${size} bytes is over the receiver's limit of ${limit} bytes`;
+      options.onProblem?.(`a delivery of ${size} bytes was refused with 413 (over ${limit} bytes)`);
+    } else if (options.path && new URL(req.url ?? '/', 'http://x').pathname !== options.path) {
       delivery.status = 404;
     } else if (req.method !== 'POST') {
       delivery.status = 405;

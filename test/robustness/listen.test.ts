@@ -97,3 +97,30 @@ describe('a running listen survives its clients', () => {
     expect(lines.join('\n')).not.toContain('internal error');
   });
 });
+
+describe('a delivery over the receiver limit', () => {
+  test('is answered 413 and recorded as such, never judged cut; the connection serves the next one', async () => {
+    const { startReceiver } = await import('../../src/webhooks/receiver.js');
+    const problems: string[] = [];
+    const receiver = await startReceiver({ maxBodyBytes: 1024, onProblem: (line) => problems.push(line) });
+    try {
+      const big = await within('413', 10_000, () =>
+        request(receiver.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: `{"payload":[${' '.repeat(4096)}]}`,
+        }),
+      );
+      await big.body.text();
+      expect(big.statusCode).toBe(413);
+      expect(receiver.deliveries[0]).toMatchObject({ status: 413, events: [] });
+      expect(receiver.deliveries[0]!.malformed).toMatch(/over the receiver's limit of 1024 bytes/);
+      expect(problems.join('\n')).toMatch(/refused with 413/);
+      const next = await request(receiver.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"payload":[]}' });
+      await next.body.text();
+      expect(next.statusCode).toBe(200);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
