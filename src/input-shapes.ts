@@ -49,12 +49,22 @@ export const JWKS_SCHEMA = {
   },
 } as const;
 
-export const validateBaselineShape: ValidateFunction = ajv.compile(BASELINE_SCHEMA);
-export const validateCassetteEntryShape: ValidateFunction = ajv.compile(CASSETTE_ENTRY_SCHEMA);
-export const validateJwksShape: ValidateFunction = ajv.compile(JWKS_SCHEMA);
+/** A shape compiled on first use: most runs read none of these files, and compiling costs every start. */
+function compiledOnUse(schema: object): () => ValidateFunction {
+  let compiled: ValidateFunction | undefined;
+  return () => {
+    compiled ??= ajv.compile(schema);
+    return compiled;
+  };
+}
+
+export const validateBaselineShape = compiledOnUse(BASELINE_SCHEMA);
+export const validateCassetteEntryShape = compiledOnUse(CASSETTE_ENTRY_SCHEMA);
+export const validateJwksShape = compiledOnUse(JWKS_SCHEMA);
 
 /** The first problem of a value against a shape, as "at /entries/0: must have property reason"; undefined when it fits. */
-export function shapeProblem(validate: ValidateFunction, value: unknown): string | undefined {
+export function shapeProblem(shape: () => ValidateFunction, value: unknown): string | undefined {
+  const validate = shape();
   if (validate(value)) return undefined;
   const error = validate.errors?.[0] as ErrorObject | undefined;
   if (!error) return 'does not have the expected shape';
