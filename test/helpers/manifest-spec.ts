@@ -4,26 +4,12 @@
  * each test file seconds. `validate` refuses: a test that needs it uses SPEC.
  */
 import type { CheckEnvironment } from '../../src/checks/types.js';
-import { documentedResponse, documentedStatuses, manifest, storedSchema } from '../../src/spec/manifest.js';
-import type { SpecView } from '../../src/spec/spec-view.js';
+import { manifest } from '../../src/spec/manifest.js';
+import { manifestView, type SpecView } from '../../src/spec/manifest-view.js';
 
-export const MANIFEST_SPEC: SpecView = {
-  manifest,
-  operation(operationId) {
-    const op = manifest.operations.find((o) => o.operationId === operationId);
-    if (!op) throw new Error(`no operation ${operationId} in the manifest`);
-    return op;
-  },
-  documentedResponse,
-  documentedStatuses,
-  methodsOfPath: (path) => manifest.paths.find((p) => p.path === path)?.methods ?? [],
-  storedSchema,
-  statusOfProblemType: (type) =>
-    Number(manifest.operations.flatMap((o) => o.responses).find((r) => r.problemType === type)?.status) || undefined,
-  validate: () => {
-    throw new Error('MANIFEST_SPEC does not validate bodies: use SPEC from src/spec/spec-view.ts');
-  },
-};
+export const MANIFEST_SPEC: SpecView = manifestView(manifest, () => {
+  throw new Error('MANIFEST_SPEC does not validate bodies: use SPEC from src/spec/spec-view.ts');
+});
 
 export const ACCOUNT = '7d2a4c1e-5b3f-4a6d-8e9f-0a1b2c3d4e5f';
 export const EXECUTION = '3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7';
