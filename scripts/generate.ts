@@ -26,6 +26,7 @@ import addFormatsModule from 'ajv-formats';
 import { lintSpec, type OpenApiDocument } from '../src/spec/lint.js';
 import { buildManifest } from '../src/spec/build-manifest.js';
 import { bodyValidatorSchemas, parameterValidatorSchemas } from '../src/spec/validator-schemas.js';
+import { BASELINE_SCHEMA, CASSETTE_ENTRY_SCHEMA, JWKS_SCHEMA } from '../src/input-shape-schemas.js';
 
 // CommonJS packages: under NodeNext their default export is module.exports itself.
 const standaloneCode = ((standaloneCodeModule as unknown as { default?: unknown }).default ??
@@ -139,6 +140,14 @@ async function generate(specPath: string): Promise<Map<string, string>> {
     ),
   );
   files.set('schemas.json', `${JSON.stringify({ $comment: HEADER, schemas: bodies.dereferenced }, null, 2)}\n`);
+
+  // The shapes of the user's local files: compiled here like the spec's, never at run time.
+  const inputShapes = { baselineShape: BASELINE_SCHEMA, cassetteEntryShape: CASSETTE_ENTRY_SCHEMA, jwksShape: JWKS_SCHEMA };
+  files.set('input-validators.js', compileModule(createAjv({}), inputShapes as Record<string, AnySchema>));
+  files.set(
+    'input-validators.d.ts',
+    declarations(Object.keys(inputShapes), () => 'unknown', ''),
+  );
 
   const params = parameterValidatorSchemas(dereferenced, manifest);
   // Parameters arrive as strings: coerce to the documented types and fill documented defaults.
