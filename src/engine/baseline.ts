@@ -2,8 +2,8 @@
  * Known deviations: a checked-in list of failures that do not fail the gate, each with a
  * reason. An entry that matches nothing in a run is reported, so the list shrinks.
  */
-import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { fileUnwritable } from '../local-paths.js';
 import { shapeProblem, validateBaselineShape } from '../input-shapes.js';
 import { BaselineError } from '../errors.js';
 import type { CheckOutcome, Failure } from '../checks/types.js';
@@ -107,17 +107,11 @@ export function updatedBaseline(previous: Baseline | undefined, outcomes: CheckO
 
 /** Before a run with --update-baseline: the file can be written when the run ends (its folder exists and is writable). */
 export function assertBaselineWritable(file: string): void {
-  const folder = dirname(file);
-  const fail = (why: string) =>
-    new BaselineError(`--update-baseline cannot write ${file}: ${why}`, { hint: 'Create the folder, or give --baseline a writable path.' });
-  if (existsSync(file) && statSync(file).isDirectory()) throw fail('it is a folder');
-  if (!existsSync(folder)) throw fail(`the folder ${folder} does not exist`);
-  if (!statSync(folder).isDirectory()) throw fail(`${folder} is not a folder`);
-  try {
-    accessSync(existsSync(file) ? file : folder, constants.W_OK);
-  } catch {
-    throw fail('no permission to write there');
-  }
+  const problem = fileUnwritable(file);
+  if (problem)
+    throw new BaselineError(`--update-baseline cannot write ${file}: ${problem.message}`, {
+      hint: 'Create the folder, or give --baseline a writable path.',
+    });
 }
 
 const BASELINE_COMMENT = 'Known deviations of the target: listed failures do not fail the gate. Every entry needs a reason.';

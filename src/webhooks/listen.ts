@@ -3,8 +3,8 @@
  * their signatures, validate every event, de-duplicate by id, print a line per event, record a
  * cassette, and, for CI, end once every expected event type has arrived valid.
  */
-import { accessSync, appendFileSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import { fileUnwritable } from '../local-paths.js';
 import { request } from 'undici';
 import { JwksError, ListenTimeoutError, UsageError, WebhookCassetteError } from '../errors.js';
 import { shapeProblem, validateCassetteEntryShape, validateJwksShape } from '../input-shapes.js';
@@ -125,16 +125,12 @@ export function assertListenOptions(options: { cassette?: string; rejectUnverifi
   if (options.rejectUnverified && !options.keys)
     throw new UsageError('--reject-unverified needs keys to verify with: give --jwks-url or --jwks-file');
   if (!options.cassette) return;
-  const folder = dirname(options.cassette);
-  if (existsSync(options.cassette) && statSync(options.cassette).isDirectory())
+  const problem = fileUnwritable(options.cassette);
+  if (problem?.why === 'is-a-folder')
     throw new UsageError(`--cassette ${options.cassette} is a folder; give the path of a file to append to`);
-  if (!existsSync(folder) || !statSync(folder).isDirectory())
-    throw new UsageError(`--cassette ${options.cassette}: the folder ${folder} does not exist`, { hint: 'Create it first.' });
-  try {
-    accessSync(existsSync(options.cassette) ? options.cassette : folder, constants.W_OK);
-  } catch {
-    throw new UsageError(`--cassette ${options.cassette} cannot be written (no permission)`);
-  }
+  if (problem?.why === 'no-folder')
+    throw new UsageError(`--cassette ${options.cassette}: ${problem.message}`, { hint: 'Create it first.' });
+  if (problem) throw new UsageError(`--cassette ${options.cassette} cannot be written (${problem.message})`);
 }
 
 function problemOf(received: ReceivedEvent): string | undefined {
