@@ -31,8 +31,8 @@ export interface TransportOptions {
   recorder?: ExchangeRecorder;
   /** Random source for jitter (tests pin it). */
   random?: () => number;
-  /** How a retry waits; aborted by the signal (tests record the wait instead of taking it). */
-  sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
+  /** How a retry waits, for the request it names; aborted by the signal (tests record the wait instead of taking it). */
+  sleep?: (ms: number, signal: AbortSignal | undefined, request: HttpRequest) => Promise<void>;
   /** Connections per origin. */
   connections?: number;
   /** When retries cannot help, throw RateLimitedError (default) or hand back the last 429. */
@@ -91,7 +91,7 @@ export class Transport {
   private readonly requestTimeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly random: () => number;
-  private readonly sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
+  private readonly sleep: (ms: number, signal: AbortSignal | undefined, request: HttpRequest) => Promise<void>;
   private readonly throwOnRateLimit: boolean;
   private readonly tap?: (request: HttpRequest) => void;
   readonly deadline?: Deadline;
@@ -201,7 +201,7 @@ export class Transport {
 
   private async wait(ms: number, request: HttpRequest): Promise<void> {
     try {
-      await this.sleep(ms, this.deadline?.signal);
+      await this.sleep(ms, this.deadline?.signal, request);
     } catch {
       throw new DeadlineExceededError(`The run deadline passed while waiting to retry ${request.method.toUpperCase()} ${request.url}`);
     }

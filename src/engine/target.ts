@@ -2,7 +2,6 @@
  * The target of a run as the suites see it: a serializable description (passed to vitest
  * workers through `provide`) and the client built from it.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Deadline } from '../client/deadline.js';
 import { Transport, type TransportOptions } from '../client/transport.js';
@@ -84,8 +83,6 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
   }
   const deadline = new Deadline(target.deadlineMs);
   let listener: ((event: TransportEvent) => void) | undefined;
-  // The transport's sleep does not know for which request it waits; the send it runs in does.
-  const retrying = new AsyncLocalStorage<string>();
   // A wait keeps the process alive: when every request of the run waits at once, nothing else
   // may, and Node would exit mid-run with code 13 and no report.
   const wait = transport.sleep ?? ((ms: number, signal: AbortSignal | undefined) => sleep(ms, undefined, { signal }));
@@ -96,9 +93,9 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
       transport.tap?.(request);
       listener?.({ type: 'request-sent', method: request.method, url: request.url });
     },
-    sleep: (ms, signal) => {
-      listener?.({ type: 'retry-wait', url: retrying.getStore() ?? '', waitMs: ms });
-      return wait(ms, signal);
+    sleep: (ms, signal, request) => {
+      listener?.({ type: 'retry-wait', url: request.url, waitMs: ms });
+      return wait(ms, signal, request);
     },
     connectTimeoutMs: target.timeoutMs,
     headersTimeoutMs: target.timeoutMs,
@@ -107,8 +104,6 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
     deadline,
     connections: target.concurrency,
   });
-  const send = http.send.bind(http);
-  http.send = (request) => retrying.run(request.url, () => send(request));
   const client = new UpvestClient({
     baseUrl: target.baseUrl,
     clientId: target.clientId,
