@@ -30,14 +30,19 @@ export function documentedContent(ctx: Pick<CheckContext, 'operation' | 'spec'>,
   return documented.contents.find((c) => c.contentType === mediaType(result.headers['content-type'])) ?? documented.contents[0];
 }
 
-const validations = new WeakMap<ProbeResult, { validator: string; result: BodyValidation }>();
+const validations = new WeakMap<object, Map<string, BodyValidation>>();
 
-/** Validate once per response, however many checks ask (response-schema and undocumented-property). */
+/**
+ * Validate once per body value, however many checks ask (response-schema and undocumented-property)
+ * and however many responses carried the same bytes (they share one frozen value: ResponseBodies).
+ */
 export function validationOf(ctx: Pick<CheckContext, 'spec'>, result: ProbeResult, validator: string): BodyValidation {
-  const cached = validations.get(result);
-  if (cached && cached.validator === validator) return cached.result;
-  const outcome = ctx.spec.validate(validator, result.json);
-  validations.set(result, { validator, result: outcome });
+  // A scalar body has no identity of its own: its validations are kept on the response.
+  const key: object = result.json !== null && typeof result.json === 'object' ? result.json : result;
+  const byValidator = validations.get(key) ?? new Map<string, BodyValidation>();
+  validations.set(key, byValidator);
+  const outcome = byValidator.get(validator) ?? ctx.spec.validate(validator, result.json);
+  byValidator.set(validator, outcome);
   return outcome;
 }
 

@@ -4,7 +4,7 @@
  * dropped, so memory holds findings and ids, never whole lists. Whatever a check throws, in
  * whatever phase, becomes an error outcome of that check; the other checks go on.
  */
-import { exchangeOf, firstBytes } from '../client/transport-errors.js';
+import { exchangeOf } from '../client/transport-errors.js';
 import type { Exchange } from '../client/exchange.js';
 import type { UpvestClient } from '../client/upvest-client.js';
 import { HarnessError } from '../errors.js';
@@ -18,6 +18,7 @@ import { createCheckContext, outcomesOf, type CheckRecord } from './check-contex
 import type { RunEventHandler } from './events.js';
 import type { Limiter } from './limiter.js';
 import { crashOf } from './outcome.js';
+import { ResponseBodies } from './response-bodies.js';
 import type { OperationResult } from './result.js';
 
 export interface OperationRunOptions {
@@ -76,22 +77,13 @@ function syntheticExchange(probe: Probe): Exchange {
   };
 }
 
-function parseBody(body: Buffer): { json?: unknown; jsonError?: string } {
-  if (body.length === 0) return { jsonError: 'the body is empty' };
-  try {
-    return { json: JSON.parse(body.toString('utf8')) };
-  } catch (error) {
-    // Scrubbed before cut, on a character: a reflected credential leaves no fragment.
-    const first = JSON.stringify(firstBytes(body, 60));
-    return { jsonError: `not JSON (${(error as Error).message}); first bytes ${first}` };
-  }
-}
-
 export async function runOperation(op: ManifestOperation, options: OperationRunOptions): Promise<OperationResult> {
   const started = performance.now();
   const statusesSeen: Record<string, number> = {};
   const created: string[] = [];
   let probeCount = 0;
+  // Per operation: its probes are what repeat one another's answers, and what it keeps ends with it.
+  const bodies = new ResponseBodies();
 
   const states: Running[] = options.checks.map(({ check, selected }) => {
     const record = createCheckContext({ check, operation: op, env: options.env, spec: options.spec });
@@ -116,7 +108,7 @@ export async function runOperation(op: ManifestOperation, options: OperationRunO
         headers: response.headers,
         bodyBytes: response.body.length,
         exchange: response.exchange,
-        ...parseBody(response.body),
+        ...bodies.parse(response.body),
       };
     } catch (error) {
       if (!(error instanceof HarnessError)) throw error;
