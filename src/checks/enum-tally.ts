@@ -8,6 +8,8 @@ import { presentValuesAt } from './util.js';
 
 export class EnumTally {
   private readonly seen: Map<ManifestEnum, Set<string | number>>;
+  /** The enums each body value was already tallied for: a body repeated byte for byte is one value (ResponseBodies). */
+  private readonly tallied = new WeakMap<object, Set<ManifestEnum>>();
 
   /** `scopeOf` names where each enum applies in reports (`GET /… 200`, `webhook NAME`). */
   constructor(
@@ -19,11 +21,20 @@ export class EnumTally {
 
   /** Record the documented values `body` holds at the pointers of the enums `applies` selects. */
   observe(body: unknown, applies: (e: ManifestEnum) => boolean): void {
+    const done = body !== null && typeof body === 'object' ? this.talliedFor(body) : undefined;
     for (const [e, seen] of this.seen) {
-      if (!applies(e)) continue;
+      // A tally is a union: the same value tallied again adds nothing.
+      if (!applies(e) || done?.has(e)) continue;
+      done?.add(e);
       for (const value of presentValuesAt(body, e.pointer))
         if (e.values.includes(value as string | number)) seen.add(value as string | number);
     }
+  }
+
+  private talliedFor(body: object): Set<ManifestEnum> {
+    const done = this.tallied.get(body) ?? new Set<ManifestEnum>();
+    this.tallied.set(body, done);
+    return done;
   }
 
   observations(): EnumObservation[] {

@@ -22,6 +22,10 @@ interface Case {
   want: WantFinding[];
 }
 
+// One body value answered twice (ResponseBodies shares identical bytes): what did not count under
+// one status still counts under the one its enums belong to.
+const SHARED = page({ order: 'ASC', sort: 'status' }, { status: 'NEW' });
+
 const cases: Case[] = [
   { name: 'nothing observed: 0 of 15', given: [], coverage: { observed: 0, total: 15, percent: 0 }, want: [] },
   {
@@ -42,6 +46,16 @@ const cases: Case[] = [
       { status: 400, json: page({ order: 'ASC', sort: 'status' }, { status: 'NEW' }), headers: { 'content-type': 'application/json' } },
     ],
     coverage: { observed: 0, total: 15, percent: 0 },
+    want: [],
+  },
+  {
+    name: 'one shared body value, first under 400, then under 200: it counts once, at 200',
+    given: [
+      { status: 400, json: SHARED },
+      { status: 200, json: SHARED },
+      { status: 200, json: SHARED },
+    ],
+    coverage: { observed: 3, total: 15, percent: 20 },
     want: [],
   },
   {
