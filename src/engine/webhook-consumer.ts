@@ -33,6 +33,8 @@ export interface ReplayOptions {
   signatureVersion?: SignatureVersion;
   expectSignatureVerification: boolean;
   timeoutMs: number;
+  /** Told of every delivery as it goes out (progress counts them). */
+  emit?: RunEventHandler;
 }
 
 export function consumerOperation(url: string): string {
@@ -63,6 +65,7 @@ export async function replayToConsumer(options: ReplayOptions): Promise<CheckOut
   const group = { key: consumerOperation(options.to), operationId: 'webhookConsumer' };
   const record = (check: CheckInfo) => createRecorder({ check, group });
   const send = async (purpose: string, body: string, signature: SignatureMode = options.signingKey ? 'valid' : 'none'): Promise<Sent> => {
+    options.emit?.({ type: 'request-sent', method: 'POST', url: options.to });
     const result = await sendDelivery(options.to, body, {
       signingKey: options.signingKey,
       signatureVersion: options.signatureVersion,
@@ -255,7 +258,7 @@ export async function replayConformance(
     groups: [{ name: group, operationId: 'webhookConsumer', checks }],
     planDigest: '',
   });
-  const outcomes = await replayToConsumer(options);
+  const outcomes = await replayToConsumer({ ...options, emit: (event) => bus.emit(event) });
   for (const outcome of outcomes) bus.emit({ type: 'check-finished', outcome });
   const result = buildRunResult(
     options.spec ?? SPEC,

@@ -4,6 +4,8 @@
  * nothing at all with --quiet. Time is a hand-moved clock: no assertion depends on speed.
  */
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -322,6 +324,80 @@ describe('through the command', () => {
   test('--quiet is documented in run --help', async () => {
     const out: string[] = [];
     await main(['run', '--help'], { out: (line) => out.push(line), err: () => undefined });
+    expect(out.join('\n')).toMatch(/--quiet\s+No progress on stderr/);
+  });
+});
+
+describe('through replay', () => {
+  async function replayTo(args: string[], progress: ProgressStream) {
+    // A consumer that takes every delivery: what it is judged as does not matter here, only what replay tells meanwhile.
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const out: string[] = [];
+      const code = await main(
+        [
+          'replay',
+          '--to',
+          `http://127.0.0.1:${port}/hooks`,
+          '--no-sign',
+          '--reporter',
+          'json',
+          '--report-dir',
+          mkdtempSync(join(tmpdir(), 'uc-rp-')),
+          ...args,
+        ],
+        { out: (line) => out.push(line), err: () => undefined },
+        undefined,
+        progress,
+      );
+      return { code, out };
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  test('on a terminal a live line counts the deliveries sent, and is cleared before the summary', async () => {
+    const writes: string[] = [];
+    const { code, out } = await replayTo([], { isTTY: true, columns: 160, write: (text: string) => writes.push(text) });
+    expect(code, out.join('\n')).not.toBe(2);
+    expect(writes[0]).toMatch(/^\r\x1b\[2Kupvest-conformance: 0\/1 operations · 0 requests/);
+    expect(writes.at(-1)).toBe('\r\x1b[2K');
+    // The line is redrawn on a 200 ms tick: a replay this short may end before one; what it counts is still checked below.
+    const progress = new RunProgress({ isTTY: false, write: () => undefined });
+    const events: RunEvent[] = [];
+    const { replayConformance } = await import('../../src/engine/webhook-consumer.js');
+    const { buildCorpus } = await import('../../src/webhooks/corpus.js');
+    const server = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await replayConformance({
+        handlers: [progress.handler, (event) => events.push(event)],
+        to: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+        events: buildCorpus().map((e) => e.event) as never,
+        mode: 'bundled',
+        signing: false,
+        expectSignatureVerification: false,
+        timeoutMs: 5000,
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const sent = events.filter((e) => e.type === 'request-sent');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((e) => e.type === 'request-sent' && e.method === 'POST' && e.url.endsWith('/hooks'))).toBe(true);
+  });
+
+  test('--quiet: not a byte of progress; --quiet is documented in replay --help', async () => {
+    const seen: string[] = [];
+    await replayTo(['--quiet'], { isTTY: true, columns: 160, write: (text: string) => seen.push(text) });
+    expect(seen).toEqual([]);
+    const out: string[] = [];
+    await main(['replay', '--help'], { out: (line) => out.push(line), err: () => undefined });
     expect(out.join('\n')).toMatch(/--quiet\s+No progress on stderr/);
   });
 });

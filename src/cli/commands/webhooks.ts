@@ -12,6 +12,7 @@ import { assertListenOptions, listen, loadJwks, readCassette } from '../../webho
 import { serveJwks } from '../../webhooks/jwks-server.js';
 import type { CommandContext } from '../main.js';
 import { EXIT_CODES_HELP } from '../exit-codes.js';
+import { RunProgress } from '../progress.js';
 import { reportResult } from '../report-result.js';
 import { collect, integerOption, waitForStop } from '../options.js';
 
@@ -85,10 +86,12 @@ export function registerWebhookCommands(program: Command, context: CommandContex
     .addOption(new Option('--timeout <seconds>', 'Per-delivery timeout.').default(10).argParser(integerOption('--timeout', 1, 600)))
     .addOption(new Option('--report-dir <dir>', 'Folder the reports are written to.').default('reports'))
     .addOption(new Option('--reporter <list>', 'Reports to write: json, junit, md, html.').argParser(collect))
+    .addOption(new Option('--quiet', 'No progress on stderr (a live line on a terminal, a line every 5 s of a long replay in a log).'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(
       async (options: {
         to: string;
+        quiet?: boolean;
         type?: string[];
         cassette?: string;
         mode: 'bundled' | 'single';
@@ -119,6 +122,7 @@ export function registerWebhookCommands(program: Command, context: CommandContex
               })
             : generateSigningKey('ecdsa-p521-sha512', `replay-${Date.now().toString(36)}`);
         const jwks = key ? await serveJwks([key], options.jwksPort) : undefined;
+        const progress = context.progress && !options.quiet ? new RunProgress(context.progress) : undefined;
         if (jwks) context.output.out(`Public keys for the consumer (JWKS, as /auth/verify_keys): ${jwks.url}`);
         try {
           secrets.add(key?.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
@@ -130,6 +134,7 @@ export function registerWebhookCommands(program: Command, context: CommandContex
                   .map((e) => e.event)
           ) as ReplayEvent[];
           const result = await replayConformance({
+            handlers: progress ? [progress.handler] : [],
             to: options.to,
             events,
             mode: options.mode,
@@ -141,6 +146,7 @@ export function registerWebhookCommands(program: Command, context: CommandContex
             expectSignatureVerification: Boolean(options.expectSignatureVerification),
             timeoutMs: options.timeout * 1000,
           });
+          progress?.stop();
           const reported = reportResult(
             result,
             { reportDir: options.reportDir, formats: options.reporter ?? REPORT_FORMATS },
@@ -148,6 +154,7 @@ export function registerWebhookCommands(program: Command, context: CommandContex
           );
           context.setExitCode(reported.exitCode);
         } finally {
+          progress?.stop();
           await jwks?.close();
         }
       },
