@@ -1,5 +1,5 @@
 /**
- * The run's parsed response bodies. A target answers many probes with the very same bytes (a
+ * An operation's parsed response bodies. A target answers many probes with the very same bytes (a
  * list asked in ways that change nothing about its first page), and the same bytes parse to the
  * same value: it is parsed once, by the SHA-256 of its bytes, and validated once (validations
  * are kept per value, `validationOf`). Every value is deep-frozen, so no check can change what
