@@ -26,7 +26,7 @@ export class ResponseBodies {
   private readonly kept = new Map<string, unknown>();
   private heldBytes = 0;
   private readonly options: Required<ResponseBodiesOptions>;
-  /** How many parses were answered from what was kept (tests and benchmarks read it). */
+  /** How many parses were answered from what was kept (tests read it). */
   reused = 0;
 
   constructor(options: ResponseBodiesOptions = {}) {

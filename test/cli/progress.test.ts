@@ -15,6 +15,8 @@ import type { OperationResult, RunResult } from '../../src/engine/result.js';
 import { main } from '../../src/cli/main.js';
 import { runConformance } from '../../src/conformance.js';
 import { RunProgress, type ProgressClock, type ProgressStream } from '../../src/cli/progress.js';
+import { replayConformance, type ReplayEvent } from '../../src/engine/webhook-consumer.js';
+import { buildCorpus } from '../../src/webhooks/corpus.js';
 import { startMock } from '../../src/mock/server.js';
 import { generateSigningKey } from '../../src/signing/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -329,64 +331,52 @@ describe('through the command', () => {
 });
 
 describe('through replay', () => {
-  async function replayTo(args: string[], progress: ProgressStream) {
-    // A consumer that takes every delivery: what it is judged as does not matter here, only what replay tells meanwhile.
-    const server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => res.writeHead(200).end());
-    });
+  /** A consumer that takes every delivery: how it is judged does not matter here, only what replay tells meanwhile. */
+  async function withConsumer<T>(use: (url: string) => Promise<T>): Promise<T> {
+    const server = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
     try {
-      const out: string[] = [];
-      const code = await main(
-        [
-          'replay',
-          '--to',
-          `http://127.0.0.1:${port}/hooks`,
-          '--no-sign',
-          '--reporter',
-          'json',
-          '--report-dir',
-          mkdtempSync(join(tmpdir(), 'uc-rp-')),
-          ...args,
-        ],
-        { out: (line) => out.push(line), err: () => undefined },
-        undefined,
-        progress,
-      );
-      return { code, out };
+      return await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
   }
 
-  test('on a terminal a live line counts the deliveries sent, and is cleared before the summary', async () => {
+  const replayTo = (args: string[], progress: ProgressStream) =>
+    withConsumer(async (url) => {
+      const out: string[] = [];
+      const reportDir = mkdtempSync(join(tmpdir(), 'uc-rp-'));
+      const code = await main(
+        ['replay', '--to', url, '--no-sign', '--reporter', 'json', '--report-dir', reportDir, ...args],
+        { out: (line) => out.push(line), err: () => undefined },
+        undefined,
+        progress,
+      );
+      return { code, out };
+    });
+
+  test('on a terminal a live line is drawn, and cleared before the summary', async () => {
     const writes: string[] = [];
     const { code, out } = await replayTo([], { isTTY: true, columns: 160, write: (text: string) => writes.push(text) });
     expect(code, out.join('\n')).not.toBe(2);
     expect(writes[0]).toMatch(/^\r\x1b\[2Kupvest-conformance: 0\/1 operations · 0 requests/);
     expect(writes.at(-1)).toBe('\r\x1b[2K');
-    // The line is redrawn on a 200 ms tick: a replay this short may end before one; what it counts is still checked below.
-    const progress = new RunProgress({ isTTY: false, write: () => undefined });
+  });
+
+  // The line is redrawn on a 200 ms tick, which a replay this short may end before: what it counts is checked on the events.
+  test('every delivery is told as a request sent, to the consumer', async () => {
     const events: RunEvent[] = [];
-    const { replayConformance } = await import('../../src/engine/webhook-consumer.js');
-    const { buildCorpus } = await import('../../src/webhooks/corpus.js');
-    const server = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      await replayConformance({
-        handlers: [progress.handler, (event) => events.push(event)],
-        to: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-        events: buildCorpus().map((e) => e.event) as never,
+    await withConsumer((url) =>
+      replayConformance({
+        handlers: [(event) => events.push(event)],
+        to: url,
+        events: buildCorpus().map((e) => e.event) as ReplayEvent[],
         mode: 'bundled',
         signing: false,
         expectSignatureVerification: false,
         timeoutMs: 5000,
-      });
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+      }),
+    );
     const sent = events.filter((e) => e.type === 'request-sent');
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.every((e) => e.type === 'request-sent' && e.method === 'POST' && e.url.endsWith('/hooks'))).toBe(true);
