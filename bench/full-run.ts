@@ -2,26 +2,46 @@
  * A full run against the bundled mock: wall time, requests, and the overhead ratio: the run's
  * wall time over the time undici alone takes to send the very same requests (captured as sent,
  * credentials and signatures included) in the same order, at the same concurrency, without
- * checks. The start-up cost of the command is measured apart (`npm run bench -- startup`).
- *   npm run bench -- full-run [--repeat 7]
+ * checks. Three processes, as a user's would be: the mock (`upvest-conformance mock`), the engine
+ * as installed (dist/, plain Node: bench/full-run-engine.mjs) and the replay
+ * (bench/full-run-replay.mjs). Each round replays the run's requests at once, while their
+ * signatures are fresh; both statuses are compared, so a replay the mock refused is not a figure.
+ * The start-up cost of the command is measured apart (`npm run bench -- startup`).
+ *   npm run bench -- full-run [--repeat 7] [--warmup 3]
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
 import type { HttpRequest } from '../src/client/transport.js';
-import { Limiter } from '../src/engine/limiter.js';
-import { ConformanceRun } from '../src/engine/run.js';
-import type { TargetDescription } from '../src/engine/target.js';
 import { DEFAULT_MOCK_CLIENT_SECRET } from '../src/mock/server.js';
 import { generateSigningKey, signRequest, type SigningAlgorithm } from '../src/signing/index.js';
 import { spawnMock, type RunningMock } from './mock-load.js';
 import { fmt, table } from './stats.js';
 
-function target(mock: RunningMock, pem: string, keyId: string): TargetDescription {
+const ENGINE = fileURLToPath(new URL('./full-run-engine.mjs', import.meta.url));
+const REPLAY = fileURLToPath(new URL('./full-run-replay.mjs', import.meta.url));
+const CONCURRENCY = 4;
+
+type Statuses = Record<string, number>;
+interface EngineAnswer {
+  runMs: number;
+  cpuMs: number;
+  requests: HttpRequest[];
+  statuses: Statuses;
+  verdict: string;
+  error?: string;
+}
+interface ReplayAnswer {
+  replayMs: number;
+  cpuMs: number;
+  statuses: Statuses;
+}
+
+/** The settings a user would give for this target (`run --base-url …`), plus what the bench pins. */
+function settings(mock: RunningMock, pem: string, keyId: string) {
   return {
     baseUrl: mock.url,
     clientId: mock.clientId,
@@ -31,49 +51,60 @@ function target(mock: RunningMock, pem: string, keyId: string): TargetDescriptio
     accountIds: mock.accounts,
     executionId: mock.execution,
     triggerAccountIds: [mock.account],
-    timeoutMs: 30_000,
-    deadlineMs: 600_000,
-    concurrency: 4,
-    maxResponseBytes: 16 * 1024 * 1024,
+    concurrency: CONCURRENCY,
     pageLimit: 2,
     maxPages: 200,
     minEnumCoverage: 0,
-    only: [],
-    skip: [],
-    bail: false,
-    embeddedMock: true,
-    // The API requests are what is compared with a raw replay; webhooks are not requests of the run.
-    mockControl: false,
+    deadline: 600,
   };
 }
 
-/** The captured requests again, with undici alone: same order, same concurrency, bodies read and dropped. */
-async function replay(url: string, requests: HttpRequest[], concurrency: number): Promise<number> {
-  const pool = new Pool(url, { connections: concurrency });
-  const limiter = new Limiter(concurrency);
-  const started = performance.now();
-  await Promise.all(
-    requests.map((r) =>
-      limiter.run(async () => {
-        const u = new URL(r.url);
-        const res = await pool.request({ method: r.method as 'GET', path: `${u.pathname}${u.search}`, headers: r.headers, body: r.body });
-        await res.body.arrayBuffer();
-      }),
-    ),
-  );
-  const elapsed = performance.now() - started;
-  await pool.close();
-  return elapsed;
+function worker(path: string): ChildProcess {
+  // Buffers (request bodies) cross as they are.
+  return fork(path, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
+
+function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`${child.spawnargs.at(-1)} exited with ${code} during a round`));
+    child.once('exit', onExit);
+    child.once('message', (answer) => {
+      child.off('exit', onExit);
+      resolve(answer as T);
+    });
+    child.send(message as object);
+  });
+}
+
+/** CPU milliseconds a process has used so far (Linux's /proc; undefined elsewhere). */
+function cpuOf(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return undefined;
+  }
+}
+const spent = (before: number | undefined, after: number | undefined) =>
+  before === undefined || after === undefined ? Number.NaN : after - before;
 
 interface Round {
   runMs: number;
+  runCpuMs: number;
+  mockCpuInRunMs: number;
   replayMs: number;
+  replayCpuMs: number;
+  mockCpuInReplayMs: number;
   signMs: number;
   requests: number;
 }
 
-/** The mock in its own process (as a target is), verifying the run's key, kept for every round. */
+const histogram = (s: Statuses) =>
+  Object.entries(s)
+    .sort()
+    .map(([status, n]) => `${status}×${n}`)
+    .join(' ');
+
 async function rounds(algorithm: SigningAlgorithm, count: number): Promise<Round[]> {
   const key = generateSigningKey(algorithm, 'bench');
   const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -81,68 +112,93 @@ async function rounds(algorithm: SigningAlgorithm, count: number): Promise<Round
   writeFileSync(join(dir, 'pub.pem'), createPublicKey(key.privateKey).export({ type: 'spki', format: 'pem' }).toString());
   // The replay resends the run's signatures: the mock must let their nonces repeat.
   const mock = await spawnMock(['--signature-key', join(dir, 'pub.pem'), '--signature-key-id', 'bench', '--allow-nonce-reuse']);
+  const engine = worker(ENGINE);
+  const replayer = worker(REPLAY);
   try {
     const out: Round[] = [];
     for (let i = 0; i < count; i++) {
-      const sent: HttpRequest[] = [];
-      const run = ConformanceRun.open(target(mock, pem, 'bench'), { transport: { tap: (r) => sent.push(r) } });
-      const started = performance.now();
-      await run.run();
-      const runMs = performance.now() - started;
-      await run.close();
-      // The replay repeats the captured signatures within their window; what signing them cost, alone:
+      const mockBeforeRun = cpuOf(mock.child.pid);
+      const run = await ask<EngineAnswer>(engine, { settings: settings(mock, pem, 'bench'), cwd: dir });
+      if (run.error) throw new Error(`the run failed: ${run.error}`);
+      const mockBeforeReplay = cpuOf(mock.child.pid);
+      const replay = await ask<ReplayAnswer>(replayer, { url: mock.url, requests: run.requests, concurrency: CONCURRENCY });
+      const mockAfterReplay = cpuOf(mock.child.pid);
+      if (histogram(run.statuses) !== histogram(replay.statuses)) {
+        throw new Error(
+          `the replay was answered otherwise than the run: run ${histogram(run.statuses)}; replay ${histogram(replay.statuses)}`,
+        );
+      }
+      // What signing the run's requests costs, alone (the replay resends the signatures made).
       const signStarted = performance.now();
-      for (const r of sent) signRequest({ method: r.method, url: r.url, headers: r.headers ?? {}, body: r.body ?? null }, key);
-      const signMs = performance.now() - signStarted;
-      const replayMs = await replay(mock.url, sent, 4);
-      out.push({ runMs, replayMs, signMs, requests: sent.length });
+      for (const r of run.requests) signRequest({ method: r.method, url: r.url, headers: r.headers ?? {}, body: r.body ?? null }, key);
+      out.push({
+        runMs: run.runMs,
+        runCpuMs: run.cpuMs,
+        mockCpuInRunMs: spent(mockBeforeRun, mockBeforeReplay),
+        replayMs: replay.replayMs,
+        replayCpuMs: replay.cpuMs,
+        mockCpuInReplayMs: spent(mockBeforeReplay, mockAfterReplay),
+        signMs: performance.now() - signStarted,
+        requests: run.requests.length,
+      });
     }
     return out;
   } finally {
-    mock.child.kill('SIGTERM');
-    await new Promise((resolve) => mock.child.once('exit', resolve));
+    for (const child of [engine, replayer, mock.child]) {
+      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    }
   }
 }
 
 export async function fullRun(args: string[]): Promise<void> {
-  const repeat = Number(args[args.indexOf('--repeat') + 1]) || 7;
+  const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+  const repeat = option('--repeat', 7) || 7;
+  // Both the engine and the mock take several rounds to reach steady speed (the JIT of each process).
+  const warmup = Math.max(0, option('--warmup', 3));
   const rows: (string | number)[][] = [
-    ['signing key', 'requests', 'run (engine) ms', 'of which signing ms', 'undici replay ms', 'overhead ×', 'overhead × without signing'],
+    [
+      'signing key',
+      'requests',
+      'run ms',
+      'run CPU ms',
+      'of which signing ms',
+      'mock CPU ms',
+      'undici replay ms',
+      'replay CPU ms',
+      'mock CPU ms',
+      'overhead ×',
+      'overhead × without signing',
+    ],
   ];
+  const ratios: string[] = [];
   for (const algorithm of ['ecdsa-p521-sha512', 'ed25519'] as const) {
-    // One unmeasured round first, on the same mock process: both sides measured warm (JIT of
-    // this process and of the mock, connection pools).
-    const results = (await rounds(algorithm, repeat + 1)).slice(1);
+    // Unmeasured rounds first, on the same processes: both sides measured warm (JIT, connection pools).
+    const results = (await rounds(algorithm, warmup + repeat)).slice(warmup);
     // The median run, so one noisy repetition does not decide the figure.
     results.sort((a, b) => a.runMs / a.replayMs - b.runMs / b.replayMs);
     const m = results[Math.floor(results.length / 2)];
+    ratios.push(`${algorithm} ${results.map((r) => fmt(r.runMs / r.replayMs, 2)).join(' ')}`);
     rows.push([
       algorithm,
       m.requests,
       fmt(m.runMs, 0),
+      fmt(m.runCpuMs, 0),
       fmt(m.signMs, 0),
+      fmt(m.mockCpuInRunMs, 0),
       fmt(m.replayMs, 0),
+      fmt(m.replayCpuMs, 0),
+      fmt(m.mockCpuInReplayMs, 0),
       fmt(m.runMs / m.replayMs, 2),
       fmt((m.runMs - m.signMs) / m.replayMs, 2),
     ]);
   }
-  // The command around the engine: process start, module load, the embedded mock, the reports.
-  const bin = fileURLToPath(new URL('../bin/upvest-conformance.mjs', import.meta.url));
-  const cliStarted = performance.now();
-  const cli = spawnSync(
-    process.execPath,
-    [bin, 'run', '--report-dir', '/tmp/upvest-conformance-bench', '--reporter', 'json', '--skip', 'webhooks'],
-    { encoding: 'utf8' },
-  );
-  const cliMs = performance.now() - cliStarted;
-  const helpStarted = performance.now();
-  spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
-  const helpMs = performance.now() - helpStarted;
   console.log(
-    `\nfull-run: the bundled mock in its own process, concurrency 4, median of ${repeat} after a warm-up round, Node ${process.version}\n`,
+    `\nfull-run: the mock, the engine (dist/) and the replay each in its own process, concurrency ${CONCURRENCY}, ` +
+      `median of ${repeat} after ${warmup} warm-up rounds, Node ${process.version}; CPU: of the run's process, the mock during the run, ` +
+      "the replay's process and the mock during the replay\n",
   );
   console.log(table(rows));
-  console.log(
-    `\nstart-up: \`upvest-conformance --version\` ${fmt(helpMs, 0)} ms; \`upvest-conformance run\` end to end (exit ${cli.status}) ${fmt(cliMs, 0)} ms, of which the engine's share is the run column above`,
-  );
+  console.log(`\nevery round's overhead, sorted: ${ratios.join('; ')}`);
+  console.log('target: overhead ≤ 1.5× with P-521; the whole command: `npm run bench -- startup`');
 }
