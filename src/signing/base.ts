@@ -56,25 +56,47 @@ export function headerMap(headers: Record<string, string>): Map<string, string> 
   return map;
 }
 
+/**
+ * A message's components, read as asked: its URL parsed once and its headers mapped once, however
+ * many components a signature covers (the verifier and the signer read every one).
+ */
+export function componentReader(message: HttpMessage): (component: string) => string | undefined {
+  let url: URL | undefined;
+  let headers: Map<string, string> | undefined;
+  const urlOf = (): URL | undefined => {
+    if (message.url !== undefined && url === undefined) url = toUrl(message.url);
+    return url;
+  };
+  const headerOf = (name: string): string | undefined => {
+    if (headers === undefined) headers = headerMap(message.headers);
+    return headers.get(name)?.trim();
+  };
+  return (component) => {
+    switch (component) {
+      case '@method':
+        return message.method?.toUpperCase();
+      case '@path': {
+        const u = urlOf();
+        return u && (u.pathname || '/');
+      }
+      case '@query': {
+        // RFC 9421 §2.2.7: an absent query is "?" (the Upvest profile covers @query only when there is one).
+        const u = urlOf();
+        return u && (u.search || '?');
+      }
+      case '@authority':
+        return isAbsolute(message.url) ? urlOf()?.host : headerOf('host')?.toLowerCase();
+      case '@status':
+        return message.status?.toString();
+      default:
+        return component.startsWith('@') ? undefined : headerOf(component);
+    }
+  };
+}
+
 /** The value of one component, or undefined when the message does not have it. */
 export function componentValue(message: HttpMessage, component: string): string | undefined {
-  const url = message.url === undefined ? undefined : toUrl(message.url);
-  switch (component) {
-    case '@method':
-      return message.method?.toUpperCase();
-    case '@path':
-      return url && (url.pathname || '/');
-    case '@query':
-      // RFC 9421 §2.2.7: an absent query is "?" (the Upvest profile covers @query only when there is one).
-      return url && (url.search || '?');
-    case '@authority':
-      return isAbsolute(message.url) ? toUrl(message.url).host : headerMap(message.headers).get('host')?.trim().toLowerCase();
-    case '@status':
-      return message.status?.toString();
-    default:
-      if (component.startsWith('@')) return undefined;
-      return headerMap(message.headers).get(component)?.trim();
-  }
+  return componentReader(message)(component);
 }
 
 /**
@@ -104,15 +126,18 @@ export function buildSignatureBase(
   components: string[],
   params: Parameters,
   version: SignatureVersion = '15',
+  /** `serializeSignatureParams(components, params)`, when the caller has it already (the signer sends it as signature-input). */
+  serializedParams?: string,
 ): string {
+  const componentOf = componentReader(message);
   const lines = components.map((component) => {
     if (component !== component.toLowerCase()) throw new Error(`Component "${component}" must be lower-case`);
-    const value = componentValue(message, component);
+    const value = componentOf(component);
     if (value === undefined) throw new Error(`The message has no "${component}" component`);
     if (/[\r\n]/.test(value)) throw new Error(`The value of "${component}" contains a line break`);
     return `${quoted(component, version)}: ${value}`;
   });
-  lines.push(`${quoted('@signature-params', version)}: ${serializeSignatureParams(components, params)}`);
+  lines.push(`${quoted('@signature-params', version)}: ${serializedParams ?? serializeSignatureParams(components, params)}`);
   return lines.join('\n');
 }
 

@@ -109,7 +109,8 @@ export function isCoveredHeader(name: string): boolean {
 interface PreparedSignature {
   headers: Record<string, string>;
   coveredComponents: string[];
-  params: Parameters;
+  /** The signature parameters as sent in signature-input (and as the base ends). */
+  serializedParams: string;
   signatureBase: string;
   version: SignatureVersion;
   versionHeader: boolean;
@@ -138,7 +139,8 @@ function prepareSignature(request: SignableRequest, key: SigningKey, options: Si
   headers.delete(SIGNATURE_VERSION_HEADER);
   const body = request.body == null ? undefined : toBytes(request.body);
   if (body) checkGiven(headers, body, version);
-  const hasQuery = Boolean(toUrl(request.url).search);
+  const url = toUrl(request.url);
+  const hasQuery = Boolean(url.search);
   let coveredComponents: string[];
 
   if (version === '15') {
@@ -159,7 +161,8 @@ function prepareSignature(request: SignableRequest, key: SigningKey, options: Si
     coveredComponents = [...coveredHeaders, '@method', '@path', ...(body ? ['digest'] : []), ...(hasQuery ? ['@query'] : [])];
   }
 
-  const message: HttpMessage = { method: request.method, url: request.url, headers: Object.fromEntries(headers) };
+  // The URL as parsed above: the base reads its path and query without parsing it again.
+  const message: HttpMessage = { method: request.method, url, headers: Object.fromEntries(headers) };
   const params: Parameters = new Map();
   // Upvest's reference signer puts alg first when it sends one.
   if (options.alg !== undefined) params.set('alg', options.alg);
@@ -174,11 +177,12 @@ function prepareSignature(request: SignableRequest, key: SigningKey, options: Si
     params.set('nonce', nonce);
     if (expires !== undefined) params.set('expires', expires);
   }
+  const serializedParams = serializeSignatureParams(coveredComponents, params);
   return {
     headers: message.headers,
     coveredComponents,
-    params,
-    signatureBase: buildSignatureBase(message, coveredComponents, params, version),
+    serializedParams,
+    signatureBase: buildSignatureBase(message, coveredComponents, params, version, serializedParams),
     version,
     versionHeader: options.versionHeader ?? true,
   };
@@ -188,7 +192,7 @@ function signed(prepared: PreparedSignature, signature: Buffer): SignedRequest {
   return {
     headers: {
       ...prepared.headers,
-      'signature-input': `${SIGNATURE_LABEL}=${serializeSignatureParams(prepared.coveredComponents, prepared.params)}`,
+      'signature-input': `${SIGNATURE_LABEL}=${prepared.serializedParams}`,
       signature: `${SIGNATURE_LABEL}=:${signature.toString('base64')}:`,
       ...(prepared.versionHeader ? { [SIGNATURE_VERSION_HEADER]: prepared.version } : {}),
     },

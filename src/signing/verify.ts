@@ -16,7 +16,7 @@ import {
   buildSignatureBase,
   checkContentDigest,
   checkDigestHeader,
-  componentValue,
+  componentReader,
   DERIVED_COMPONENTS,
   headerMap,
   toBytes,
@@ -220,7 +220,8 @@ export function verifyRequest(request: SignableRequest, keys: KeyResolver, optio
   if (options.strictQuery && !hasQuery && coveredComponents.includes('@query'))
     return fail('required-components', '@query is covered but the URL has no query; Upvest leaves @query out of such a request');
 
-  const missing = coveredComponents.filter((component) => componentValue(message, component) === undefined);
+  const componentOf = componentReader(message);
+  const missing = coveredComponents.filter((component) => componentOf(component) === undefined);
   if (missing.length) return fail('missing-headers', `Covered components missing from the request: ${missing.join(', ')}`);
 
   if (uncovered.includes(digest)) return fail('content-digest', `The request has a ${body.length}-byte body but ${digest} is not covered`);
