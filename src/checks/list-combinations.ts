@@ -9,9 +9,10 @@
  * filtered reference is in its order and inside its range. The single-parameter checks
  * (pagination-meta, ordering, date-filter) see every page too, as valid variants.
  */
-import * as covertableModule from 'covertable';
-import type { ManifestOperation, ManifestParameter } from '../spec/manifest-types.js';
+import { storedListPlans } from '../spec/manifest.js';
+import type { ManifestOperation } from '../spec/manifest-types.js';
 import { documented, documentedAt } from './basis.js';
+import { ABSENT, type Combination, combinations, listFactors } from './list-plan.js';
 import { dayOf, inRange, shiftDay } from './dates.js';
 import { enumOrder, inversion } from './list-order.js';
 import { defaultOf, idOf, type ListPage, maxLimit, missingIdsReason, notAPage, pageOf } from './pagination.js';
@@ -19,57 +20,18 @@ import { probe } from './requests.js';
 import type { Check, CheckContext, ProbeResult } from './types.js';
 import { fieldOf, show } from './util.js';
 
-const ABSENT = '-';
-
 /** A range of the date filter, by name, and the days it selects. */
 type RangeName = 'whole' | 'one-day' | 'from' | 'to' | 'none-in-range';
 
-export interface Combination {
-  /** Factor name → value (`-`: the parameter is left out). */
-  values: Record<string, string>;
-}
-
 /**
- * The factors of an operation's list parameters: each documented value, each boundary of its
- * constraints, and left out. Offsets relative to the list's length (`last`, `past`) and date
- * ranges are resolved against the unfiltered list when sent.
+ * The plan of an operation: the one `npm run generate` stored when the factors are those it was
+ * computed from (the default page limit), else computed now. The same seed gives the same rows.
  */
-export function listFactors(operation: ManifestOperation, pageLimit: number): Record<string, string[]> {
-  const filter = operation.pagination?.dateFilter;
-  const factors: Record<string, string[]> = {};
-  for (const p of operation.parameters.filter((x) => x.in === 'query' && !x.required)) {
-    if (filter && (p.name === filter.start || p.name === filter.end)) continue;
-    const values = valuesOf(p, pageLimit);
-    if (values.length > 0) factors[p.name] = [...values, ABSENT];
-  }
-  if (filter) factors.range = ['whole', 'one-day', 'from', 'to', 'none-in-range', ABSENT];
-  return factors;
-}
-
-function valuesOf(p: ManifestParameter, pageLimit: number): string[] {
-  const c = p.constraints;
-  if (c.enum) return c.enum.map(String);
-  if (c.type !== 'integer') return [];
-  // The pagination's offset: its first value, one in, the last item, past the end.
-  if (p.name === 'offset') return [String(c.minimum ?? 0), String((c.minimum ?? 0) + 1), 'last', 'past'];
-  const out = new Set<string>();
-  if (c.minimum !== undefined) out.add(String(c.minimum)).add(String(c.minimum + 1));
-  out.add(String(pageLimit));
-  if (c.maximum !== undefined) out.add(String(c.maximum));
-  return [...out];
-}
-
-// covertable is CommonJS: Node's ESM loader gives its exports as `default`, vite's SSR loader as named exports.
-type Make = typeof covertableModule.make;
-const covertableExports = covertableModule as unknown as { make?: Make; default?: { make?: Make } };
-const make: Make = covertableExports.make ?? (covertableExports.default?.make as Make);
-
-/** Every pair (quick) or triple (full) of factor values, in a fixed order (seeded: the same plan every run). */
-export function combinations(factors: Record<string, string[]>, depth: 'quick' | 'full'): Combination[] {
+export function planOf(operation: ManifestOperation, factors: Record<string, string[]>, depth: 'quick' | 'full'): Combination[] {
+  const stored = storedListPlans().operations[operation.operationId];
+  if (!stored || JSON.stringify(stored.factors) !== JSON.stringify(factors)) return combinations(factors, depth);
   const names = Object.keys(factors);
-  if (names.length === 0) return [];
-  const rows = make(factors, { length: Math.min(depth === 'full' ? 3 : 2, names.length), seed: 'upvest-conformance' });
-  return rows.map((row) => ({ values: Object.fromEntries(names.map((n) => [n, String((row as Record<string, unknown>)[n])])) }));
+  return stored[depth].map((row) => ({ values: Object.fromEntries(names.map((n, i) => [n, row[i]])) }));
 }
 
 interface Reference {
@@ -92,7 +54,7 @@ export const listCombinations: Check = {
     const orderParameter = op.parameters.find((p) => p.in === 'query' && p.name === 'order');
     const defaults = { sort: defaultOf(op, 'sort'), order: defaultOf(op, 'order'), limit: Number(defaultOf(op, 'limit') ?? 100) };
     const factors = listFactors(op, ctx.env.pageLimit);
-    const plan = combinations(factors, ctx.env.depth);
+    const plan = planOf(op, factors, ctx.env.depth);
     const references = new Map<string, Promise<Reference | undefined>>();
     let sent = 0;
 

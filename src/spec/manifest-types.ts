@@ -134,3 +134,13 @@ export interface Manifest {
   /** Rules of problem documents across responses (`x-same-for` on a Problem property). */
   problem?: { sameFor: { field: string; per: string; source?: string }[] };
 }
+
+/**
+ * Shape of `generated/list-plans.json`: list-combinations' pairwise and triple-wise plans per
+ * paginated operation, computed by `scripts/generate.ts` for the default page limit (covertable
+ * takes tens of milliseconds a plan, at every run). Rows hold values in the order of `factors`.
+ */
+export interface StoredListPlans {
+  $comment: string;
+  operations: Record<string, { factors: Record<string, string[]>; quick: string[][]; full: string[][] }>;
+}

@@ -1,6 +1,6 @@
 /** Run-time access to the generated manifest and stored schemas (never the YAML). */
 import { readFileSync } from 'node:fs';
-import type { Manifest, ManifestOperation, ManifestResponse } from './manifest-types.js';
+import type { Manifest, ManifestOperation, ManifestResponse, StoredListPlans } from './manifest-types.js';
 
 export type * from './manifest-types.js';
 
@@ -16,6 +16,14 @@ export function storedSchema(validator: string): unknown {
   const schema = storedSchemas[validator];
   if (schema === undefined) throw new Error(`no stored schema named ${validator} in generated/schemas.json`);
   return schema;
+}
+
+let listPlans: StoredListPlans | undefined;
+
+/** list-combinations' plans, computed at generation for the default page limit (generated/list-plans.json). */
+export function storedListPlans(): StoredListPlans {
+  listPlans ??= JSON.parse(readFileSync(generatedUrl('list-plans.json'), 'utf8')) as StoredListPlans;
+  return listPlans;
 }
 
 export function operationById(operationId: string): ManifestOperation {

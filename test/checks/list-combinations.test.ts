@@ -4,7 +4,8 @@
  * filtered total never above the unfiltered one; each filtered reference in order and in range.
  */
 import { describe, expect, test } from 'vitest';
-import { combinations, listCombinations, listFactors } from '../../src/checks/list-combinations.js';
+import { listCombinations, planOf } from '../../src/checks/list-combinations.js';
+import { combinations, listFactors } from '../../src/checks/list-plan.js';
 import type { Probe } from '../../src/checks/types.js';
 import { SPEC } from '../../src/spec/spec-view.js';
 import { environment, type FakeResponse, queryOf, runCheck } from '../helpers/check-harness.js';
@@ -215,5 +216,25 @@ describe('the plan', () => {
             full.some((x) => x.values[a] === va && x.values[b] === vb && x.values[c] === vc),
             `${va} ${vb} ${vc}`,
           ).toBe(true);
+  });
+
+  // The plans `npm run generate` stores for the default page limit must be covertable's, row for row.
+  const PAGINATED = SPEC.manifest.operations.filter((op) => op.pagination).map((op) => op.operationId);
+  test.for(PAGINATED.flatMap((operation) => (['quick', 'full'] as const).map((depth) => ({ operation, depth }))))(
+    '$operation, $depth: the stored plan is the one covertable computes for the default page limit',
+    ({ operation, depth }) => {
+      const op = SPEC.operation(operation);
+      const factors = listFactors(op, environment().pageLimit);
+      expect(planOf(op, factors, depth)).toEqual(combinations(factors, depth));
+    },
+  );
+
+  test('another page limit has other factors: its plan is computed, not the stored one', () => {
+    const op = SPEC.operation(LIST_VALUATIONS);
+    const factors = listFactors(op, 7);
+    expect(factors.limit).toContain('7');
+    const plan = planOf(op, factors, 'quick');
+    expect(plan).toEqual(combinations(factors, 'quick'));
+    expect(plan.some((c) => c.values.limit === '7')).toBe(true);
   });
 });

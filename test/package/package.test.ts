@@ -155,7 +155,13 @@ describe('the packed tarball', () => {
   test('holds the build, the bin and the data files read at run time; no sources, tests, benches or CI scripts', () => {
     for (const file of ['dist/cli.js', 'dist/index.js', 'dist/vitest.js', 'dist/types/src/index.d.ts', 'bin/upvest-conformance.mjs'])
       expect(packedFiles).toContain(file);
-    for (const file of ['generated/manifest.json', 'generated/schemas.json', 'reporters/report.schema.json', 'spec/samples/index.json'])
+    for (const file of [
+      'generated/manifest.json',
+      'generated/schemas.json',
+      'generated/list-plans.json',
+      'reporters/report.schema.json',
+      'spec/samples/index.json',
+    ])
       expect(packedFiles).toContain(file);
     const unwanted = packedFiles.filter((f) => /^(src|test|bench|scripts|suites|examples|\.ci)\//.test(f) || f.endsWith('.test.ts'));
     expect(unwanted).toEqual([]);

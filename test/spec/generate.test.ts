@@ -38,7 +38,7 @@ describe('npm run generate', () => {
       cwd: root,
       encoding: 'utf8',
     });
-    expect(`${result.stdout}${result.stderr}`).toContain('generate --check: 9 files in generated/ match spec/openapi.yaml');
+    expect(`${result.stdout}${result.stderr}`).toContain('generate --check: 10 files in generated/ match spec/openapi.yaml');
     expect(result.status).toBe(0);
   });
 
