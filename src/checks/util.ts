@@ -90,10 +90,19 @@ export function isList(value: unknown): value is { meta: Record<string, unknown>
   );
 }
 
+/** Pointers split once: a run reads the same few fields (the spec's) of every item of every page. */
+const pointerKeys = new Map<string, string[]>();
+const MAX_POINTERS_KEPT = 1_000;
+
 /** The value at a pointer relative to an item (`/status`, `/created_at`). */
 export function fieldOf(item: unknown, pointer: string): unknown {
+  let keys = pointerKeys.get(pointer);
+  if (keys === undefined) {
+    keys = pointer.split('/').slice(1);
+    if (pointerKeys.size < MAX_POINTERS_KEPT) pointerKeys.set(pointer, keys);
+  }
   let current: unknown = item;
-  for (const key of pointer.split('/').slice(1)) {
+  for (const key of keys) {
     if (current === null || typeof current !== 'object') return undefined;
     current = (current as Record<string, unknown>)[key];
   }
