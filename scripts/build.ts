@@ -76,13 +76,18 @@ export async function bundle(): Promise<void> {
 /** The sources a bundle is made of: the newest one's time, to tell a stale dist/ from a fresh one. */
 function newestSource(): number {
   let newest = 0;
-  const visit = (path: string): void => {
-    const stat = statSync(path);
-    if (stat.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
-    else newest = Math.max(newest, stat.mtimeMs);
-  };
-  for (const path of ['src', 'suites', 'reporters', 'generated', 'package.json', 'scripts/build.ts']) visit(resolve(ROOT, path));
+  const paths = ['src', 'suites', 'reporters', 'generated', 'package.json', 'scripts/build.ts', 'tsconfig.build.json'];
+  for (const path of paths)
+    visitFiles(resolve(ROOT, path), (mtimeMs) => {
+      newest = Math.max(newest, mtimeMs);
+    });
   return newest;
+}
+
+function visitFiles(path: string, visit: (mtimeMs: number) => void): void {
+  const stat = statSync(path);
+  if (stat.isDirectory()) for (const name of readdirSync(path)) visitFiles(join(path, name), visit);
+  else visit(stat.mtimeMs);
 }
 
 /** Bundle when dist/ is missing or older than a source (tests spawn the bin, which runs dist/). */
@@ -91,6 +96,22 @@ export async function bundleIfStale(): Promise<boolean> {
   const built = entries.every((file) => existsSync(file)) ? Math.min(...entries.map((file) => statSync(file).mtimeMs)) : 0;
   if (built > newestSource()) return false;
   await bundle();
+  return true;
+}
+
+/**
+ * The declarations when dist/types is missing or older than a source: `npm ci` (its prepare
+ * script) has just written them in CI, and tsc takes some 8 s to write the same files again.
+ */
+export function declarationsIfStale(): boolean {
+  const types = resolve(DIST, 'types');
+  let oldest = Number.POSITIVE_INFINITY;
+  if (existsSync(resolve(types, 'src/index.d.ts')))
+    visitFiles(types, (mtimeMs) => {
+      oldest = Math.min(oldest, mtimeMs);
+    });
+  if (Number.isFinite(oldest) && oldest > newestSource()) return false;
+  declarations();
   return true;
 }
 

@@ -13,7 +13,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bundleIfStale, declarations, ROOT } from '../../scripts/build.js';
+import { bundleIfStale, declarationsIfStale, ROOT } from '../../scripts/build.js';
 
 const WORK = mkdtempSync(join(tmpdir(), 'uc-package-'));
 const PROJECT = join(WORK, 'consumer');
@@ -72,9 +72,10 @@ function run(command: string, args: string[], cwd: string): string {
 
 beforeAll(async () => {
   // What prepack does: the bundles (fresh already: the global setup made them, and rewriting them
-  // here would pull dist/ from under other test files spawning the bin) and the declarations.
+  // here would pull dist/ from under other test files spawning the bin) and the declarations
+  // (fresh in CI too: npm ci's prepare wrote them), each rebuilt only when a source is newer.
   await bundleIfStale();
-  declarations();
+  declarationsIfStale();
   const [packed] = JSON.parse(run(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', WORK], ROOT)) as {
     filename: string;
     files: { path: string }[];
