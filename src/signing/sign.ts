@@ -139,8 +139,7 @@ function prepareSignature(request: SignableRequest, key: SigningKey, options: Si
   headers.delete(SIGNATURE_VERSION_HEADER);
   const body = request.body == null ? undefined : toBytes(request.body);
   if (body) checkGiven(headers, body, version);
-  const url = toUrl(request.url);
-  const hasQuery = Boolean(url.search);
+  const hasQuery = Boolean(toUrl(request.url).search);
   let coveredComponents: string[];
 
   if (version === '15') {
@@ -161,8 +160,7 @@ function prepareSignature(request: SignableRequest, key: SigningKey, options: Si
     coveredComponents = [...coveredHeaders, '@method', '@path', ...(body ? ['digest'] : []), ...(hasQuery ? ['@query'] : [])];
   }
 
-  // The URL as parsed above: the base reads its path and query without parsing it again.
-  const message: HttpMessage = { method: request.method, url, headers: Object.fromEntries(headers) };
+  const message: HttpMessage = { method: request.method, url: request.url, headers: Object.fromEntries(headers) };
   const params: Parameters = new Map();
   // Upvest's reference signer puts alg first when it sends one.
   if (options.alg !== undefined) params.set('alg', options.alg);
