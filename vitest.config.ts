@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SlowestFirstSequencer } from './test/slowest-first-sequencer.js';
 
 // The project's own tests (test/). The conformance suites in suites/ are run by
 // `upvest-conformance run` with their own programmatic configuration.
@@ -13,5 +14,7 @@ export default defineConfig({
     maxWorkers: 3,
     // The bin runs dist/: rebuilt here when a source is newer.
     globalSetup: ['test/package/global-setup.ts'],
+    // The longest files start first, so that none of them is left running alone at the end.
+    sequence: { sequencer: SlowestFirstSequencer },
   },
 });
