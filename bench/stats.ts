@@ -24,3 +24,10 @@ export function table(rows: (string | number)[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ')).join('\n');
 }
+
+/** A target beside its figure: what was measured, the bound, and whether it holds. */
+export function verdict(what: string, measured: number, bound: number, unit: 'ms' | 'MiB' | '×'): string {
+  const digits = unit === '×' ? 2 : 0;
+  const show = (n: number) => (unit === '×' ? `${fmt(n, digits)}×` : `${fmt(n, digits)} ${unit}`);
+  return `  ${what}: ${show(measured)} against ≤ ${show(bound)}: ${measured <= bound ? 'met' : 'not met'}`;
+}
