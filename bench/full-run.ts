@@ -120,6 +120,8 @@ async function rounds(algorithm: SigningAlgorithm, count: number): Promise<Round
       const mockBeforeRun = cpuOf(mock.child.pid);
       const run = await ask<EngineAnswer>(engine, { settings: settings(mock, pem, 'bench'), cwd: dir });
       if (run.error) throw new Error(`the run failed: ${run.error}`);
+      // The clean mock must be judged conformant: an engine that finds faults in it measures nothing worth a figure.
+      if (run.verdict !== 'conformant') throw new Error(`the run against the clean mock was ${run.verdict}, not conformant`);
       const mockBeforeReplay = cpuOf(mock.child.pid);
       const replay = await ask<ReplayAnswer>(replayer, { url: mock.url, requests: run.requests, concurrency: CONCURRENCY });
       const mockAfterReplay = cpuOf(mock.child.pid);
