@@ -57,7 +57,7 @@ export function headerMap(headers: Record<string, string>): Map<string, string> 
 }
 
 /**
- * A message's components, read as asked: its URL parsed once and its headers mapped once, however
+ * A message's components, read as asked (undefined: the message does not have it): its URL parsed once and its headers mapped once, however
  * many components a signature covers (the verifier and the signer read every one).
  */
 export function componentReader(message: HttpMessage): (component: string) => string | undefined {
@@ -92,11 +92,6 @@ export function componentReader(message: HttpMessage): (component: string) => st
         return component.startsWith('@') ? undefined : headerOf(component);
     }
   };
-}
-
-/** The value of one component, or undefined when the message does not have it. */
-export function componentValue(message: HttpMessage, component: string): string | undefined {
-  return componentReader(message)(component);
 }
 
 /**
