@@ -8,7 +8,7 @@ import { describeBasis } from '../src/checks/basis.js';
 import { renderFailure } from '../src/checks/failure.js';
 import type { CheckOutcome, CheckStatus, Failure } from '../src/checks/types.js';
 import { secrets } from '../src/client/redact.js';
-import { checkGroups, requestCoverage, showControlCharacters, type CheckGroup } from './groups.js';
+import { checkGroups, requestCoverage, showControlCharacters, signingText, type CheckGroup } from './groups.js';
 import type { RunResult } from '../src/engine/result.js';
 
 export const HTML_REPORT_FILE = 'report.html';
@@ -182,7 +182,7 @@ function banner(report: RunResult): string {
   const tile = (n: number | string, label: string) => `<span class="tile"><b>${esc(n)}</b>${esc(label)}</span>`;
   return `<header class="banner v-${report.verdict}"><div class="inner">
 <div class="verdict">${VERDICT_TEXT[report.verdict]}<small>exit code ${report.exitCode}</small></div>
-<div class="meta">${esc(report.spec.title)} ${esc(report.spec.version)} · target <span class="mono">${esc(report.target.baseUrl)}</span>${report.target.embeddedMock ? ' (the bundled mock)' : ''} · signing ${report.target.signing ? 'on' : 'off'}</div>
+<div class="meta">${esc(report.spec.title)} ${esc(report.spec.version)} · target <span class="mono">${esc(report.target.baseUrl)}</span>${report.target.embeddedMock ? ' (the bundled mock)' : ''} · ${esc(signingText(report.target))}</div>
 <div class="meta">${esc(report.tool.name)} ${esc(report.tool.version)} · started ${esc(report.run.startedAt)} · ${(report.run.durationMs / 1000).toFixed(1)} s · ${plural(t.probes, 'request')} · Node ${esc(report.run.node)}</div>
 <div class="tiles">${tile(t.checks, 'checks')}${tile(t.passed, 'passed')}${tile(t.failed, 'failed')}${tile(t.errors, 'errored')}${tile(t.skipped, 'skipped')}${tile(t.failures, 'failures')}${tile(t.warnings, 'warnings')}${t.baselined ? tile(t.baselined, 'baselined') : ''}${tile(`${report.enumCoverage.observed}/${report.enumCoverage.total}`, 'enum values observed')}</div>
 </div></header>`;

@@ -7,7 +7,7 @@ import { describeBasis } from '../src/checks/basis.js';
 import { renderFailure } from '../src/checks/failure.js';
 import type { CheckStatus } from '../src/checks/types.js';
 import { cutAtCharacter, secrets } from '../src/client/redact.js';
-import { checkGroups, requestCoverage, showControlCharacters, VERDICT_TEXT } from './groups.js';
+import { checkGroups, requestCoverage, showControlCharacters, signingText, VERDICT_TEXT } from './groups.js';
 import type { RunResult } from '../src/engine/result.js';
 
 export const MARKDOWN_REPORT_FILE = 'summary.md';
@@ -74,7 +74,7 @@ export function renderMarkdown(report: RunResult): string {
   out.push(
     `**Verdict: ${VERDICT_TEXT[report.verdict]}** (exit code ${report.exitCode}) · ${t.checks} checks: ${t.passed} passed, ${t.failed} failed, ${t.errors} errored, ${t.skipped} skipped · ${t.failures} failure(s), ${t.warnings} warning(s)${t.baselined ? `, ${t.baselined} baselined` : ''} · enum coverage ${report.enumCoverage.observed}/${report.enumCoverage.total} (${report.enumCoverage.percent}%)`,
     '',
-    `Target ${code(report.target.baseUrl)}${report.target.embeddedMock ? ' (the bundled mock)' : ''} · signing ${report.target.signing ? 'on' : 'off'} · ${prose(`${report.spec.title} ${report.spec.version}`)} · ${report.tool.name} ${report.tool.version} · ${t.probes} requests in ${(report.run.durationMs / 1000).toFixed(1)} s`,
+    `Target ${code(report.target.baseUrl)}${report.target.embeddedMock ? ' (the bundled mock)' : ''} · ${prose(signingText(report.target))} · ${prose(`${report.spec.title} ${report.spec.version}`)} · ${report.tool.name} ${report.tool.version} · ${t.probes} requests in ${(report.run.durationMs / 1000).toFixed(1)} s`,
     '',
   );
 

@@ -2,7 +2,7 @@
 import { renderFailure } from '../src/checks/failure.js';
 import type { Failure } from '../src/checks/types.js';
 import { outcomesOfResult, type RunResult } from '../src/engine/result.js';
-import { checkGroups, VERDICT_TEXT } from './groups.js';
+import { checkGroups, signingText, VERDICT_TEXT } from './groups.js';
 
 export function renderSummary(report: RunResult, options: { maxFailuresPerCheck?: number } = {}): string {
   const max = options.maxFailuresPerCheck ?? 5;
@@ -11,7 +11,7 @@ export function renderSummary(report: RunResult, options: { maxFailuresPerCheck?
   lines.push(`${report.tool.name} ${report.tool.version} · ${report.spec.title} ${report.spec.version}`);
   lines.push(
     `target ${report.target.baseUrl}${report.target.embeddedMock ? ' (the bundled mock)' : ''} · ` +
-      `signing ${report.target.signing ? 'on' : 'off'} · ${t.probes} requests in ${(report.run.durationMs / 1000).toFixed(1)} s`,
+      `${signingText(report.target)} · ${t.probes} requests in ${(report.run.durationMs / 1000).toFixed(1)} s`,
   );
   lines.push('');
   const groups = checkGroups(report);

@@ -66,6 +66,7 @@ export function describeTarget(config: RunConfig, embedded: EmbeddedTarget | und
     failOn: config.failOn,
     depth: config.depth,
     signatureVersion: config.signatureVersion,
+    signingLibrary: config.signingLibrary,
     ...(config.expectSignatureVerification !== undefined ? { expectSignatureVerification: config.expectSignatureVerification } : {}),
   };
   if (embedded) {
@@ -109,7 +110,12 @@ export async function openConformance(options: ConformanceOptions = {}): Promise
   // Load the key now: a bad key is a configuration error before anything runs.
   const signingKey =
     config.signingKey && config.sign
-      ? loadSigningKey({ key: config.signingKey, keyId: config.signingKeyId ?? 'default', passphrase: config.signingKeyPassphrase })
+      ? loadSigningKey({
+          key: config.signingKey,
+          keyId: config.signingKeyId ?? 'default',
+          passphrase: config.signingKeyPassphrase,
+          library: config.signingLibrary,
+        })
       : undefined;
   const embedded = config.baseUrl ? undefined : await startEmbeddedMock(signingKey);
   let engine: ConformanceRun;

@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigFileError, ConfigInvalidError, ConfigMissingError } from '../errors.js';
 import { secrets } from '../client/redact.js';
+import type { SigningLibrary } from '../signing/system-openssl.js';
 import { RUN_SETTINGS, describeSetting, parseSetting, type RunSettingKey, type Setting, type Source } from './settings.js';
 
 export interface RunConfig {
@@ -19,6 +20,7 @@ export interface RunConfig {
   signingKeyId?: string;
   signingKeyPassphrase?: string;
   signatureVersion: '15' | '6';
+  signingLibrary: SigningLibrary;
   sign: boolean;
   accountIds: string[];
   executionId?: string;

@@ -94,6 +94,19 @@ export const RUN_SETTINGS = [
       'recommends) or 6 (draft-06, which Upvest still accepts); sent as upvest-signature-version.',
   },
   {
+    key: 'signingLibrary',
+    flag: '--signing-library',
+    valueName: 'auto|node|system',
+    env: 'UPVEST_SIGNING_LIBRARY',
+    kind: 'string',
+    default: 'auto',
+    choices: ['auto', 'node', 'system'],
+    description:
+      "What makes P-521 signatures: auto (the system's OpenSSL, libcrypto.so.3 on glibc Linux, when it loads and its " +
+      "signature verifies; about 7x faster than node's bundled OpenSSL), node (node:crypto), or system (and stop with an " +
+      'error when it cannot). P-256 and Ed25519 keys always sign with node:crypto.',
+  },
+  {
     key: 'signingKeyPassphrase',
     env: 'UPVEST_SIGNING_KEY_PASSPHRASE',
     kind: 'secret',

@@ -10,6 +10,8 @@ export interface TargetFacts {
   /** Accounts to rebalance when the suite creates an execution. */
   triggerAccountIds: string[];
   signing: boolean;
+  /** The key's algorithm and what signs with it (for reports). */
+  signer?: string;
   expectSignatureVerification: boolean;
   /** Whether a token per scope set can be had (not with a fixed --access-token). */
   scopedTokens: boolean;

@@ -13,7 +13,7 @@ import { CHECK_CRASH } from './outcome.js';
 /** A report writer or event handler of the tool failed: the run's record is incomplete. */
 export const REPORTER_ERROR = 'CT_ERR_REPORTER';
 
-export const REPORT_SCHEMA_VERSION = '1.1.0';
+export const REPORT_SCHEMA_VERSION = '1.2.0';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 
@@ -39,6 +39,8 @@ export interface RunInfo {
   baseUrl: string;
   embeddedMock: boolean;
   signing: boolean;
+  /** The key's algorithm and what signed with it, when signing is on. */
+  signer?: string;
   startedAt: string;
   durationMs: number;
   minEnumCoverage: number;
@@ -80,7 +82,7 @@ export interface RunResult {
   schemaVersion: string;
   tool: { name: string; version: string };
   spec: { title: string; version: string };
-  target: { baseUrl: string; embeddedMock: boolean; signing: boolean };
+  target: { baseUrl: string; embeddedMock: boolean; signing: boolean; signer?: string };
   run: { startedAt: string; durationMs: number; node: string; planDigest?: string; probeDigest?: string };
   verdict: Verdict;
   exitCode: 0 | 1 | 2;
@@ -200,7 +202,12 @@ export function buildRunResult(spec: SpecView, operations: OperationResult[], in
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: pkg.name, version: pkg.version },
     spec: { title: spec.manifest.spec.title, version: spec.manifest.spec.version },
-    target: { baseUrl: info.baseUrl, embeddedMock: info.embeddedMock, signing: info.signing },
+    target: {
+      baseUrl: info.baseUrl,
+      embeddedMock: info.embeddedMock,
+      signing: info.signing,
+      ...(info.signer ? { signer: info.signer } : {}),
+    },
     run: {
       startedAt: info.startedAt,
       durationMs: Math.round(info.durationMs),

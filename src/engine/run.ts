@@ -249,6 +249,7 @@ export class ConformanceRun {
         baseUrl: this.target.baseUrl,
         embeddedMock: this.target.embeddedMock,
         signing: this.facts.signing,
+        ...(this.facts.signer ? { signer: this.facts.signer } : {}),
         startedAt: startedAt.toISOString(),
         durationMs: Date.now() - startedAt.getTime(),
         minEnumCoverage: this.target.minEnumCoverage,

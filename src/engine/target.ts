@@ -7,7 +7,7 @@ import { Deadline } from '../client/deadline.js';
 import { Transport, type TransportOptions } from '../client/transport.js';
 import { UpvestClient } from '../client/upvest-client.js';
 import { secrets } from '../client/redact.js';
-import { loadSigningKey, type SigningKey } from '../signing/index.js';
+import { loadSigningKey, signerOf, type SigningKey, type SigningLibrary } from '../signing/index.js';
 import type { TargetFacts } from './environment.js';
 import type { Baseline } from './baseline.js';
 
@@ -23,6 +23,8 @@ export interface TargetDescription {
   signingKeyPassphrase?: string;
   /** Draft of every signature (default '15'). */
   signatureVersion?: '15' | '6';
+  /** What signs with a P-521 key (default 'auto'). */
+  signingLibrary?: SigningLibrary;
   accountIds: string[];
   executionId?: string;
   triggerAccountIds: string[];
@@ -79,6 +81,7 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
       key: target.signingKey,
       keyId: target.signingKeyId ?? 'default',
       passphrase: target.signingKeyPassphrase,
+      library: target.signingLibrary,
     });
   }
   const deadline = new Deadline(target.deadlineMs);
@@ -122,6 +125,7 @@ export function prepareTarget(target: TargetDescription, transport: Partial<Tran
       executionId: target.executionId,
       triggerAccountIds: target.triggerAccountIds,
       signing: Boolean(signingKey),
+      ...(signingKey ? { signer: `${signingKey.algorithm} by ${signerOf(signingKey)}` } : {}),
       expectSignatureVerification: expectsSignatureVerification(target),
       scopedTokens: !target.accessToken,
       pageLimit: target.pageLimit,

@@ -3,8 +3,18 @@
  * Upvest profiles of draft-ietf-httpbis-message-signatures-15 and -06): signing for our client
  * and webhook deliveries, verifying for our mock server and webhook listener.
  */
-export { generateSigningKey, keyResolverFromJwks, loadSigningKey, publicJwk, publicKeyFromJwk, publicKeyFromPem } from './keys.js';
-export type { EcdsaEncoding, Jwk, KeyResolver, SigningAlgorithm, SigningKey, VerifyingKey } from './keys.js';
+export {
+  generateSigningKey,
+  keyResolverFromJwks,
+  loadSigningKey,
+  publicJwk,
+  publicKeyFromJwk,
+  publicKeyFromPem,
+  signerOf,
+  withLibrary,
+} from './keys.js';
+export type { EcdsaEncoding, Jwk, KeyResolver, SigningAlgorithm, SigningKey, SigningKeyInput, VerifyingKey } from './keys.js';
+export { SIGNING_LIBRARIES, type SigningLibrary } from './system-openssl.js';
 export { isCoveredHeader, signRequest, signRequestAsync, SIGNATURE_LABEL, UPVEST_SIGNATURE_VERSION } from './sign.js';
 export { NonceStore } from './nonces.js';
 export {

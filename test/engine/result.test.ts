@@ -209,7 +209,7 @@ describe('buildRunResult', () => {
       baseline: { file: 'b.json', entries },
     });
     expect(result).toMatchObject({
-      schemaVersion: '1.1.0',
+      schemaVersion: '1.2.0',
       tool: { name: 'upvest-conformance' },
       spec: { title: SPEC.manifest.spec.title, version: SPEC.manifest.spec.version },
       target: { baseUrl: 'https://target.example', embeddedMock: false, signing: true },

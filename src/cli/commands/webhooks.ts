@@ -3,7 +3,14 @@ import { type Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { fieldValueProblem } from '../../client/http-fields.js';
 import { secrets } from '../../client/redact.js';
-import { generateSigningKey, loadSigningKey, type SignatureVersion, type SigningKey } from '../../signing/index.js';
+import {
+  generateSigningKey,
+  loadSigningKey,
+  SIGNING_LIBRARIES,
+  type SignatureVersion,
+  type SigningKey,
+  type SigningLibrary,
+} from '../../signing/index.js';
 import { manifest } from '../../spec/manifest.js';
 import { assertReportDirWritable, REPORT_FORMATS } from '../../../reporters/index.js';
 import { replayConformance, type ReplayEvent } from '../../engine/webhook-consumer.js';
@@ -68,6 +75,15 @@ export function registerWebhookCommands(program: Command, context: CommandContex
         .default('6'),
     )
     .addOption(
+      new Option(
+        '--signing-library <library>',
+        "What makes P-521 signatures: auto (the system's OpenSSL when it is usable, else node:crypto), node, or system (or an error).",
+      )
+        .choices(SIGNING_LIBRARIES)
+        .env('UPVEST_SIGNING_LIBRARY')
+        .default('auto'),
+    )
+    .addOption(
       new Option('--jwks-port <n>', 'Port to serve the public keys on, as Upvest serves /auth/verify_keys (0: any free port).')
         .default(0)
         .argParser(integerOption('--jwks-port', 0, 65535)),
@@ -100,6 +116,7 @@ export function registerWebhookCommands(program: Command, context: CommandContex
         signingKey?: string;
         signingKeyId?: string;
         signatureVersion: SignatureVersion;
+        signingLibrary: SigningLibrary;
         jwksPort: number;
         expectSignatureVerification?: boolean;
         failOn: 'error' | 'warning';
@@ -119,8 +136,9 @@ export function registerWebhookCommands(program: Command, context: CommandContex
                 key: keyInput,
                 keyId: options.signingKeyId ?? 'replay',
                 passphrase: process.env.UPVEST_WEBHOOK_SIGNING_KEY_PASSPHRASE,
+                library: options.signingLibrary,
               })
-            : generateSigningKey('ecdsa-p521-sha512', `replay-${Date.now().toString(36)}`);
+            : generateSigningKey('ecdsa-p521-sha512', `replay-${Date.now().toString(36)}`, 'der', options.signingLibrary);
         const jwks = key ? await serveJwks([key], options.jwksPort) : undefined;
         const progress = context.progress && !options.quiet ? new RunProgress(context.progress) : undefined;
         if (jwks) context.output.out(`Public keys for the consumer (JWKS, as /auth/verify_keys): ${jwks.url}`);
