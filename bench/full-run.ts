@@ -6,6 +6,8 @@
  * as installed (dist/, plain Node: bench/full-run-engine.mjs) and the replay
  * (bench/full-run-replay.mjs). Each round replays the run's requests at once, while their
  * signatures are fresh; both statuses are compared, so a replay the mock refused is not a figure.
+ * P-521 is measured as a user's run signs it (--signing-library auto: the system's OpenSSL where
+ * it is usable) and with node:crypto alone; the target is judged on the first.
  * The start-up cost of the command is measured apart (`npm run bench -- startup`).
  *   npm run bench -- full-run [--repeat 7] [--warmup 3]
  */
@@ -17,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HttpRequest } from '../src/client/transport.js';
 import { DEFAULT_MOCK_CLIENT_SECRET } from '../src/mock/server.js';
-import { generateSigningKey, signRequest, type SigningAlgorithm } from '../src/signing/index.js';
+import { generateSigningKey, signRequest, type SigningAlgorithm, type SigningLibrary } from '../src/signing/index.js';
 import { spawnMock, type RunningMock } from './mock-load.js';
 import { fmt, table, verdict } from './stats.js';
 
@@ -32,6 +34,8 @@ interface EngineAnswer {
   requests: HttpRequest[];
   statuses: Statuses;
   verdict: string;
+  /** The key's algorithm and what signed with it (report.json's target.signer). */
+  signer?: string;
   error?: string;
 }
 interface ReplayAnswer {
@@ -41,8 +45,9 @@ interface ReplayAnswer {
 }
 
 /** The settings a user would give for this target (`run --base-url …`), plus what the bench pins. */
-function settings(mock: RunningMock, pem: string, keyId: string) {
+function settings(mock: RunningMock, pem: string, keyId: string, signingLibrary: SigningLibrary) {
   return {
+    signingLibrary,
     baseUrl: mock.url,
     clientId: mock.clientId,
     clientSecret: DEFAULT_MOCK_CLIENT_SECRET,
@@ -97,6 +102,7 @@ interface Round {
   mockCpuInReplayMs: number;
   signMs: number;
   requests: number;
+  signer?: string;
 }
 
 const histogram = (s: Statuses) =>
@@ -105,8 +111,8 @@ const histogram = (s: Statuses) =>
     .map(([status, n]) => `${status}×${n}`)
     .join(' ');
 
-async function rounds(algorithm: SigningAlgorithm, count: number): Promise<Round[]> {
-  const key = generateSigningKey(algorithm, 'bench');
+async function rounds(algorithm: SigningAlgorithm, library: SigningLibrary, count: number): Promise<Round[]> {
+  const key = generateSigningKey(algorithm, 'bench', 'der', library);
   const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const dir = mkdtempSync(join(tmpdir(), 'uc-full-run-'));
   writeFileSync(join(dir, 'pub.pem'), createPublicKey(key.privateKey).export({ type: 'spki', format: 'pem' }).toString());
@@ -118,7 +124,7 @@ async function rounds(algorithm: SigningAlgorithm, count: number): Promise<Round
     const out: Round[] = [];
     for (let i = 0; i < count; i++) {
       const mockBeforeRun = cpuOf(mock.child.pid);
-      const run = await ask<EngineAnswer>(engine, { settings: settings(mock, pem, 'bench'), cwd: dir });
+      const run = await ask<EngineAnswer>(engine, { settings: settings(mock, pem, 'bench', library), cwd: dir });
       if (run.error) throw new Error(`the run failed: ${run.error}`);
       // The clean mock must be judged conformant: an engine that finds faults in it measures nothing worth a figure.
       if (run.verdict !== 'conformant') throw new Error(`the run against the clean mock was ${run.verdict}, not conformant`);
@@ -142,6 +148,7 @@ async function rounds(algorithm: SigningAlgorithm, count: number): Promise<Round
         mockCpuInReplayMs: spent(mockBeforeReplay, mockAfterReplay),
         signMs: performance.now() - signStarted,
         requests: run.requests.length,
+        signer: run.signer,
       });
     }
     return out;
@@ -174,17 +181,26 @@ export async function fullRun(args: string[]): Promise<void> {
     ],
   ];
   const ratios: string[] = [];
+  const signers: string[] = [];
   let p521Ratio = Number.NaN;
-  for (const algorithm of ['ecdsa-p521-sha512', 'ed25519'] as const) {
+  // P-521 as a user's run signs it (auto: the system's OpenSSL where it is usable), and with node:crypto alone.
+  const cases = [
+    ['ecdsa-p521-sha512', 'auto'],
+    ['ecdsa-p521-sha512', 'node'],
+    ['ed25519', 'auto'],
+  ] as const;
+  for (const [algorithm, library] of cases) {
     // Unmeasured rounds first, on the same processes: both sides measured warm (JIT, connection pools).
-    const results = (await rounds(algorithm, warmup + repeat)).slice(warmup);
+    const results = (await rounds(algorithm, library, warmup + repeat)).slice(warmup);
     // The median run, so one noisy repetition does not decide the figure.
     results.sort((a, b) => a.runMs / a.replayMs - b.runMs / b.replayMs);
     const m = results[Math.floor(results.length / 2)];
-    if (algorithm === 'ecdsa-p521-sha512') p521Ratio = m.runMs / m.replayMs;
-    ratios.push(`${algorithm} ${results.map((r) => fmt(r.runMs / r.replayMs, 2)).join(' ')}`);
+    const label = `${algorithm} --signing-library ${library}`;
+    if (algorithm === 'ecdsa-p521-sha512' && library === 'auto') p521Ratio = m.runMs / m.replayMs;
+    signers.push(`${label}: ${m.signer ?? 'unsigned'}`);
+    ratios.push(`${label} ${results.map((r) => fmt(r.runMs / r.replayMs, 2)).join(' ')}`);
     rows.push([
-      algorithm,
+      label,
       m.requests,
       fmt(m.runMs, 0),
       fmt(m.runCpuMs, 0),
@@ -204,7 +220,8 @@ export async function fullRun(args: string[]): Promise<void> {
   );
   console.log(table(rows));
   console.log(`\nevery round's overhead, sorted: ${ratios.join('; ')}`);
+  console.log(`signed in the run:\n  ${signers.join('\n  ')}`);
   console.log(
-    `\ntarget (the whole command: \`npm run bench -- startup\`):\n${verdict('P-521 overhead against raw replay', p521Ratio, 1.5, '×')}`,
+    `\ntarget (the whole command: \`npm run bench -- startup\`):\n${verdict('P-521 overhead against raw replay (--signing-library auto)', p521Ratio, 1.5, '×')}`,
   );
 }
