@@ -55,7 +55,14 @@ export async function startup(args: string[]): Promise<void> {
   const rows: (string | number)[][] = [
     ['signing key', 'run wall ms', 'peak RSS MiB', 'process start ms', 'module load ms', 'engine ms', 'reports and the rest ms', 'exit'],
   ];
-  for (const curve of ['ed25519', 'P-256', 'P-521'] as const) {
+  // P-521 as a user's run signs it (auto: the system's OpenSSL where it is usable) and with node:crypto alone.
+  const cases = [
+    ['ed25519', 'auto'],
+    ['P-256', 'auto'],
+    ['P-521', 'auto'],
+    ['P-521', 'node'],
+  ] as const;
+  for (const [curve, library] of cases) {
     const { privateKey } = curve === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: curve });
     const dir = mkdtempSync(join(tmpdir(), 'uc-startup-'));
     writeFileSync(join(dir, 'pub.pem'), createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString());
@@ -67,6 +74,7 @@ export async function startup(args: string[]): Promise<void> {
         UPVEST_CLIENT_SECRET: 'mock-client-secret',
         UPVEST_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
         UPVEST_SIGNING_KEY_ID: 'bench',
+        UPVEST_SIGNING_LIBRARY: library,
       };
       const runs = Array.from({ length: repeat }, () => {
         const m = measure(runArgs, env);
@@ -79,7 +87,7 @@ export async function startup(args: string[]): Promise<void> {
       if (curve !== 'P-521')
         targets.push(verdict(`\`run\` wall, ${curve}`, wall, 1500, 'ms'), verdict(`peak RSS, ${curve}`, rss, 200, 'MiB'));
       rows.push([
-        curve,
+        library === 'auto' ? curve : `${curve}, --signing-library ${library}`,
         fmt(wall, 0),
         fmt(rss, 0),
         fmt(processStart.wallMs, 0),
