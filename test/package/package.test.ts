@@ -33,7 +33,11 @@ interface LockEntry {
 }
 
 /** The entries of `lock` that `roots` need, found as Node finds them (nearest node_modules first). */
-function closure(lock: Record<string, LockEntry>, roots: Record<string, string>): Record<string, LockEntry> {
+function closure(
+  lock: Record<string, LockEntry>,
+  roots: Record<string, string>,
+  optionalRoots: Record<string, string> = {},
+): Record<string, LockEntry> {
   const picked: Record<string, LockEntry> = {};
   const find = (from: string, name: string): string | undefined => {
     for (let dir = from; ; dir = dir.includes('/node_modules/') ? dir.slice(0, dir.lastIndexOf('/node_modules/')) : '') {
@@ -62,7 +66,7 @@ function closure(lock: Record<string, LockEntry>, roots: Record<string, string>)
       visit(path, { ...(entry.dependencies ?? {}), ...peers }, entry.optionalDependencies);
     }
   };
-  visit('', roots);
+  visit('', roots, optionalRoots);
   return picked;
 }
 
@@ -95,6 +99,7 @@ beforeAll(async () => {
     integrity: `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`,
     license: manifest.license,
     dependencies: manifest.dependencies,
+    optionalDependencies: manifest.optionalDependencies,
     bin: manifest.bin,
     engines: manifest.engines,
     peerDependencies: manifest.peerDependencies,
@@ -103,7 +108,8 @@ beforeAll(async () => {
   const packages = {
     '': { name: 'consumer', devDependencies },
     'node_modules/upvest-conformance': own,
-    ...closure(repoLock, { ...manifest.dependencies, vitest }),
+    // Optional ones too, as `npm install` would (koffi and its binary for this platform).
+    ...closure(repoLock, { ...manifest.dependencies, vitest }, manifest.optionalDependencies),
   };
   writeFileSync(join(PROJECT, 'package-lock.json'), JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }));
   run(NPM, ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'error'], PROJECT);
@@ -187,6 +193,8 @@ describe('the installed command', () => {
     const { code, stdout, stderr } = await start('upvest-conformance', ['run', '--report-dir', 'reports-embedded']).finished;
     expect(code, `${stdout}\n${stderr}`).toBe(0);
     expect(stdout).toContain('CONFORMANT');
+    // The optional koffi came along: P-521 signs through the system's OpenSSL, as in the repository.
+    expect(stdout).toMatch(/signing on \(ecdsa-p521-sha512 by the system's libcrypto\.so\.3/);
     expect(JSON.parse(readFileSync(join(PROJECT, 'reports-embedded/report.json'), 'utf8')).verdict).toBe('conformant');
   });
 
