@@ -9,13 +9,13 @@ export interface CheckGroup {
   operation?: RunResult['operations'][number];
 }
 
-/** The verdict in words, upper case as the console and Markdown print it. */
 /** "signing on (ecdsa-p521-sha512 by …)" or "signing off": the same words in every report. */
 export function signingText(target: RunResult['target']): string {
   if (!target.signing) return 'signing off';
   return target.signer ? `signing on (${target.signer})` : 'signing on';
 }
 
+/** The verdict in words, upper case as the console and Markdown print it. */
 export const VERDICT_TEXT: Record<RunResult['verdict'], string> = {
   conformant: 'CONFORMANT',
   violations: 'VIOLATIONS',
