@@ -52,19 +52,23 @@ function openLibcrypto(): { lib: Libcrypto } | { unavailable: string } {
   return opened;
 }
 
-function isGlibcLinux(): boolean {
-  if (process.platform !== 'linux') return false;
+/** Why this process cannot open the library with RTLD_DEEPBIND, if it cannot: glibc Linux has it, musl does not. */
+function notGlibcLinux(): string | undefined {
+  const only = "the system's OpenSSL is used on glibc Linux only";
+  if (process.platform !== 'linux') return `${only} (this is ${process.platform})`;
+  let maps: string;
   try {
-    // The C library this process runs on; musl has no RTLD_DEEPBIND.
-    const maps = readFileSync('/proc/self/maps', 'utf8');
-    return /\/libc\.so\.6\b/.test(maps) && !/ld-musl/.test(maps);
+    // The C library this process runs on.
+    maps = readFileSync('/proc/self/maps', 'utf8');
   } catch {
-    return false;
+    return `${only} (/proc/self/maps cannot be read to tell the C library)`;
   }
+  return /\/libc\.so\.6\b/.test(maps) && !/ld-musl/.test(maps) ? undefined : `${only} (this Linux runs on another C library, such as musl)`;
 }
 
 function tryOpen(): { lib: Libcrypto } | { unavailable: string } {
-  if (!isGlibcLinux()) return { unavailable: `the system's OpenSSL is used on glibc Linux only (this is ${process.platform})` };
+  const platform = notGlibcLinux();
+  if (platform) return { unavailable: platform };
   let koffi: typeof import('koffi');
   try {
     koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
