@@ -4,6 +4,7 @@
  * loader resolves values from it (flags > environment > config file > default).
  */
 import { ConfigInvalidError } from '../errors.js';
+import { SIGNING_LIBRARIES } from '../signing/system-openssl.js';
 
 export type SettingKind = 'string' | 'secret' | 'url' | 'uuid' | 'integer' | 'number' | 'boolean' | 'list';
 
@@ -100,7 +101,7 @@ export const RUN_SETTINGS = [
     env: 'UPVEST_SIGNING_LIBRARY',
     kind: 'string',
     default: 'auto',
-    choices: ['auto', 'node', 'system'],
+    choices: SIGNING_LIBRARIES,
     description:
       "What makes P-521 signatures: auto (the system's OpenSSL, libcrypto.so.3 on glibc Linux, when it loads and its " +
       "signature verifies; about 7x faster than node's bundled OpenSSL), node (node:crypto), or system (and stop with an " +

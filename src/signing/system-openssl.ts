@@ -1,9 +1,10 @@
 /**
  * P-521 signatures through the system's OpenSSL (libcrypto.so.3), called with koffi (an FFI with
- * prebuilt binaries, an optional dependency). Why: Node's bundled OpenSSL takes 1.4–2 ms per P-521
- * signature; Debian's build of the very same OpenSSL 3.0.19 takes about 0.2 ms, with OpenSSL's
- * 64-bit P-521 code (enable-ec_nistp_64_gcc_128, off by default), which node's evidently lacks. A run signs every
- * request with P-521 (what Upvest requires), so this is most of the CPU a run costs.
+ * prebuilt binaries, an optional dependency). Why: Node's bundled OpenSSL takes 1.4–2 ms per
+ * P-521 signature; Debian's build of the very same OpenSSL 3.0.19 takes about 0.2 ms, with
+ * OpenSSL's 64-bit P-521 code (enable-ec_nistp_64_gcc_128, off by default), which node's
+ * evidently lacks. A run signs every request with P-521 (what Upvest requires), so this is most
+ * of the CPU a run costs.
  *
  * Only bytes cross: the key as PKCS#8 DER (wiped once imported), the signature base, the DER
  * signature. The library is opened with RTLD_DEEPBIND so that its calls stay inside it and never
